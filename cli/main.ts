@@ -1,0 +1,86 @@
+import { Command, CommanderError } from 'commander';
+import { isClassroomError } from '../shared/errors/classroom-error.js';
+import { packageVersion } from '../runtime/package-info.js';
+
+/** What the CLI needs from the outside world; tests pass their own. */
+export interface CliContext {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+
+/** Thrown by a command that has no implementation in this build yet. */
+class NotAvailableError extends Error {}
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('mqtt-classroom')
+    .description('MQTT in the classroom: vote buttons, phone votes, a live kiosk and the bread-oven monitor.')
+    .version(packageVersion(), '-v, --version')
+    .showHelpAfterError('(run with --help to see the usage)')
+    .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
+    .exitOverride();
+
+  program
+    .command('demo')
+    .description('zero-setup demo: embedded broker, tally server, simulated device and web pages (what `npm start` runs)')
+    .action(async () => notYet('demo'));
+
+  program
+    .command('server')
+    .description('the hub: durable tally, poll management, web pages; embedded broker unless MQTT_URL is set')
+    .option('--broker <where>', '"embedded" or a broker URL such as mqtt://localhost:1883 (default: MQTT_URL, else embedded)')
+    .action(async () => notYet('server'));
+
+  program
+    .command('device')
+    .description('the agent: reads buttons (GPIO, Firmata, keyboard, simulation) and sensors, publishes over MQTT')
+    .requiredOption('-c, --config <file>', 'the JSON pin map (see deploy/device.example.json)')
+    .action(async () => notYet('device'));
+
+  const poll = program.command('poll').description('manage polls on a running server (needs ADMIN_TOKEN)');
+  for (const [name, description] of [
+    ['create', 'create a poll: --question, one --option per answer, --policy'],
+    ['open', 'open a poll for votes'],
+    ['close', 'close a poll: later votes are rejected'],
+    ['reset', 'archive the results of a poll and start it again from zero'],
+    ['list', 'list the polls with their state and totals'],
+    ['export', 'export results as CSV or JSON'],
+  ] as const) {
+    poll
+      .command(name)
+      .description(description)
+      .allowUnknownOption(true)
+      .allowExcessArguments(true)
+      .action(async () => notYet(`poll ${name}`));
+  }
+
+  program
+    .command('chat')
+    .description('a terminal chat on the class chat topics (type a line to send it)')
+    .requiredOption('-n, --name <name>', 'your name in the chat')
+    .action(async () => notYet('chat'));
+
+  return program;
+}
+
+function notYet(command: string): never {
+  throw new NotAvailableError(`\`mqtt-classroom ${command}\` is not available in this version yet.`);
+}
+
+/** Runs the CLI and returns the exit code; never throws for a user mistake. */
+export async function main(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof NotAvailableError || isClassroomError(error)) {
+      ctx.stderr(`mqtt-classroom: ${error.message}\n`);
+      return 2;
+    }
+    ctx.stderr(`mqtt-classroom: unexpected error (please report it):\n${error instanceof Error ? error.stack : String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,140 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { type AddressInfo, type Server as NetServer, createServer as createNetServer } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { Aedes, type AedesOptions } from 'aedes';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+import type { Logger } from '../../runtime/logger.js';
+import { silentLogger } from '../../runtime/logger.js';
+import { PortInUseError } from '../../runtime/errors/port-in-use-error.js';
+
+export interface EmbeddedBrokerOptions {
+  /** Address for the MQTT/TCP listener; loopback by default in tests, 0.0.0.0 in a classroom. */
+  host?: string;
+  /** MQTT/TCP port; 0 picks a free one (read it back from `mqttPort`). */
+  mqttPort: number;
+  /**
+   * The HTTP server that also serves the pages: the WebSocket endpoint is mounted
+   * on it at `wsPath`. When absent the broker creates its own on `wsPort`.
+   */
+  httpServer?: HttpServer;
+  wsPort?: number;
+  wsPath?: string;
+  /** aedes hooks (authenticate, authorizePublish, ...) and limits. */
+  aedes?: AedesOptions;
+  logger?: Logger;
+}
+
+/**
+ * The zero-setup broker: aedes on TCP and on WebSocket. aedes takes any duplex
+ * stream, so this file owns the listeners and nothing else.
+ */
+export class EmbeddedBroker {
+  private aedes: Aedes | null = null;
+  private tcp: NetServer | null = null;
+  private ownHttp: HttpServer | null = null;
+  private wss: WebSocketServer | null = null;
+  private readonly sockets = new Set<Duplex>();
+  private readonly logger: Logger;
+
+  constructor(private readonly options: EmbeddedBrokerOptions) {
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  get broker(): Aedes {
+    if (this.aedes === null) throw new Error('embedded broker is not started');
+    return this.aedes;
+  }
+
+  get mqttPort(): number {
+    return (this.tcp?.address() as AddressInfo | null)?.port ?? 0;
+  }
+
+  get wsPort(): number {
+    const server = this.ownHttp ?? this.options.httpServer;
+    return (server?.address() as AddressInfo | null)?.port ?? 0;
+  }
+
+  get wsPath(): string {
+    return this.options.wsPath ?? '/mqtt';
+  }
+
+  async start(): Promise<void> {
+    const host = this.options.host ?? '0.0.0.0';
+    const aedes = await Aedes.createBroker(this.options.aedes ?? {});
+    this.aedes = aedes;
+    aedes.on('clientError', (client, error) => this.logger.debug('client error', { client: client.id, error }));
+    aedes.on('connectionError', (_client, error) => this.logger.debug('connection error', { error }));
+
+    const tcp = createNetServer((socket) => {
+      this.track(socket);
+      aedes.handle(socket);
+    });
+    this.tcp = tcp;
+    await listen(tcp, this.options.mqttPort, host, 'MQTT_PORT');
+
+    let http = this.options.httpServer;
+    if (http === undefined) {
+      http = createHttpServer((_req, res) => {
+        res.writeHead(404).end();
+      });
+      this.ownHttp = http;
+      await listen(http, this.options.wsPort ?? 0, host, 'the WebSocket port');
+    }
+    const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
+    this.wss = wss;
+    http.on('upgrade', (request: IncomingMessage, socket, head) => {
+      const path = (request.url ?? '').split('?')[0];
+      if (path !== this.wsPath) {
+        socket.destroy();
+        return;
+      }
+      wss.handleUpgrade(request, socket, head, (websocket) => {
+        const stream = createWebSocketStream(websocket);
+        this.track(stream);
+        aedes.handle(stream, request);
+      });
+    });
+    this.logger.info('embedded broker listening', { mqtt: this.mqttPort, ws: `${this.wsPort}${this.wsPath}` });
+  }
+
+  async stop(): Promise<void> {
+    const aedes = this.aedes;
+    this.aedes = null;
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    if (this.wss !== null) {
+      for (const client of this.wss.clients) client.terminate();
+      this.wss.close();
+      this.wss = null;
+    }
+    await Promise.all([closeServer(this.tcp), closeServer(this.ownHttp)]);
+    this.tcp = null;
+    this.ownHttp = null;
+    if (aedes !== null) await new Promise<void>((resolve) => aedes.close(() => resolve()));
+  }
+
+  private track(stream: Duplex): void {
+    this.sockets.add(stream);
+    stream.once('close', () => this.sockets.delete(stream));
+    // A client that resets its connection must not crash the broker.
+    stream.on('error', () => undefined);
+  }
+}
+
+function listen(server: NetServer | HttpServer, port: number, host: string, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(what, port, { cause: error }) : error);
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server: NetServer | HttpServer | null): Promise<void> {
+  if (server === null) return Promise.resolve();
+  return new Promise((resolve) => server.close(() => resolve()));
+}

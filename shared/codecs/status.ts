@@ -1,0 +1,17 @@
+import { type Payload, decodeText } from './payload.js';
+import { type Decoded, accept, reject } from './rejection.js';
+
+/** Retained presence on `<prefix>/devices/<id>/status`; `offline` is also the last will. */
+export type DeviceStatus = 'online' | 'offline';
+
+export function encodeStatus(status: DeviceStatus): string {
+  return status;
+}
+
+export function decodeStatus(payload: Payload): Decoded<DeviceStatus> {
+  const text = decodeText(payload, 64);
+  if (!text.ok) return text;
+  const value = text.value.trim();
+  if (value === 'online' || value === 'offline') return accept(value);
+  return reject('bad-type', 'status must be online or offline');
+}

@@ -1,0 +1,50 @@
+/** How a poll counts the votes of one voter (SPEC §5). */
+export const POLICIES = ['one-per-voter', 'last-wins', 'every-press'] as const;
+export type Policy = (typeof POLICIES)[number];
+
+export const POLL_STATES = ['open', 'closed'] as const;
+export type PollState = (typeof POLL_STATES)[number];
+
+export interface PollOption {
+  readonly id: string;
+  readonly label: string;
+}
+
+export interface Poll {
+  readonly id: string;
+  readonly question: string;
+  readonly options: readonly PollOption[];
+  readonly policy: Policy;
+  readonly state: PollState;
+  /** Epoch milliseconds of the last opening, null when never opened. */
+  readonly openedAt: number | null;
+}
+
+export const MAX_QUESTION_LENGTH = 280;
+export const MAX_LABEL_LENGTH = 120;
+export const MAX_OPTIONS = 26;
+
+export function isPolicy(value: unknown): value is Policy {
+  return typeof value === 'string' && (POLICIES as readonly string[]).includes(value);
+}
+
+export function hasOption(poll: Poll, optionId: string): boolean {
+  return poll.options.some((option) => option.id === optionId);
+}
+
+/** The course's sample poll: the four course codes of the original material. */
+export function samplePoll(id = 'cours'): Poll {
+  return {
+    id,
+    question: 'Quel cours préférez-vous ?',
+    options: [
+      { id: 'IFT1215', label: 'IFT1215' },
+      { id: 'MAT1400', label: 'MAT1400' },
+      { id: 'IFT1065', label: 'IFT1065' },
+      { id: 'MAT1600', label: 'MAT1600' },
+    ],
+    policy: 'every-press',
+    state: 'closed',
+    openedAt: null,
+  };
+}
