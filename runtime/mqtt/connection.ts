@@ -1,0 +1,129 @@
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { type Logger, silentLogger } from '../logger.js';
+import { type BackoffOptions, DEFAULT_BACKOFF, backoffDelay } from './backoff.js';
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'stopped';
+
+export interface MqttConnectionOptions {
+  url: string;
+  clientId: string;
+  username?: string | null;
+  password?: string | null;
+  /** false keeps the broker-side session (subscriptions and queued QoS 1) across reconnects. */
+  clean: boolean;
+  will?: { topic: string; payload: string; retain: boolean; qos: 0 | 1 };
+  backoff?: Partial<BackoffOptions>;
+  logger?: Logger;
+  /** Called after every CONNACK (first connect and each reconnect). */
+  onConnect?: (client: MqttClient, sessionPresent: boolean) => void;
+  onStateChange?: (state: ConnectionState) => void;
+  /** Anything else MQTT.js takes (keepalive, protocolVersion, ...). */
+  extra?: IClientOptions;
+}
+
+/**
+ * An MQTT.js client that reconnects with capped exponential backoff and jitter.
+ * MQTT.js alone retries on a fixed `reconnectPeriod`; we turn that off and call
+ * `reconnect()` ourselves, keeping its in-flight stores so nothing queued is lost.
+ */
+export class MqttConnection {
+  readonly client: MqttClient;
+  private attempt = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private stopping = false;
+  private currentState: ConnectionState = 'connecting';
+  private readonly backoff: BackoffOptions;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: MqttConnectionOptions) {
+    this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.logger = options.logger ?? silentLogger;
+    this.client = mqtt.connect(options.url, {
+      clientId: options.clientId,
+      clean: options.clean,
+      reconnectPeriod: 0,
+      connectTimeout: 10_000,
+      keepalive: 30,
+      manualConnect: true,
+      ...(options.username ? { username: options.username } : {}),
+      ...(options.password ? { password: options.password } : {}),
+      ...(options.will ? { will: { ...options.will } } : {}),
+      ...options.extra,
+    });
+    this.client.on('connect', (connack) => {
+      if (this.attempt > 0) this.logger.info('reconnected to broker', { url: options.url });
+      else this.logger.info('connected to broker', { url: options.url });
+      this.attempt = 0;
+      this.setState('connected');
+      options.onConnect?.(this.client, connack.sessionPresent);
+    });
+    this.client.on('close', () => this.scheduleReconnect());
+    this.client.on('error', (error) => {
+      // Connection errors are followed by 'close', which schedules the retry.
+      this.logger.debug('mqtt error', { error: error.message });
+    });
+  }
+
+  get state(): ConnectionState {
+    return this.currentState;
+  }
+
+  get connected(): boolean {
+    return this.client.connected;
+  }
+
+  start(): void {
+    this.stopping = false;
+    this.client.connect();
+  }
+
+  /** Resolves once connected (or rejects after `timeoutMs`). */
+  waitConnected(timeoutMs = 15_000): Promise<void> {
+    if (this.client.connected) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.client.off('connect', onConnect);
+        reject(new Error(`could not connect to ${this.options.url} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onConnect = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.client.once('connect', onConnect);
+    });
+  }
+
+  /** Clean stop: optionally publishes a last message (e.g. retained offline), then DISCONNECT. */
+  async stop(last?: { topic: string; payload: string; retain: boolean }): Promise<void> {
+    this.stopping = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    if (last !== undefined && this.client.connected) {
+      await Promise.race([
+        this.client.publishAsync(last.topic, last.payload, { qos: 1, retain: last.retain }).catch(() => undefined),
+        new Promise((r) => setTimeout(r, 2_000)),
+      ]);
+    }
+    await new Promise<void>((resolve) => this.client.end(!this.client.connected, {}, () => resolve()));
+    this.setState('stopped');
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopping || this.timer !== null) return;
+    const delay = backoffDelay(this.attempt, this.backoff);
+    this.attempt += 1;
+    if (this.currentState === 'connected') this.logger.warn('lost the broker, reconnecting', { url: this.options.url, inMs: delay });
+    this.setState('reconnecting');
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.stopping) return;
+      this.client.reconnect({ incomingStore: this.client.incomingStore, outgoingStore: this.client.outgoingStore });
+    }, delay);
+  }
+
+  private setState(state: ConnectionState): void {
+    if (state === this.currentState) return;
+    this.currentState = state;
+    this.options.onStateChange?.(state);
+  }
+}
