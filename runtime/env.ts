@@ -31,6 +31,8 @@ export const ENV_DEFAULTS = {
   MAX_PAYLOAD_BYTES: String(DEFAULT_MAX_PAYLOAD_BYTES),
   DEVICE_ACCOUNTS: '',
   SERVER_URL: 'http://127.0.0.1:8080',
+  BROWSER_MQTT_USERNAME: '',
+  BROWSER_MQTT_PASSWORD: '',
 } as const;
 export type EnvName = keyof typeof ENV_DEFAULTS;
 
@@ -78,6 +80,8 @@ const schema = z.object({
     }
   }),
   SERVER_URL: z.string().refine((v) => /^https?:\/\//.test(v), 'must start with http:// or https://'),
+  BROWSER_MQTT_USERNAME: z.string(),
+  BROWSER_MQTT_PASSWORD: z.string(),
 });
 
 export interface EnvConfig {
@@ -98,6 +102,9 @@ export interface EnvConfig {
   readonly maxPayloadBytes: number;
   readonly deviceAccounts: ReadonlyMap<string, string>;
   readonly serverUrl: string;
+  /** A low-privilege account for browsers (secure profile); not a secret by design. */
+  readonly browserUsername: string | null;
+  readonly browserPassword: string | null;
 }
 
 export interface LoadEnvOptions {
@@ -146,6 +153,8 @@ export function loadEnv(options: LoadEnvOptions = {}): EnvConfig {
     maxPayloadBytes: v.MAX_PAYLOAD_BYTES,
     deviceAccounts: new Map(splitList(v.DEVICE_ACCOUNTS).map(splitAccount)),
     serverUrl: v.SERVER_URL.replace(/\/+$/, ''),
+    browserUsername: orNull(v.BROWSER_MQTT_USERNAME),
+    browserPassword: orNull(v.BROWSER_MQTT_PASSWORD),
   });
 }
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { field } from '../../shared/codecs/payload.js';
 import { decodePoll, encodePoll, validatePoll } from '../../shared/codecs/poll.js';
 import { type ReceiptStatus, decodeReceipt, encodeReceipt, receiptFor } from '../../shared/codecs/receipt.js';
 import type { RejectReason } from '../../shared/codecs/rejection.js';
@@ -92,6 +93,17 @@ describe('decodeVote', () => {
 
   it('ignores inherited fields: a vote from __proto__ alone is missing fields', () => {
     expect(decodeVote('{"__proto__":{"id":"v","option":"A","voter":"u"}}', opts)).toMatchObject({ ok: false, reason: 'missing-field' });
+  });
+
+  it('reads own fields only, even when Object.prototype is polluted', () => {
+    expect(field(Object.create({ id: 'inherited' }) as Record<string, unknown>, 'id')).toBeUndefined();
+    const proto = Object.prototype as unknown as Record<string, unknown>;
+    proto['voter'] = 'evil';
+    try {
+      expect(decodeVote(json({ id: 'v', option: 'A' }), opts)).toMatchObject({ ok: false, reason: 'missing-field' });
+    } finally {
+      delete proto['voter'];
+    }
   });
 
   const idChar = fc.constantFrom(...'abcXYZ019_.:@-éçÉ漢'.split(''));

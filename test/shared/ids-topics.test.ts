@@ -3,25 +3,25 @@ import { InvalidIdError } from '../../shared/errors/index.js';
 import { MAX_ID_LENGTH, assertId, idProblem, isValidId } from '../../shared/ids.js';
 import { type ParsedTopic, type Topics, assertPrefix, createTopics, parseTopic } from '../../shared/topics.js';
 
-const REJECTED_IDS: ReadonlyArray<[string, string]> = [
-  ['plus wildcard', 'a+b'],
-  ['hash wildcard', 'a#'],
-  ['level separator', 'a/b'],
-  ['empty', ''],
-  ['65 characters', 'x'.repeat(MAX_ID_LENGTH + 1)],
-  ['leading $', '$SYS'],
-  ['space', 'a b'],
-  ['control character', 'a\u0007b'],
-  ['newline', 'a\nb'],
-  ['NUL', 'a\u0000b'],
-];
+const REJECTED_IDS: ReadonlyArray<[string, string, RegExp]> = [
+  ['plus wildcard', 'a+b', /wildcards/],
+  ['hash wildcard', 'a#', /wildcards/],
+  ['level separator', 'a/b', /separator/],
+  ['empty', '', /empty/],
+  ['65 characters', 'x'.repeat(MAX_ID_LENGTH + 1), /at most 64/],
+  ['leading $', '$SYS', /\$/],
+  ['space', 'a b', /spaces/],
+  ['control character', 'a\u0007b', /control/],
+  ['newline', 'a\nb', /control/],
+  ['NUL', 'a\u0000b', /control/],
+]
 
 const ACCEPTED_IDS = ['Zoé', 'IFT1215', 'a.b-c_d:e@f', 'x'.repeat(MAX_ID_LENGTH), '42', 'élève-3'];
 
 describe('ids', () => {
-  it.each(REJECTED_IDS)('rejects an id with %s', (_what, value) => {
+  it.each(REJECTED_IDS)('rejects an id with %s', (_what, value, problem) => {
     expect(isValidId(value)).toBe(false);
-    expect(idProblem(value)).toEqual(expect.any(String));
+    expect(idProblem(value)).toMatch(problem);
     expect(() => assertId('poll id', value)).toThrow(InvalidIdError);
     try {
       assertId('poll id', value);
