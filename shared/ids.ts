@@ -3,10 +3,11 @@ import { InvalidIdError } from './errors/invalid-id-error.js';
 /** Longest id accepted in a topic level (poll, voter, device, option, chat name). */
 export const MAX_ID_LENGTH = 64;
 
-// Letters and digits of any script (a chat name may be "Zoé"), plus a few safe
+// Letters (with combining accents: a phone may send "Zoé" decomposed) and digits
+// of any script, plus a few safe
 // punctuation marks. Excludes the MQTT wildcards `+` and `#`, the level separator
 // `/`, whitespace, control characters and NUL, which would break or widen a topic.
-const ID_PATTERN = /^[\p{L}\p{N}_.:@-]+$/u;
+const ID_PATTERN = /^[\p{L}\p{M}\p{N}_.:@-]+$/u;
 
 /** Returns why `value` cannot be an id, or null when it can. */
 export function idProblem(value: unknown): string | null {
