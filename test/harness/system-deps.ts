@@ -16,7 +16,10 @@ export type SystemDep = keyof typeof SYSTEM_DEPS;
 const EXTRA_DIRS = ['/usr/sbin', '/usr/local/sbin', '/usr/bin'];
 
 export function findBinary(name: string): string | null {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), ...EXTRA_DIRS];
+  // MQTT_CLASSROOM_SYSTEM_PATH replaces the search path: the test of the skip
+  // behaviour uses it to play a machine without Mosquitto or Chromium.
+  const override = process.env.MQTT_CLASSROOM_SYSTEM_PATH;
+  const dirs = override !== undefined ? override.split(delimiter) : [...(process.env.PATH ?? '').split(delimiter), ...EXTRA_DIRS];
   for (const dir of dirs) {
     if (dir === '') continue;
     const candidate = join(dir, name);
