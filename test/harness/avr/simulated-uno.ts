@@ -334,7 +334,7 @@ export class SimulatedUno implements SerialWire {
     return (
       `simulated ${s.simulatedMs.toFixed(0)} ms in ${s.wallMs.toFixed(0)} ms wall; ` +
       `raw speed ${s.rawSpeed.toFixed(2)}x, paced ${s.pacedSpeed.toFixed(2)}x of wall time ` +
-      `(target ${this.timeScale}x), ${s.lagMs.toFixed(0)} ms dropped behind`
+      `(target ${this.timeScale.toFixed(2)}x), ${s.lagMs.toFixed(0)} ms dropped behind`
     );
   }
 
