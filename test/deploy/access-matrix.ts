@@ -147,8 +147,7 @@ export async function canSubscribe(target: AccessTarget, subject: Subject, row: 
     client.on('message', (topic, payload) => {
       if (matches(filter, topic) || topic === SENTINEL_TOPIC) payloads.push(payload.toString('utf8'));
     });
-    const granted = await client.subscribeAsync(filter, { qos: 1 });
-    const refusedBySuback = granted.some((g) => g.qos === 128);
+    const refusedBySuback = await subscribeRefused(client, filter);
     await client.subscribeAsync(SENTINEL_TOPIC, { qos: 1 });
     await target.spy.publish(row.topic, probe);
     await target.spy.publish(SENTINEL_TOPIC, sentinel);
@@ -204,6 +203,21 @@ export function connectAs(url: string, subject: Subject, options: IClientOptions
     ...(subject.username === undefined ? {} : { username: subject.username, password: subject.password ?? '' }),
     ...options,
   });
+}
+
+/**
+ * Subscribes at QoS 1; true when the broker answered with a failure SUBACK (0x80).
+ * MQTT.js reports that as an error carrying the SUBACK packet.
+ */
+async function subscribeRefused(client: MqttClient, filter: string): Promise<boolean> {
+  try {
+    const granted = await client.subscribeAsync(filter, { qos: 1 });
+    return granted.some((g) => g.qos >= 0x80);
+  } catch (error) {
+    const packet = (error as { packet?: { granted?: unknown } }).packet;
+    if (Array.isArray(packet?.granted) && packet.granted.some((code) => typeof code === 'number' && code >= 0x80)) return true;
+    throw error;
+  }
 }
 
 /**
