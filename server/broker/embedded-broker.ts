@@ -6,6 +6,7 @@ import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { Logger } from '../../runtime/logger.js';
 import { silentLogger } from '../../runtime/logger.js';
 import { PortInUseError } from '../../runtime/errors/port-in-use-error.js';
+import { type BrokerAccess, accessHooks } from './access-hooks.js';
 
 export interface EmbeddedBrokerOptions {
   /** Address for the MQTT/TCP listener; loopback by default in tests, 0.0.0.0 in a classroom. */
@@ -21,6 +22,12 @@ export interface EmbeddedBrokerOptions {
   wsPath?: string;
   /** aedes hooks (authenticate, authorizePublish, ...) and limits. */
   aedes?: AedesOptions;
+  /**
+   * The access rules of SPEC §8 (accounts and topic rights). When given they
+   * replace the authenticate/authorize hooks of `aedes`; without them the broker
+   * is open to everyone (what the plain broker tests use).
+   */
+  access?: BrokerAccess;
   logger?: Logger;
 }
 
@@ -29,12 +36,14 @@ export interface EmbeddedBrokerOptions {
  * stream, so this file owns the listeners and nothing else.
  */
 export class EmbeddedBroker {
+  readonly name = 'embedded broker';
   private aedes: Aedes | null = null;
   private tcp: NetServer | null = null;
   private ownHttp: HttpServer | null = null;
   private wss: WebSocketServer | null = null;
   private readonly sockets = new Set<Duplex>();
   private readonly logger: Logger;
+  private stopHooks: () => void = () => undefined;
 
   constructor(private readonly options: EmbeddedBrokerOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -60,7 +69,13 @@ export class EmbeddedBroker {
 
   async start(): Promise<void> {
     const host = this.options.host ?? '0.0.0.0';
-    const aedes = await Aedes.createBroker(this.options.aedes ?? {});
+    let aedesOptions: AedesOptions = this.options.aedes ?? {};
+    if (this.options.access !== undefined) {
+      const { stop, ...hooks } = accessHooks(this.options.access, this.logger);
+      this.stopHooks = stop;
+      aedesOptions = { ...aedesOptions, ...hooks };
+    }
+    const aedes = await Aedes.createBroker(aedesOptions);
     this.aedes = aedes;
     aedes.on('clientError', (client, error) => this.logger.debug('client error', { client: client.id, error }));
     aedes.on('connectionError', (_client, error) => this.logger.debug('connection error', { error }));
@@ -111,6 +126,7 @@ export class EmbeddedBroker {
     this.tcp = null;
     this.ownHttp = null;
     if (aedes !== null) await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    this.stopHooks();
   }
 
   private track(stream: Duplex): void {

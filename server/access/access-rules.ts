@@ -1,0 +1,81 @@
+import { HOME_ASSISTANT_PREFIX, type Topics } from '../../shared/topics.js';
+import { filtersOverlap, topicMatches } from './topic-filter.js';
+
+/** Who a broker client is, once authenticated (docs/architecture.md, SPEC §8). */
+export type Role =
+  | { readonly kind: 'anonymous' }
+  /** The low-privilege account browsers use with the secure profile: same rights as anonymous. */
+  | { readonly kind: 'voter' }
+  | { readonly kind: 'device'; readonly deviceId: string }
+  | { readonly kind: 'server' };
+
+export const ANONYMOUS: Role = Object.freeze({ kind: 'anonymous' });
+
+export interface AccessRules {
+  canPublish(role: Role, topic: string): boolean;
+  /** Whether a message on `topic` may be delivered to this client. */
+  canRead(role: Role, topic: string): boolean;
+  /** Whether a subscription could ever deliver something readable (else it is refused). */
+  canSubscribe(role: Role, filter: string): boolean;
+}
+
+export interface AccessRulesOptions {
+  topics: Topics;
+  /** The legacy vote topic (`test/phone`): anyone may publish and read it. */
+  voteTopic: string | null;
+}
+
+/**
+ * The access table of docs/architecture.md as code: the embedded broker enforces
+ * it, and the locked-down Mosquitto profile writes the same table as an ACL file.
+ */
+export function createAccessRules(options: AccessRulesOptions): AccessRules {
+  const { topics, voteTopic } = options;
+  const legacy = voteTopic === null ? [] : [voteTopic];
+  const everyonePublishes = [topics.allVotes, topics.allChat, ...legacy];
+  const everyoneReads = [
+    topics.allPolls,
+    topics.allTallies,
+    topics.allReceipts,
+    topics.allDeviceStatus,
+    topics.allChat,
+    topics.bread,
+    topics.breadTemperature,
+    ...legacy,
+  ];
+  const serverOwns = [`${topics.prefix}/#`];
+
+  const publishable = (role: Role): readonly string[] => {
+    switch (role.kind) {
+      case 'anonymous':
+      case 'voter':
+        return everyonePublishes;
+      case 'device':
+        return [
+          ...everyonePublishes,
+          `${topics.prefix}/devices/${role.deviceId}/#`,
+          `${topics.bread}/#`,
+          `${HOME_ASSISTANT_PREFIX}/#`,
+        ];
+      case 'server':
+        return serverOwns;
+    }
+  };
+  const readable = (role: Role): readonly string[] => {
+    switch (role.kind) {
+      case 'anonymous':
+      case 'voter':
+        return everyoneReads;
+      case 'device':
+        return [...everyoneReads, `${HOME_ASSISTANT_PREFIX}/status`];
+      case 'server':
+        return [...serverOwns, ...legacy];
+    }
+  };
+
+  return {
+    canPublish: (role, topic) => !topic.startsWith('$') && publishable(role).some((filter) => topicMatches(filter, topic)),
+    canRead: (role, topic) => readable(role).some((filter) => topicMatches(filter, topic)),
+    canSubscribe: (role, filter) => readable(role).some((allowed) => filtersOverlap(allowed, filter)),
+  };
+}

@@ -1,0 +1,174 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isClassroomError } from '../../shared/errors/classroom-error.js';
+import { isPolicy } from '../../shared/poll.js';
+import { InvalidPollError, PollExistsError, PollNotFoundError } from '../errors/poll-errors.js';
+import { EXPORT_FORMATS, type ExportFormat, type RoundChoice, resultsCsv, resultsJson, roundResults } from '../polls/export.js';
+import type { NewPoll, PollService } from '../polls/poll-service.js';
+import type { PollStore } from '../store/poll-store.js';
+import type { VoteLog } from '../store/vote-log.js';
+import type { PollBook } from '../tally/poll-book.js';
+import { sendJson, sendText } from './security-headers.js';
+
+export interface AdminApiContext {
+  token: string;
+  polls: PollService;
+  book: PollBook;
+  store: PollStore;
+  log: VoteLog;
+  now: () => number;
+  /** What `GET /api/status` reports. */
+  status: () => unknown;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The admin API under `/api/` (docs/server.md lists it). Every request needs
+ * `Authorization: Bearer <ADMIN_TOKEN>`; without it nothing is read or changed.
+ */
+export async function handleAdmin(req: IncomingMessage, res: ServerResponse, url: URL, ctx: AdminApiContext): Promise<void> {
+  if (!authorised(req, ctx.token)) {
+    res.setHeader('WWW-Authenticate', 'Bearer realm="mqtt-classroom"');
+    sendJson(res, 401, { error: 'missing or wrong admin token: send Authorization: Bearer <ADMIN_TOKEN>' });
+    return;
+  }
+  try {
+    await route(req, res, url, ctx);
+  } catch (error) {
+    if (error instanceof HttpError) sendJson(res, error.status, { error: error.message });
+    else if (error instanceof PollNotFoundError) sendJson(res, 404, { error: error.message });
+    else if (error instanceof PollExistsError) sendJson(res, 409, { error: error.message });
+    else if (error instanceof InvalidPollError) sendJson(res, 400, { error: error.message });
+    else if (isClassroomError(error)) sendJson(res, 400, { error: error.message });
+    else throw error;
+  }
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, url: URL, ctx: AdminApiContext): Promise<void> {
+  const parts = url.pathname.split('/').slice(2).map(decodeLevel);
+  const method = req.method ?? 'GET';
+  const [first, pollId, action, extra] = parts;
+  if (first === 'status' && parts.length === 1) {
+    allow(method, 'GET');
+    sendJson(res, 200, ctx.status());
+    return;
+  }
+  if (first !== 'polls' || extra !== undefined) throw new HttpError(404, `no such admin endpoint: ${url.pathname}`);
+  if (pollId === undefined || pollId === '') {
+    if (method === 'GET') {
+      sendJson(res, 200, { polls: ctx.polls.list() });
+      return;
+    }
+    allow(method, 'POST');
+    sendJson(res, 201, ctx.polls.create(newPoll(await readJson(req))));
+    return;
+  }
+  if (action === undefined) {
+    allow(method, 'GET');
+    sendJson(res, 200, ctx.polls.get(pollId));
+    return;
+  }
+  switch (action) {
+    case 'open':
+    case 'close':
+    case 'reset':
+      allow(method, 'POST');
+      sendJson(res, 200, ctx.polls[action](pollId));
+      return;
+    case 'export':
+      allow(method, 'GET');
+      exportResults(res, url, pollId, ctx);
+      return;
+    default:
+      throw new HttpError(404, `no such poll action: ${action} (open, close, reset, export)`);
+  }
+}
+
+function exportResults(res: ServerResponse, url: URL, pollId: string, ctx: AdminApiContext): void {
+  const format = (url.searchParams.get('format') ?? 'json') as ExportFormat;
+  if (!EXPORT_FORMATS.includes(format)) throw new HttpError(400, 'format must be csv or json');
+  const roundParam = url.searchParams.get('round') ?? 'current';
+  let choice: RoundChoice;
+  if (roundParam === 'current' || roundParam === 'all') choice = roundParam;
+  else if (/^[1-9]\d{0,8}$/.test(roundParam)) choice = Number(roundParam);
+  else throw new HttpError(400, 'round must be current, all or a round number');
+  const entry = ctx.book.get(pollId);
+  if (entry === undefined) throw new PollNotFoundError(pollId);
+  // The export recounts from the database: commit what is still queued first.
+  ctx.log.flush();
+  const results = roundResults(ctx.store, entry.tally.poll, entry.round, choice, ctx.now());
+  if (results.length === 0) throw new HttpError(404, `poll ${pollId} has no round ${roundParam}`);
+  const name = `${pollId}-${roundParam === 'current' ? `round-${entry.round}` : `round-${roundParam}`}`;
+  if (format === 'csv') {
+    sendText(res, 200, resultsCsv(entry.tally.poll, results), {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${name}.csv"`,
+    });
+  } else {
+    sendJson(res, 200, resultsJson(entry.tally.poll, results));
+  }
+}
+
+function newPoll(body: Record<string, unknown>): NewPoll {
+  const { id, question, options, policy } = body;
+  if (id !== undefined && typeof id !== 'string') throw new InvalidPollError('id must be text');
+  if (typeof question !== 'string') throw new InvalidPollError('a question is needed');
+  if (!Array.isArray(options)) throw new InvalidPollError('options must be a list');
+  if (policy !== undefined && !isPolicy(policy)) throw new InvalidPollError('policy must be one-per-voter, last-wins or every-press');
+  for (const option of options) {
+    const ok = typeof option === 'string' || (option !== null && typeof option === 'object' && !Array.isArray(option));
+    if (!ok) throw new InvalidPollError('each option must be an id or {id, label}');
+  }
+  return { ...(id === undefined ? {} : { id }), question, options: options as NewPoll['options'], ...(policy === undefined ? {} : { policy }) };
+}
+
+function decodeLevel(level: string): string {
+  try {
+    return decodeURIComponent(level);
+  } catch {
+    throw new HttpError(400, `bad URL encoding in ${JSON.stringify(level)}`);
+  }
+}
+
+function allow(method: string, expected: string): void {
+  if (method !== expected) throw new HttpError(405, `use ${expected} here`);
+}
+
+function authorised(req: IncomingMessage, token: string): boolean {
+  const header = req.headers.authorization ?? '';
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  if (match === null) return false;
+  // Compare digests: equal length, constant time, whatever the caller sent.
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(match[1] as string), digest(token));
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const type = req.headers['content-type'] ?? '';
+  if (!type.startsWith('application/json')) throw new HttpError(415, 'send the body as application/json');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, `the body is over ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'the body is not valid JSON');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new HttpError(400, 'the body must be a JSON object');
+  return parsed as Record<string, unknown>;
+}

@@ -1,0 +1,99 @@
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PortInUseError } from '../../runtime/errors/port-in-use-error.js';
+import type { Logger } from '../../runtime/logger.js';
+import { type AdminApiContext, handleAdmin } from './admin-api.js';
+import type { BrowserConfig } from './config-json.js';
+import { sendJson, sendText, setSecurityHeaders } from './security-headers.js';
+import { serveStatic } from './static-files.js';
+
+export interface HttpContext {
+  host: string;
+  port: number;
+  /** The built pages (web/dist). */
+  webRoot: string;
+  browserConfig: BrowserConfig;
+  admin: AdminApiContext;
+  logger: Logger;
+  /** An HTTP server to use instead of creating one; it is not closed on stop. */
+  server?: Server;
+}
+
+/**
+ * The pages, `/config.json` and the admin API on one port; the embedded broker
+ * mounts its WebSocket (`/mqtt`) on the same server.
+ */
+export class HttpServer {
+  readonly name = 'http server';
+  readonly server: Server;
+  private readonly owned: boolean;
+  private readonly onRequest = (req: IncomingMessage, res: ServerResponse) => this.handle(req, res);
+
+  constructor(private readonly ctx: HttpContext) {
+    this.owned = ctx.server === undefined;
+    this.server = ctx.server ?? createServer();
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo | null)?.port ?? 0;
+  }
+
+  async start(): Promise<void> {
+    this.server.on('request', this.onRequest);
+    if (this.server.listening) return;
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) => {
+        reject(error.code === 'EADDRINUSE' ? new PortInUseError('HTTP_PORT', this.ctx.port, { cause: error }) : error);
+      };
+      this.server.once('error', onError);
+      this.server.listen(this.ctx.port, this.ctx.host, () => {
+        this.server.off('error', onError);
+        resolve();
+      });
+    });
+    this.ctx.logger.info('web pages and admin API listening', { port: this.port });
+  }
+
+  async stop(): Promise<void> {
+    this.server.off('request', this.onRequest);
+    if (!this.owned) return;
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    setSecurityHeaders(res);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      sendText(res, 400, 'bad request\n');
+      return;
+    }
+    if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
+      handleAdmin(req, res, url, this.ctx.admin).catch((error: unknown) => this.fail(res, error));
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendText(res, 405, 'only GET and HEAD here\n', { Allow: 'GET, HEAD' });
+      return;
+    }
+    if (url.pathname === '/config.json') {
+      sendJson(res, 200, this.ctx.browserConfig);
+      return;
+    }
+    try {
+      if (!serveStatic(req, res, this.ctx.webRoot, url.pathname)) sendText(res, 404, 'not found\n');
+    } catch (error) {
+      this.fail(res, error);
+    }
+  }
+
+  private fail(res: ServerResponse, error: unknown): void {
+    this.ctx.logger.error('request failed', { error: error instanceof Error ? error.message : String(error) });
+    if (!res.headersSent) sendJson(res, 500, { error: 'internal error, see the server log' });
+    else res.destroy();
+  }
+}

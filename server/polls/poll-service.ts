@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../runtime/clock.js';
+import type { Logger } from '../../runtime/logger.js';
+import { encodePoll, validatePoll } from '../../shared/codecs/poll.js';
+import { type TallySnapshot, snapshotOf } from '../../shared/codecs/tally.js';
+import type { Poll, PollOption, Policy } from '../../shared/poll.js';
+import { createTally, updatePoll } from '../../shared/tally.js';
+import type { Topics } from '../../shared/topics.js';
+import { InvalidPollError, PollExistsError, PollNotFoundError } from '../errors/poll-errors.js';
+import type { MessageSink } from '../publish/sink.js';
+import type { TallyPublisher } from '../publish/tally-publisher.js';
+import type { PollStore } from '../store/poll-store.js';
+import type { VoteLog } from '../store/vote-log.js';
+import type { PollBook, PollEntry } from '../tally/poll-book.js';
+
+export interface NewPoll {
+  /** Generated when absent. */
+  id?: string;
+  question: string;
+  /** `{id, label}`, or a bare id used as its own label. */
+  options: readonly (PollOption | string)[];
+  policy?: Policy;
+}
+
+export interface PollSummary {
+  readonly poll: Poll;
+  readonly round: number;
+  readonly createdAt: number;
+  readonly tally: TallySnapshot;
+}
+
+export interface PollServiceContext {
+  store: PollStore;
+  log: VoteLog;
+  book: PollBook;
+  sink: MessageSink;
+  tallies: TallyPublisher;
+  topics: Topics;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * The poll lifecycle: create -> open -> close, and reset, which archives the
+ * current round and starts an empty one (nothing is ever deleted). Each change is
+ * stored, then published as the retained poll definition and a new snapshot.
+ */
+export class PollService {
+  constructor(private readonly ctx: PollServiceContext) {}
+
+  list(): PollSummary[] {
+    return this.ctx.book.list().map((entry) => this.summary(entry));
+  }
+
+  get(pollId: string): PollSummary {
+    return this.summary(this.entry(pollId));
+  }
+
+  create(input: NewPoll): PollSummary {
+    const id = input.id ?? this.freshId();
+    const options = input.options.map((o) => (typeof o === 'string' ? { id: o, label: o } : o));
+    const checked = validatePoll({
+      id,
+      question: input.question,
+      options,
+      policy: input.policy ?? 'every-press',
+      state: 'closed',
+      openedAt: null,
+    });
+    if (!checked.ok) throw new InvalidPollError(checked.detail);
+    const poll = checked.value;
+    if (this.ctx.book.get(poll.id) !== undefined) throw new PollExistsError(poll.id);
+    const now = this.ctx.clock.now();
+    this.ctx.store.insertPoll(poll, now);
+    const seen = new Set<string>();
+    const entry: PollEntry = { tally: createTally(poll, seen), round: 1, createdAt: now, seen };
+    this.ctx.book.set(poll.id, entry);
+    this.ctx.logger.info('poll created', { poll: poll.id, policy: poll.policy, options: poll.options.length });
+    this.announce(entry);
+    return this.summary(entry);
+  }
+
+  open(pollId: string): PollSummary {
+    return this.setState(pollId, 'open');
+  }
+
+  close(pollId: string): PollSummary {
+    return this.setState(pollId, 'closed');
+  }
+
+  /** Archives the current round's votes and starts the poll again from zero. */
+  reset(pollId: string): PollSummary {
+    const entry = this.entry(pollId);
+    this.ctx.log.flush();
+    const seq = entry.tally.seq + 1;
+    const round = this.ctx.store.startRound(pollId, this.ctx.clock.now(), seq);
+    // The ids seen in older rounds stay seen: a late redelivery of an archived vote
+    // is a duplicate, not a vote for the new round.
+    const tally = createTally(entry.tally.poll, entry.seen);
+    tally.seq = seq;
+    entry.tally = tally;
+    entry.round = round;
+    this.ctx.logger.info('poll reset: the previous round is archived', { poll: pollId, round });
+    this.announce(entry);
+    return this.summary(entry);
+  }
+
+  /** Publishes every poll definition and snapshot (after each connect to the broker). */
+  publishAll(): void {
+    for (const entry of this.ctx.book.list()) this.announce(entry);
+  }
+
+  private setState(pollId: string, state: Poll['state']): PollSummary {
+    const entry = this.entry(pollId);
+    if (entry.tally.poll.state === state) return this.summary(entry);
+    // Votes already accepted while the poll was open are committed first.
+    this.ctx.log.flush();
+    const poll: Poll = { ...entry.tally.poll, state, openedAt: state === 'open' ? this.ctx.clock.now() : entry.tally.poll.openedAt };
+    updatePoll(entry.tally, poll);
+    this.ctx.store.savePollState(poll, entry.tally.seq);
+    this.ctx.logger.info(state === 'open' ? 'poll opened' : 'poll closed', { poll: pollId });
+    this.announce(entry);
+    return this.summary(entry);
+  }
+
+  private announce(entry: PollEntry): void {
+    const poll = entry.tally.poll;
+    this.ctx.sink.publish(this.ctx.topics.poll(poll.id), encodePoll(poll), { qos: 1, retain: true });
+    this.ctx.tallies.publishNow(poll.id);
+  }
+
+  private entry(pollId: string): PollEntry {
+    const entry = this.ctx.book.get(pollId);
+    if (entry === undefined) throw new PollNotFoundError(pollId);
+    return entry;
+  }
+
+  private summary(entry: PollEntry): PollSummary {
+    return { poll: entry.tally.poll, round: entry.round, createdAt: entry.createdAt, tally: snapshotOf(entry.tally, this.ctx.clock.now()) };
+  }
+
+  private freshId(): string {
+    for (;;) {
+      const id = `poll-${randomBytes(3).toString('hex')}`;
+      if (this.ctx.book.get(id) === undefined) return id;
+    }
+  }
+}

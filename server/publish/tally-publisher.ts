@@ -1,0 +1,77 @@
+import type { Clock } from '../../runtime/clock.js';
+import { type TallySnapshot, encodeTally } from '../../shared/codecs/tally.js';
+import type { Topics } from '../../shared/topics.js';
+import type { MessageSink } from './sink.js';
+
+export interface TallyPublisherContext {
+  topics: Topics;
+  sink: MessageSink;
+  clock: Clock;
+  /** At most one snapshot per poll per this many milliseconds (TALLY_INTERVAL_MS). */
+  intervalMs: number;
+  /** The current snapshot of a poll, null when it is gone. */
+  snapshot: (pollId: string) => TallySnapshot | null;
+  /** Commits queued votes, so a snapshot never shows a vote that is not stored yet. */
+  commit: () => void;
+}
+
+/**
+ * Retained tally snapshots, coalesced: a burst of ten thousand votes becomes one
+ * snapshot per interval per poll, so the kiosk is not flooded, and the last one
+ * always carries the final counts.
+ */
+export class TallyPublisher {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly lastAt = new Map<string, number>();
+  private readonly lastSeq = new Map<string, number>();
+
+  constructor(private readonly ctx: TallyPublisherContext) {}
+
+  /** The poll's tally changed: publish it now, or when its interval has passed. */
+  changed(pollId: string): void {
+    if (this.timers.has(pollId)) return;
+    const last = this.lastAt.get(pollId);
+    const wait = last === undefined ? 0 : Math.max(0, last + this.ctx.intervalMs - this.ctx.clock.now());
+    const timer = setTimeout(() => {
+      this.timers.delete(pollId);
+      this.publish(pollId, false);
+    }, wait);
+    this.timers.set(pollId, timer);
+  }
+
+  /** Publishes a poll's snapshot at once, even if unchanged (after a reconnect). */
+  publishNow(pollId: string): void {
+    const timer = this.timers.get(pollId);
+    if (timer !== undefined) clearTimeout(timer);
+    this.timers.delete(pollId);
+    this.publish(pollId, true);
+  }
+
+  /** Publishes every pending snapshot now and cancels the timers (shutdown). */
+  flush(): void {
+    for (const pollId of [...this.timers.keys()]) {
+      clearTimeout(this.timers.get(pollId));
+      this.timers.delete(pollId);
+      this.publish(pollId, false);
+    }
+  }
+
+  stop(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private publish(pollId: string, force: boolean): void {
+    this.ctx.commit();
+    // The commit may have announced changes of this poll: the snapshot below has them.
+    const scheduled = this.timers.get(pollId);
+    if (scheduled !== undefined) clearTimeout(scheduled);
+    this.timers.delete(pollId);
+    const snapshot = this.ctx.snapshot(pollId);
+    if (snapshot === null) return;
+    if (!force && this.lastSeq.get(pollId) === snapshot.seq) return;
+    this.lastSeq.set(pollId, snapshot.seq);
+    this.lastAt.set(pollId, this.ctx.clock.now());
+    this.ctx.sink.publish(this.ctx.topics.tally(pollId), encodeTally(snapshot), { qos: 1, retain: true });
+  }
+}

@@ -1,0 +1,112 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { StoreError } from '../errors/store-error.js';
+
+export type Db = Database.Database;
+
+/** The file name of the server's database inside DATA_DIR. */
+export const DATABASE_FILE = 'classroom.sqlite';
+
+// Each entry upgrades the schema by one version (PRAGMA user_version); never edit a
+// shipped entry, append a new one.
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE polls (
+    id TEXT PRIMARY KEY,
+    question TEXT NOT NULL,
+    options TEXT NOT NULL,            -- JSON [{id, label}]
+    policy TEXT NOT NULL,
+    state TEXT NOT NULL,
+    opened_at INTEGER,
+    created_at INTEGER NOT NULL,
+    round INTEGER NOT NULL DEFAULT 1, -- the current round; older ones are archived
+    seq INTEGER NOT NULL DEFAULT 0    -- snapshot seq at the last poll change
+  );
+  -- A reset starts a new round; the old round's votes stay, archived.
+  CREATE TABLE rounds (
+    poll_id TEXT NOT NULL REFERENCES polls(id),
+    round INTEGER NOT NULL,
+    started_at INTEGER NOT NULL,
+    archived_at INTEGER,
+    PRIMARY KEY (poll_id, round)
+  );
+  -- Every vote that counted (in a last-wins poll, also those a later vote replaced).
+  CREATE TABLE votes (
+    n INTEGER PRIMARY KEY,            -- arrival order, replayed in this order
+    poll_id TEXT NOT NULL REFERENCES polls(id),
+    round INTEGER NOT NULL,
+    vote_id TEXT,                     -- null for a plain-text vote
+    option TEXT NOT NULL,
+    voter TEXT,
+    source TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    seq INTEGER NOT NULL              -- the tally's seq right after this vote
+  );
+  CREATE UNIQUE INDEX votes_by_id ON votes(poll_id, vote_id) WHERE vote_id IS NOT NULL;
+  CREATE INDEX votes_by_round ON votes(poll_id, round);
+  -- Every vote that was refused, with why. poll_id is null when no poll could
+  -- take it (unknown poll, unreadable topic, legacy vote while no poll is open).
+  CREATE TABLE rejections (
+    n INTEGER PRIMARY KEY,
+    poll_id TEXT REFERENCES polls(id),
+    round INTEGER,
+    vote_id TEXT,
+    voter TEXT,
+    reason TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    seq INTEGER
+  );
+  CREATE UNIQUE INDEX rejections_by_id ON rejections(poll_id, vote_id) WHERE vote_id IS NOT NULL AND poll_id IS NOT NULL;
+  CREATE INDEX rejections_by_round ON rejections(poll_id, round);
+  `,
+];
+
+/**
+ * Opens (creating when needed) the SQLite database and brings its schema up to
+ * date. WAL with synchronous=FULL: a commit is on disk when it returns, even
+ * across a power cut; batching votes into transactions keeps that to one fsync
+ * per batch rather than per vote.
+ */
+export function openDatabase(path: string): Db {
+  let db: Db;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path);
+  } catch (error) {
+    throw new StoreError(`cannot open the database ${path}: ${messageOf(error)}. Check that DATA_DIR exists and is writable.`, {
+      cause: error,
+    });
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw new StoreError(`cannot prepare the database ${path}: ${messageOf(error)}`, { cause: error });
+  }
+  return db;
+}
+
+function migrate(db: Db): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    throw new Error(`it was written by a newer version of mqtt-classroom (schema ${version}); upgrade this program`);
+  }
+  for (let next = version; next < MIGRATIONS.length; next += 1) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[next] as string);
+      db.pragma(`user_version = ${next + 1}`);
+    })();
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,125 @@
+import type { Logger } from '../../runtime/logger.js';
+import type { Db } from './database.js';
+import type { RejectionRow, VoteRow } from './rows.js';
+
+export interface VoteLogOptions {
+  db: Db;
+  logger: Logger;
+  /** A batch this large is committed at once instead of waiting for the next turn. */
+  maxBatch?: number;
+  /** Called when a batch could not be committed: its rows and callbacks are dropped. */
+  onCommitError: (error: unknown) => void;
+}
+
+export interface VoteLogStats {
+  /** Transactions committed (a burst of votes shares them). */
+  readonly commits: number;
+  readonly rows: number;
+}
+
+/**
+ * The write-behind log of votes and rejections. Rows queue up while MQTT delivers
+ * a burst and are committed together at the end of the event-loop turn (or when
+ * `maxBatch` is reached), one transaction and one fsync per batch. Whatever must
+ * only happen once a vote is durable — its receipt, the next tally snapshot — is
+ * registered with `afterCommit` and runs right after that commit.
+ */
+export class VoteLog {
+  private votes: VoteRow[] = [];
+  private rejections: RejectionRow[] = [];
+  private callbacks: (() => void)[] = [];
+  private scheduled: NodeJS.Immediate | null = null;
+  private commits = 0;
+  private rows = 0;
+  private readonly maxBatch: number;
+  private readonly insertVote;
+  private readonly insertRejection;
+  private readonly commitBatch;
+
+  constructor(private readonly options: VoteLogOptions) {
+    this.maxBatch = options.maxBatch ?? 2000;
+    const db = options.db;
+    this.insertVote = db.prepare(
+      `INSERT INTO votes (poll_id, round, vote_id, option, voter, source, ts, received_at, seq)
+       VALUES (@pollId, @round, @voteId, @option, @voter, @source, @ts, @receivedAt, @seq)`,
+    );
+    this.insertRejection = db.prepare(
+      `INSERT INTO rejections (poll_id, round, vote_id, voter, reason, detail, topic, received_at, seq)
+       VALUES (@pollId, @round, @voteId, @voter, @reason, @detail, @topic, @receivedAt, @seq)`,
+    );
+    this.commitBatch = db.transaction((votes: readonly VoteRow[], rejections: readonly RejectionRow[]) => {
+      for (const row of votes) this.insertVote.run(row);
+      for (const row of rejections) this.insertRejection.run(row);
+    });
+  }
+
+  get pending(): number {
+    return this.votes.length + this.rejections.length;
+  }
+
+  get stats(): VoteLogStats {
+    return { commits: this.commits, rows: this.rows };
+  }
+
+  addVote(row: VoteRow): void {
+    this.votes.push(row);
+    this.schedule();
+  }
+
+  addRejection(row: RejectionRow): void {
+    this.rejections.push(row);
+    this.schedule();
+  }
+
+  /** Runs `callback` once everything queued so far is committed. */
+  afterCommit(callback: () => void): void {
+    this.callbacks.push(callback);
+    this.schedule();
+  }
+
+  /** Commits what is queued now, then runs the callbacks waiting for it. */
+  flush(): void {
+    if (this.scheduled !== null) clearImmediate(this.scheduled);
+    this.scheduled = null;
+    const votes = this.votes;
+    const rejections = this.rejections;
+    const callbacks = this.callbacks;
+    this.votes = [];
+    this.rejections = [];
+    this.callbacks = [];
+    if (votes.length + rejections.length > 0) {
+      try {
+        this.commitBatch(votes, rejections);
+      } catch (error) {
+        // No receipt goes out for these votes, so their senders will re-send them.
+        this.options.logger.error('could not store a batch of votes; they get no receipt and will be re-sent', {
+          votes: votes.length,
+          rejections: rejections.length,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        this.options.onCommitError(error);
+        return;
+      }
+      this.commits += 1;
+      this.rows += votes.length + rejections.length;
+    }
+    for (const callback of callbacks) {
+      try {
+        callback();
+      } catch (error) {
+        this.options.logger.error('after-commit step failed', { error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+
+  private schedule(): void {
+    if (this.pending >= this.maxBatch) {
+      this.flush();
+      return;
+    }
+    this.scheduled ??= setImmediate(() => {
+      this.scheduled = null;
+      this.flush();
+    });
+  }
+}

@@ -1,0 +1,74 @@
+import type { Logger } from '../../runtime/logger.js';
+import type { Poll } from '../../shared/poll.js';
+import type { TallyState } from '../../shared/tally.js';
+import type { PollStore } from '../store/poll-store.js';
+import { replayRound } from './replay.js';
+
+/** One poll in memory: its definition lives in `tally.poll`. */
+export interface PollEntry {
+  tally: TallyState;
+  round: number;
+  readonly createdAt: number;
+  /** Every vote id this poll has handled, in any round (the tally's IdSet). */
+  readonly seen: Set<string>;
+}
+
+/**
+ * The live tallies, one per poll, rebuilt from the store at start-up (and after
+ * a failed commit) so that a restarted server shows exactly the counts it had.
+ */
+export class PollBook {
+  private readonly entries = new Map<string, PollEntry>();
+
+  constructor(
+    private readonly store: PollStore,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Replaces everything in memory with what the store holds. */
+  load(): void {
+    this.entries.clear();
+    for (const row of this.store.listPolls()) {
+      const seen = new Set(this.store.idsOutsideRound(row.poll.id, row.round));
+      const { tally, inconsistent } = replayRound(
+        row.poll,
+        this.store.roundVotes(row.poll.id, row.round),
+        this.store.roundRejections(row.poll.id, row.round),
+        seen,
+      );
+      if (inconsistent.length > 0) {
+        this.logger.error('stored votes that no longer count on replay (please report this)', {
+          poll: row.poll.id,
+          votes: inconsistent.length,
+        });
+      }
+      // Snapshots published before the restart may have had a higher seq (poll
+      // changes bump it too): continue above it so readers never see seq go back.
+      tally.seq = Math.max(tally.seq, this.store.maxSeq(row.poll.id)) + 1;
+      this.entries.set(row.poll.id, { tally, round: row.round, createdAt: row.createdAt, seen });
+    }
+  }
+
+  get(pollId: string): PollEntry | undefined {
+    return this.entries.get(pollId);
+  }
+
+  set(pollId: string, entry: PollEntry): void {
+    this.entries.set(pollId, entry);
+  }
+
+  list(): PollEntry[] {
+    return [...this.entries.values()];
+  }
+
+  /** The poll that plain votes on the legacy topic count for: the open one opened last. */
+  latestOpen(): PollEntry | undefined {
+    let best: PollEntry | undefined;
+    for (const entry of this.entries.values()) {
+      const poll: Poll = entry.tally.poll;
+      if (poll.state !== 'open') continue;
+      if (best === undefined || (poll.openedAt ?? 0) > (best.tally.poll.openedAt ?? 0)) best = entry;
+    }
+    return best;
+  }
+}

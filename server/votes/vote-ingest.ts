@@ -1,0 +1,167 @@
+import type { Clock } from '../../runtime/clock.js';
+import type { Logger } from '../../runtime/logger.js';
+import { type Receipt, encodeReceipt } from '../../shared/codecs/receipt.js';
+import type { RejectReason } from '../../shared/codecs/rejection.js';
+import { decodeVote } from '../../shared/codecs/vote.js';
+import { type Outcome, applyVote, recordRejection } from '../../shared/tally.js';
+import { type Topics, parseTopic } from '../../shared/topics.js';
+import type { ThrottledLog } from '../logging/throttled-log.js';
+import type { MessageSink } from '../publish/sink.js';
+import type { VoteLog } from '../store/vote-log.js';
+import type { PollBook, PollEntry } from '../tally/poll-book.js';
+import type { ServerStats } from './server-stats.js';
+import { idsOfRefusedVote } from './vote-ids.js';
+
+export interface VoteIngestContext {
+  topics: Topics;
+  /** The legacy topic whose plain votes count for the open poll (`test/phone`). */
+  voteTopic: string | null;
+  maxPayloadBytes: number;
+  book: PollBook;
+  log: VoteLog;
+  sink: MessageSink;
+  clock: Clock;
+  logger: Logger;
+  rejections: ThrottledLog;
+  stats: ServerStats;
+  /** A poll's tally changed and is committed: schedule its snapshot. */
+  changed: (pollId: string) => void;
+}
+
+/** Where a vote's topic sends it: a poll in memory, or a reason it has none. */
+type Target =
+  | { readonly entry: PollEntry; readonly pollId: string }
+  | { readonly entry: null; readonly pollId: string | null; readonly reason: RejectReason; readonly detail: string };
+
+/**
+ * From an MQTT message on a votes topic to a stored outcome and a receipt. The
+ * shared codec decodes, the shared reducer decides; this class only routes, stores
+ * and acknowledges. Receipts and tally changes wait for the commit that makes the
+ * vote durable, so nothing is announced that a crash could take back.
+ */
+export class VoteIngest {
+  constructor(private readonly ctx: VoteIngestContext) {}
+
+  handle(topic: string, payload: Uint8Array, retained: boolean): void {
+    // A retained vote is a copy of one already handled live, replayed to every new
+    // subscription: counting it would add a vote per server restart.
+    if (retained) {
+      this.ctx.logger.debug('ignored a retained message on a vote topic', { topic });
+      return;
+    }
+    const receivedAt = this.ctx.clock.now();
+    const target = this.route(topic);
+    const decoded = decodeVote(payload, { maxBytes: this.ctx.maxPayloadBytes, receivedAt });
+    if (!decoded.ok) {
+      const ids = decoded.reason === 'too-large' ? null : idsOfRefusedVote(payload, this.ctx.maxPayloadBytes);
+      this.refuse(target, decoded.reason, decoded.detail, ids, topic, receivedAt);
+      return;
+    }
+    const vote = decoded.value;
+    const ids = vote.id !== null && vote.voter !== null ? { id: vote.id, voter: vote.voter } : null;
+    if (target.entry === null) {
+      this.refuse(target, target.reason, target.detail, ids, topic, receivedAt);
+      return;
+    }
+    const { entry, pollId } = target;
+    const outcome = applyVote(entry.tally, vote);
+    if (outcome.status === 'counted') {
+      this.ctx.stats.counted += 1;
+      this.ctx.log.addVote({
+        pollId,
+        round: entry.round,
+        voteId: vote.id,
+        option: vote.option,
+        voter: vote.voter,
+        source: vote.source,
+        ts: vote.ts,
+        receivedAt,
+        seq: entry.tally.seq,
+      });
+    } else if (outcome.status === 'rejected') {
+      this.store(entry, pollId, outcome.reason, outcome.detail, vote.id, vote.voter, topic, receivedAt);
+    } else {
+      this.ctx.stats.duplicates += 1;
+    }
+    this.acknowledge(pollId, outcome, ids);
+  }
+
+  private route(topic: string): Target {
+    const { book, topics, voteTopic } = this.ctx;
+    if (voteTopic !== null && topic === voteTopic) {
+      const entry = book.latestOpen();
+      if (entry !== undefined) return { entry, pollId: entry.tally.poll.id };
+      return { entry: null, pollId: null, reason: 'poll-closed', detail: `no poll is open for the votes on ${voteTopic}` };
+    }
+    const parsed = parseTopic(topics, topic);
+    if (parsed === null || parsed.kind !== 'votes') {
+      return { entry: null, pollId: null, reason: 'bad-id', detail: `the topic ${topic} does not name a valid poll id` };
+    }
+    const entry = book.get(parsed.pollId);
+    if (entry === undefined) {
+      return { entry: null, pollId: parsed.pollId, reason: 'unknown-poll', detail: `no poll ${parsed.pollId}` };
+    }
+    return { entry, pollId: parsed.pollId };
+  }
+
+  private refuse(
+    target: Target,
+    reason: RejectReason,
+    detail: string,
+    ids: { id: string; voter: string } | null,
+    topic: string,
+    receivedAt: number,
+  ): void {
+    if (target.entry === null) {
+      this.store(null, null, reason, detail, ids?.id ?? null, ids?.voter ?? null, topic, receivedAt);
+      if (target.pollId !== null) this.acknowledge(target.pollId, { status: 'rejected', reason, detail }, ids);
+      return;
+    }
+    const outcome = recordRejection(target.entry.tally, reason, ids?.id ?? null);
+    if (outcome.status === 'duplicate') this.ctx.stats.duplicates += 1;
+    else this.store(target.entry, target.pollId, reason, detail, ids?.id ?? null, ids?.voter ?? null, topic, receivedAt);
+    this.acknowledge(target.pollId, outcome.status === 'duplicate' ? outcome : { status: 'rejected', reason, detail }, ids);
+  }
+
+  private store(
+    entry: PollEntry | null,
+    pollId: string | null,
+    reason: RejectReason,
+    detail: string,
+    voteId: string | null,
+    voter: string | null,
+    topic: string,
+    receivedAt: number,
+  ): void {
+    const { stats, rejections, log } = this.ctx;
+    stats.rejectedBy[reason] = (stats.rejectedBy[reason] ?? 0) + 1;
+    rejections.note(reason, `vote rejected (${reason}): ${detail}`, { topic, ...(voteId === null ? {} : { id: voteId }) });
+    log.addRejection({
+      pollId: entry === null ? null : pollId,
+      round: entry?.round ?? null,
+      voteId,
+      voter,
+      reason,
+      detail,
+      topic,
+      receivedAt,
+      seq: entry?.tally.seq ?? null,
+    });
+  }
+
+  /** Once committed: the receipt (votes with an id only) and the next snapshot. */
+  private acknowledge(pollId: string, outcome: Outcome, ids: { id: string; voter: string } | null): void {
+    const changes = outcome.status === 'rejected' || (outcome.status === 'counted' && outcome.changed);
+    if (ids === null && !changes) return;
+    const { log, sink, topics, changed } = this.ctx;
+    log.afterCommit(() => {
+      if (changes) changed(pollId);
+      if (ids === null) return;
+      const receipt: Receipt =
+        outcome.status === 'rejected'
+          ? { id: ids.id, poll: pollId, status: 'rejected', reason: outcome.reason }
+          : { id: ids.id, poll: pollId, status: outcome.status };
+      sink.publish(topics.receipts(ids.voter), encodeReceipt(receipt), { qos: 1, retain: false });
+    });
+  }
+}
