@@ -1,10 +1,106 @@
-// Bundles the web pages with esbuild into web/dist, which the server serves.
-// The pages arrive with the web issue; until then this writes a placeholder.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// Bundles the web pages into web/dist, which the server serves as static files:
+//   web/dist/<page>.html and web/dist/assets/<page>.js + .css, index.html = kiosk.
+// No inline script or style anywhere (the server's CSP forbids both).
+// Usage: node web/build.mjs [--quiet] [--analyze]   (--analyze: what each bundle is made of)
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
 
-const out = new URL('./dist/', import.meta.url);
-mkdirSync(out, { recursive: true });
-writeFileSync(
-  new URL('index.html', out),
-  '<!doctype html><meta charset="utf-8"><title>mqtt-classroom</title><p>Les pages arrivent bientôt. / Pages coming soon.</p>\n',
-);
+const root = dirname(fileURLToPath(import.meta.url));
+const dist = join(root, 'dist');
+const quiet = process.argv.includes('--quiet');
+const analyze = process.argv.includes('--analyze');
+
+/** page -> French title (the page sets its localized title once it runs). */
+const PAGES = {
+  kiosk: 'Résultats du vote',
+  vote: 'Voter',
+  pain: 'Le pain',
+  chat: 'Chat de la classe',
+};
+
+// MQTT.js is bundled from its CommonJS build rather than its prebuilt browser file
+// (105 KB gzip): the pieces a page never uses are swapped for small shims, and the
+// keepalive timer stops needing a blob: worker the CSP would refuse.
+const shim = (name) => join(root, 'shims', name);
+const SUBSTITUTES = [
+  [/^ws$/, shim('ws.js')],
+  [/^debug$/, shim('debug.cjs')],
+  [/^worker-timers$/, shim('worker-timers.js')],
+  [/^lru-cache$/, shim('lru-cache.js')],
+  [/^process\/?$/, shim('process.js')],
+];
+const substitutes = {
+  name: 'substitutes',
+  setup(build) {
+    for (const [filter, path] of SUBSTITUTES) build.onResolve({ filter }, () => ({ path }));
+    // MQTT.js reads its whole package.json for one version string.
+    build.onLoad({ filter: /[\\/]mqtt[\\/]package\.json$/ }, (args) => ({
+      contents: JSON.stringify({ version: JSON.parse(readFileSync(args.path, 'utf8')).version }),
+      loader: 'json',
+    }));
+  },
+};
+
+// Files are overwritten in place, never the folder removed: a running server (or
+// another test run) may be serving it while this builds.
+mkdirSync(join(dist, 'assets'), { recursive: true });
+
+const result = await esbuild.build({
+  entryPoints: Object.fromEntries(Object.keys(PAGES).map((page) => [page, join(root, 'pages', `${page}.ts`)])),
+  outdir: join(dist, 'assets'),
+  bundle: true,
+  minify: !process.argv.includes('--no-minify'),
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2020',
+  sourcemap: 'linked',
+  legalComments: 'none',
+  metafile: true,
+  inject: [shim('globals.js')],
+  define: { global: 'globalThis' },
+  plugins: [substitutes],
+  logLevel: 'warning',
+});
+
+for (const [page, title] of Object.entries(PAGES)) {
+  writeFileSync(join(dist, `${page}.html`), html(page, title));
+}
+writeFileSync(join(dist, 'index.html'), html('kiosk', PAGES.kiosk));
+
+if (!quiet) {
+  const rows = Object.keys(result.metafile.outputs)
+    .filter((file) => /\.(js|css)$/.test(file))
+    .map((file) => {
+      const bytes = readFileSync(file);
+      return `  ${file.replace(/^.*web\/dist\//, 'web/dist/').padEnd(28)} ${kb(bytes.length).padStart(9)} ${kb(gzipSync(bytes, { level: 9 }).length).padStart(9)} gzip`;
+    });
+  process.stdout.write(`web pages built:\n${rows.join('\n')}\n`);
+}
+if (analyze) process.stdout.write(await esbuild.analyzeMetafile(result.metafile));
+
+function html(page, title) {
+  return `<!doctype html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light">
+<title>${title}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/assets/${page}.css">
+<script type="module" src="/assets/${page}.js"></script>
+</head>
+<body class="page page-${page}">
+<main id="app" aria-live="off"></main>
+<noscript>Cette page a besoin de JavaScript. / This page needs JavaScript.</noscript>
+</body>
+</html>
+`;
+}
+
+function kb(n) {
+  return `${(n / 1024).toFixed(1)} KB`;
+}

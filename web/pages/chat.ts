@@ -1,0 +1,158 @@
+/**
+ * The class chat (`/chat`): everyone's messages on `<prefix>/chat/+`, and yours
+ * sent on `<prefix>/chat/<name>`. `mosquitto_pub -t classroom/chat/Zoé -m Bonjour`
+ * shows up here too. Names and texts come from anyone: they go in as text only.
+ */
+import '../styles/chat.css';
+import { decodeText, encodeText } from '../../shared/codecs/payload.js';
+import { isValidId } from '../../shared/ids.js';
+import type { Topics } from '../../shared/topics.js';
+import type { Link } from '../lib/connection.js';
+import { appRoot, el, navBar, setText } from '../lib/dom.js';
+import { pageTranslator } from '../lib/i18n.js';
+import { startPage } from '../lib/page.js';
+import { renderScheduler } from '../lib/scheduler.js';
+import { type PageState, statusBadge } from '../lib/status.js';
+
+const NAME_KEY = 'mqtt-classroom.chat-name';
+const MAX_MESSAGE_BYTES = 1024;
+const KEEP_MESSAGES = 200;
+
+interface ChatMessage {
+  name: string;
+  text: string | null;
+  at: number;
+}
+
+const tr = pageTranslator();
+document.title = tr.t('title.chat');
+let connection: PageState = 'connecting';
+let name: string | null = storedName();
+let link: Link | null = null;
+let topics: Topics | null = null;
+const incoming: ChatMessage[] = [];
+const timeFormat = new Intl.DateTimeFormat(tr.lang, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+const badge = statusBadge(tr);
+const nameInput = el('input', {
+  class: 'name-input',
+  attrs: { id: 'chat-name', name: 'name', maxlength: '64', autocomplete: 'nickname', required: '', spellcheck: 'false' },
+});
+const nameError = el('p', { class: 'error', attrs: { role: 'alert' } });
+const nameForm = el('form', { class: 'name-form' }, [
+  el('label', { text: tr.t('chat.name.label'), attrs: { for: 'chat-name' } }),
+  el('div', { class: 'row' }, [nameInput, el('button', { class: 'button', text: tr.t('chat.name.join'), attrs: { type: 'submit' } })]),
+  nameError,
+]);
+const whoAmI = el('span', { class: 'who' });
+const changeName = el('button', { class: 'link-button', text: tr.t('chat.change'), attrs: { type: 'button' } });
+const identity = el('p', { class: 'identity' }, [whoAmI, changeName]);
+const list = el('ol', { class: 'messages', attrs: { 'aria-live': 'polite' } });
+const empty = el('p', { class: 'empty' });
+const messageInput = el('input', { class: 'message-input', attrs: { id: 'chat-message', name: 'message', maxlength: '1000', autocomplete: 'off' } });
+const sendError = el('p', { class: 'error', attrs: { role: 'alert' } });
+const composer = el('form', { class: 'composer' }, [
+  el('label', { class: 'visually-hidden', text: tr.t('chat.message.label'), attrs: { for: 'chat-message' } }),
+  el('div', { class: 'row' }, [messageInput, el('button', { class: 'button', text: tr.t('chat.send'), attrs: { type: 'submit' } })]),
+  sendError,
+]);
+appRoot().append(
+  el('header', { class: 'top' }, [el('h1', { class: 'title', text: tr.t('title.chat') }), badge.element]),
+  el('section', { class: 'chat' }, [nameForm, identity, list, empty, composer]),
+  el('footer', { class: 'bottom' }, [navBar(tr.t, 'chat')]),
+);
+
+nameForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const wanted = nameInput.value.trim().normalize('NFC');
+  if (!isValidId(wanted)) {
+    setText(nameError, tr.t('chat.name.invalid'));
+    return;
+  }
+  setText(nameError, '');
+  name = wanted;
+  try {
+    localStorage.setItem(NAME_KEY, wanted);
+  } catch {
+    // remembered for this visit only
+  }
+  renderIdentity();
+  messageInput.focus();
+});
+changeName.addEventListener('click', () => {
+  nameInput.value = name ?? '';
+  name = null;
+  renderIdentity();
+  nameInput.focus();
+});
+composer.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = messageInput.value;
+  if (name === null || text.trim() === '') return;
+  if (encodeText(text).byteLength > MAX_MESSAGE_BYTES) return setText(sendError, tr.t('chat.too-long'));
+  if (link === null || topics === null || !link.publish(topics.chat(name), text, { qos: 1 })) return setText(sendError, tr.t('chat.offline'));
+  setText(sendError, '');
+  messageInput.value = '';
+});
+
+const schedule = renderScheduler(render);
+renderIdentity();
+schedule();
+void startPage('chat', (state) => {
+  connection = state;
+  schedule();
+}).then((ctx) => {
+  ({ link, topics } = ctx);
+  const head = `${ctx.topics.prefix}/chat/`;
+  setText(empty, tr.t('chat.empty', { topic: `${head}${name ?? 'Zoé'}` }));
+  ctx.link.subscribe([ctx.topics.allChat]);
+  ctx.link.onMessage((topic, payload) => {
+    if (!topic.startsWith(head)) return;
+    const text = decodeText(payload, 4 * MAX_MESSAGE_BYTES);
+    // The name is the topic level as sent, whatever it contains: shown as text.
+    incoming.push({ name: topic.slice(head.length), text: text.ok ? text.value : null, at: Date.now() });
+    schedule();
+  });
+});
+
+function render(): void {
+  badge.show(connection);
+  if (incoming.length === 0) return;
+  const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+  list.append(...incoming.splice(0).map(messageItem));
+  while (list.childElementCount > KEEP_MESSAGES) list.firstElementChild?.remove();
+  empty.hidden = true;
+  if (nearBottom) list.scrollTop = list.scrollHeight;
+}
+
+function messageItem(message: ChatMessage): HTMLElement {
+  const item = el('li', { class: message.name === name ? 'message message--mine' : 'message' }, [
+    el('span', { class: 'message-time', text: timeFormat.format(message.at) }),
+    el('span', { class: `message-name hue-${hue(message.name)}`, text: message.name }),
+    el('span', { class: message.text === null ? 'message-text message-text--bad' : 'message-text', text: message.text ?? tr.t('chat.unreadable') }),
+  ]);
+  return item;
+}
+
+function renderIdentity(): void {
+  nameForm.hidden = name !== null;
+  identity.hidden = name === null;
+  composer.hidden = name === null;
+  setText(whoAmI, name === null ? '' : tr.t('chat.as', { name }));
+}
+
+/** One of 8 colours per name, so a conversation is easy to follow. */
+function hue(value: string): number {
+  let h = 0;
+  for (const char of value) h = (h * 31 + (char.codePointAt(0) ?? 0)) >>> 0;
+  return h % 8;
+}
+
+function storedName(): string | null {
+  try {
+    const stored = localStorage.getItem(NAME_KEY);
+    return stored !== null && isValidId(stored) ? stored : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * The kiosk results screen (`/`, `/kiosk`): the open poll's bars from the retained
+ * tally snapshot, the QR code of the vote page, the bread and the connection.
+ * Messages only update state; the screen is drawn at most once per animation frame.
+ */
+import '../styles/kiosk.css';
+import type { PollOption } from '../../shared/poll.js';
+import { parseTopic } from '../../shared/topics.js';
+import { breadClass, breadLabel, formatCelsius, parseBreadState, parseCelsius } from '../lib/bread.js';
+import { appRoot, el, setText } from '../lib/dom.js';
+import { pageTranslator } from '../lib/i18n.js';
+import { startPage } from '../lib/page.js';
+import { PollBoard, pinnedPoll } from '../lib/polls.js';
+import { qrSvg } from '../lib/qr.js';
+import { RawCounter, rawSource } from '../lib/raw-votes.js';
+import { renderScheduler } from '../lib/scheduler.js';
+import { type PageState, statusBadge } from '../lib/status.js';
+
+interface ResultsView {
+  question: string;
+  state: 'open' | 'closed' | null;
+  options: readonly PollOption[];
+  counts: Readonly<Record<string, number>>;
+  rejected: number;
+  rawTopic: string | null;
+}
+
+const tr = pageTranslator();
+document.title = tr.t('title.kiosk');
+const params = new URLSearchParams(location.search);
+const pinned = pinnedPoll(location.search);
+const board = new PollBoard();
+let counter: RawCounter | null = null;
+let connection: PageState = 'connecting';
+let breadState: string | null = null;
+let celsius: number | null = null;
+
+const badge = statusBadge(tr);
+const question = el('h1', { class: 'question' });
+const pollState = el('span', { class: 'poll-state' });
+const rawNote = el('p', { class: 'raw-note' });
+const bars = el('ol', { class: 'bars' });
+const total = el('p', { class: 'total' });
+const qrBox = el('div', { class: 'qr-box' });
+const breadValue = el('p', { class: 'bread-state' });
+const breadTemp = el('p', { class: 'bread-temp' });
+appRoot().append(
+  el('div', { class: 'kiosk' }, [
+    el('section', { class: 'results' }, [el('header', { class: 'results-head' }, [question, pollState]), rawNote, bars, total]),
+    el('aside', { class: 'side' }, [
+      qrBox,
+      el('div', { class: 'bread-box' }, [el('h2', { class: 'bread-title', text: tr.t('bread.title') }), breadValue, breadTemp]),
+      badge.element,
+    ]),
+  ]),
+);
+
+const schedule = renderScheduler(render);
+schedule();
+showQr(params.get('voteUrl'));
+void startPage('kiosk', (state) => {
+  connection = state;
+  schedule();
+}).then(({ config, link, topics }) => {
+  if (!params.has('voteUrl') && config.publicUrl) showQr(`${config.publicUrl.replace(/\/+$/, '')}/vote`);
+  const raw = rawSource(location.search, config.voteTopic);
+  if (raw !== null) counter = new RawCounter(raw);
+  link.subscribe([topics.allPolls, topics.allTallies, topics.bread, topics.breadTemperature, ...(raw ? [raw.topic] : [])]);
+  link.onMessage((topic, payload) => {
+    if (counter !== null && topic === counter.source.topic) {
+      counter.take(payload, Date.now());
+      schedule();
+      return;
+    }
+    const parsed = parseTopic(topics, topic);
+    if (parsed === null) return;
+    let changed = false;
+    if (parsed.kind === 'poll') changed = board.takePoll(parsed.pollId, payload);
+    else if (parsed.kind === 'tally') changed = board.takeTally(parsed.pollId, payload);
+    else if (parsed.kind === 'bread') {
+      breadState = parseBreadState(payload);
+      changed = true;
+    } else if (parsed.kind === 'bread-temperature') {
+      celsius = parseCelsius(payload);
+      changed = true;
+    }
+    if (changed) schedule();
+  });
+});
+
+/** The vote page's address: `?voteUrl=`, the server's public URL, else this host. */
+function showQr(configured: string | null): void {
+  const base = configured ?? `${location.origin}/vote`;
+  const url = pinned === null || configured !== null ? base : `${base}?poll=${encodeURIComponent(pinned)}`;
+  const loopback = configured === null && /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(location.hostname);
+  qrBox.replaceChildren(
+    qrSvg(url, tr.t('kiosk.scan')),
+    el('p', { class: 'qr-caption', text: tr.t('kiosk.scan') }),
+    el('p', { class: 'qr-url', text: url }),
+    ...(loopback ? [el('p', { class: 'qr-warning', text: tr.t('kiosk.loopback') })] : []),
+  );
+}
+
+/** What to draw: the server's snapshot if there is one, else the raw votes this page counted. */
+function currentView(): ResultsView | null {
+  const poll = board.current(pinned);
+  const snapshot = poll === null ? undefined : board.tallies.get(poll.id);
+  if (poll !== null && (snapshot !== undefined || counter === null)) {
+    return { question: poll.question, state: poll.state, options: poll.options, counts: snapshot?.counts ?? {}, rejected: snapshot?.rejected ?? 0, rawTopic: null };
+  }
+  if (counter !== null) {
+    const state = counter.state;
+    const topic = counter.source.topic;
+    return {
+      question: poll?.question ?? tr.t('kiosk.raw.question', { topic }),
+      state: poll?.state ?? null,
+      options: counter.source.options !== null || poll === null ? state.poll.options : poll.options,
+      counts: state.counts,
+      rejected: state.rejected,
+      rawTopic: topic,
+    };
+  }
+  return null;
+}
+
+let shownOptions = '';
+function render(): void {
+  badge.show(connection);
+  setText(breadValue, breadLabel(tr, breadState));
+  if (breadValue.className !== breadClass(breadState)) breadValue.className = breadClass(breadState);
+  setText(breadTemp, formatCelsius(tr, celsius));
+
+  const view = currentView();
+  setText(question, view?.question ?? tr.t('kiosk.waiting'));
+  setText(pollState, view?.state === 'open' ? tr.t('poll.open') : view?.state === 'closed' ? tr.t('poll.closed') : '');
+  pollState.className = `poll-state poll-state--${view?.state ?? 'none'}`;
+  setText(rawNote, view?.rawTopic ? tr.t('kiosk.raw', { topic: view.rawTopic }) : '');
+  rawNote.hidden = !view?.rawTopic;
+
+  const options = view?.options ?? [];
+  const key = JSON.stringify(options);
+  if (key !== shownOptions) {
+    shownOptions = key;
+    bars.replaceChildren(...options.map((option, index) => barRow(option, index)));
+    bars.className = `bars bars--${options.length > 6 ? 'many' : 'few'}`;
+  }
+  const counts = options.map((option) => view?.counts[option.id] ?? 0);
+  const sum = counts.reduce((a, b) => a + b, 0);
+  const max = Math.max(1, ...counts);
+  bars.querySelectorAll<HTMLElement>('.bar-row').forEach((row, index) => {
+    const count = counts[index] ?? 0;
+    setText(row.querySelector('.bar-count')!, tr.number(count));
+    setText(row.querySelector('.bar-pct')!, sum === 0 ? '' : tr.percent(count / sum));
+    // Bars are relative to the leader, so the leading option fills the width.
+    const width = `${((count / max) * 100).toFixed(2)}%`;
+    const fill = row.querySelector<HTMLElement>('.bar-fill')!;
+    if (fill.style.width !== width) fill.style.width = width;
+  });
+  const rejected = view?.rejected ?? 0;
+  setText(total, view === null ? '' : `${tr.t('kiosk.total')} ${tr.count('kiosk.votes', sum)}${rejected > 0 ? ` · ${tr.count('kiosk.rejected', rejected)}` : ''}`);
+}
+
+function barRow(option: PollOption, index: number): HTMLElement {
+  const row = el('li', { class: `bar-row color-${index % 8}` }, [
+    el('div', { class: 'bar-head' }, [
+      el('span', { class: 'bar-label', text: option.label }),
+      el('span', { class: 'bar-numbers' }, [el('span', { class: 'bar-count' }), el('span', { class: 'bar-pct' })]),
+    ]),
+    el('div', { class: 'bar-track' }, [el('div', { class: 'bar-fill' })]),
+  ]);
+  row.dataset.option = option.id;
+  return row;
+}

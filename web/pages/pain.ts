@@ -1,0 +1,111 @@
+/**
+ * The bread page (`/pain`): the oven's state and temperature, and a chart of the
+ * temperature since this browser tab started watching (kept in sessionStorage, so
+ * a reload keeps the curve).
+ */
+import 'uplot/dist/uPlot.min.css';
+import '../styles/pain.css';
+import uPlot from 'uplot';
+import { breadClass, breadLabel, formatCelsius, parseBreadState, parseCelsius } from '../lib/bread.js';
+import { appRoot, el, navBar, setText } from '../lib/dom.js';
+import { pageTranslator } from '../lib/i18n.js';
+import { startPage } from '../lib/page.js';
+import { renderScheduler } from '../lib/scheduler.js';
+import { type PageState, statusBadge } from '../lib/status.js';
+
+const HISTORY_KEY = 'mqtt-classroom.bread-history';
+const MAX_POINTS = 5_000;
+
+const tr = pageTranslator();
+document.title = tr.t('title.pain');
+let connection: PageState = 'connecting';
+let breadState: string | null = null;
+let celsius: number | null = null;
+const history = loadHistory();
+
+const badge = statusBadge(tr);
+const stateLine = el('p', { class: 'bread-state' });
+const tempLine = el('p', { class: 'bread-temp' });
+const chartBox = el('div', { class: 'chart' });
+appRoot().append(
+  el('header', { class: 'top' }, [el('h1', { class: 'title', text: tr.t('title.pain') }), badge.element]),
+  el('section', { class: 'now' }, [stateLine, el('p', { class: 'bread-temp-label', text: tr.t('pain.temperature') }), tempLine]),
+  el('section', { class: 'history' }, [el('h2', { class: 'chart-title', text: tr.t('pain.chart') }), chartBox]),
+  el('footer', { class: 'bottom' }, [navBar(tr.t, 'pain')]),
+);
+
+const chart = new uPlot(
+  {
+    width: chartWidth(),
+    height: chartHeight(),
+    scales: { x: { time: true } },
+    series: [{}, { label: '°C', stroke: '#c0392b', width: 3, points: { show: false } }],
+    axes: [{ stroke: '#333' }, { stroke: '#333', label: '°C' }],
+    legend: { show: false },
+  },
+  [history.t, history.c],
+  chartBox,
+);
+addEventListener('resize', () => chart.setSize({ width: chartWidth(), height: chartHeight() }));
+
+const schedule = renderScheduler(render);
+schedule();
+void startPage('pain', (state) => {
+  connection = state;
+  schedule();
+}).then(({ link, topics }) => {
+  link.subscribe([topics.bread, topics.breadTemperature]);
+  link.onMessage((topic, payload, retained) => {
+    if (topic === topics.bread) breadState = parseBreadState(payload);
+    else if (topic === topics.breadTemperature) {
+      celsius = parseCelsius(payload);
+      // The retained copy sent again after a reconnect is not a new reading.
+      if (celsius !== null && !(retained && history.c.at(-1) === celsius)) record(celsius);
+    }
+    schedule();
+  });
+});
+
+function record(value: number): void {
+  history.t.push(Date.now() / 1000);
+  history.c.push(value);
+  if (history.t.length > MAX_POINTS) {
+    history.t.splice(0, history.t.length - MAX_POINTS);
+    history.c.splice(0, history.c.length - MAX_POINTS);
+  }
+  try {
+    sessionStorage.setItem(HISTORY_KEY, JSON.stringify(history));
+  } catch {
+    // the curve then lasts as long as the page
+  }
+}
+
+function render(): void {
+  badge.show(connection);
+  setText(stateLine, breadLabel(tr, breadState));
+  if (stateLine.className !== breadClass(breadState)) stateLine.className = breadClass(breadState);
+  setText(tempLine, formatCelsius(tr, celsius));
+  chart.setData([history.t, history.c]);
+}
+
+function loadHistory(): { t: number[]; c: number[] } {
+  try {
+    const parsed = JSON.parse(sessionStorage.getItem(HISTORY_KEY) ?? 'null') as { t?: unknown; c?: unknown } | null;
+    const t = Array.isArray(parsed?.t) ? parsed.t : [];
+    const c = Array.isArray(parsed?.c) ? parsed.c : [];
+    if (t.length === c.length && [...t, ...c].every((n) => typeof n === 'number' && Number.isFinite(n))) {
+      return { t: t as number[], c: c as number[] };
+    }
+  } catch {
+    // start a fresh curve
+  }
+  return { t: [], c: [] };
+}
+
+function chartWidth(): number {
+  return Math.max(280, chartBox.clientWidth || Math.min(innerWidth - 32, 1200));
+}
+
+function chartHeight(): number {
+  return Math.max(200, Math.min(480, Math.round(innerHeight * 0.45)));
+}

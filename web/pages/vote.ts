@@ -1,0 +1,165 @@
+/**
+ * The vote page (`/vote`): big buttons for the open poll's options. A vote shows
+ * "received" only once the server's receipt for its id arrived; until then it
+ * waits in the outbox and is sent again (same id) after 5 s and after a reconnect.
+ */
+import '../styles/vote.css';
+import { decodeReceipt } from '../../shared/codecs/receipt.js';
+import type { RejectReason } from '../../shared/codecs/rejection.js';
+import { encodeVote } from '../../shared/codecs/vote.js';
+import type { Poll } from '../../shared/poll.js';
+import { type Topics, parseTopic } from '../../shared/topics.js';
+import type { Link } from '../lib/connection.js';
+import { appRoot, el, navBar, setText } from '../lib/dom.js';
+import { pageTranslator } from '../lib/i18n.js';
+import { randomId } from '../lib/ids.js';
+import { type PendingVote, VoteOutbox, voteId, voterId } from '../lib/outbox.js';
+import { startPage } from '../lib/page.js';
+import { PollBoard, pinnedPoll } from '../lib/polls.js';
+import { renderScheduler } from '../lib/scheduler.js';
+import { type PageState, statusBadge } from '../lib/status.js';
+
+const RESEND_AFTER_MS = 5_000;
+
+type Feedback =
+  | { kind: 'sending' | 'queued' | 'retrying' | 'received' | 'duplicate'; label: string }
+  | { kind: 'rejected'; label: string; reason: RejectReason };
+
+const tr = pageTranslator();
+document.title = tr.t('title.vote');
+const storage = safeLocalStorage();
+const voter = voterId(storage, () => `web-${randomId(12)}`);
+const pinned = pinnedPoll(location.search);
+const board = new PollBoard();
+let connection: PageState = 'connecting';
+let feedback: { id: string; value: Feedback } | null = null;
+
+const badge = statusBadge(tr);
+const question = el('h1', { class: 'question' });
+const policy = el('p', { class: 'policy' });
+const notice = el('p', { class: 'notice' });
+const options = el('div', { class: 'options' });
+const feedbackLine = el('p', { class: 'feedback', attrs: { role: 'status', 'aria-live': 'polite' } });
+const pendingLine = el('p', { class: 'pending' });
+appRoot().append(
+  el('header', { class: 'top' }, [badge.element]),
+  el('section', { class: 'poll' }, [question, policy, notice, options, feedbackLine, pendingLine]),
+  el('footer', { class: 'bottom' }, [el('p', { class: 'voter', text: tr.t('vote.voter', { id: voter }) }), navBar(tr.t, 'vote')]),
+);
+
+const outbox = new VoteOutbox(storage, 'mqtt-classroom.outbox');
+outbox.expire(Date.now());
+const waiting = outbox.all().at(-1);
+if (waiting !== undefined) feedback = { id: waiting.vote.id, value: { kind: 'queued', label: waiting.label } };
+let link: Link | null = null;
+let topics: Topics | null = null;
+
+const schedule = renderScheduler(render);
+schedule();
+void startPage('vote', (state) => {
+  connection = state;
+  schedule();
+}).then((ctx) => {
+  ({ link, topics } = ctx);
+  const t = ctx.topics;
+  ctx.link.subscribe([t.allPolls, t.receipts(voter)]);
+  ctx.link.onMessage((topic, payload) => {
+    const parsed = parseTopic(t, topic);
+    if (parsed?.kind === 'poll') {
+      if (board.takePoll(parsed.pollId, payload)) schedule();
+    } else if (parsed?.kind === 'receipts' && parsed.voter === voter) {
+      takeReceipt(payload);
+    }
+  });
+  // After every (re)connect, everything still waiting goes out again, same ids.
+  ctx.link.onConnect(() => flush(outbox.all()));
+  setInterval(() => flush(outbox.due(Date.now(), RESEND_AFTER_MS)), 1_000);
+});
+
+function takeReceipt(payload: Uint8Array): void {
+  const receipt = decodeReceipt(payload);
+  if (!receipt.ok) return;
+  const settled = outbox.settle(receipt.value);
+  if (settled === null) return;
+  const r = receipt.value;
+  const value: Feedback =
+    r.status === 'rejected' && r.reason !== undefined
+      ? { kind: 'rejected', label: settled.label, reason: r.reason }
+      : { kind: r.status === 'duplicate' ? 'duplicate' : 'received', label: settled.label };
+  // A receipt for an older vote does not hide what happened to the latest one.
+  if (feedback === null || feedback.id === settled.vote.id) feedback = { id: settled.vote.id, value };
+  schedule();
+}
+
+function flush(entries: readonly PendingVote[]): void {
+  for (const entry of entries) send(entry);
+  if (entries.length > 0) schedule();
+}
+
+function send(entry: PendingVote): void {
+  const resend = entry.sends > 0;
+  if (link === null || topics === null) return;
+  if (!link.publish(topics.votes(entry.pollId), encodeVote(entry.vote), { qos: 1 })) return;
+  outbox.markSent(entry.vote.id, Date.now());
+  if (feedback?.id === entry.vote.id) feedback = { id: entry.vote.id, value: { kind: resend ? 'retrying' : 'sending', label: entry.label } };
+}
+
+function vote(poll: Poll, optionId: string, label: string): void {
+  const now = Date.now();
+  const entry = outbox.add({ id: voteId(voter, now, randomId(6)), option: optionId, voter, source: 'web', ts: now }, poll.id, label);
+  feedback = { id: entry.vote.id, value: { kind: 'queued', label } };
+  send(entry);
+  schedule();
+}
+
+let shownPollKey = '';
+function render(): void {
+  badge.show(connection);
+  const poll = board.current(pinned);
+  const open = poll?.state === 'open';
+  setText(question, poll?.question ?? tr.t('title.vote'));
+  setText(policy, poll === null ? '' : tr.t(`vote.policy.${poll.policy}`));
+  setText(notice, poll === null ? tr.t('vote.none') : open ? '' : tr.t('vote.closed'));
+  notice.hidden = notice.textContent === '';
+  const key = poll === null ? '' : JSON.stringify([poll.id, poll.options]);
+  if (key !== shownPollKey) {
+    shownPollKey = key;
+    options.replaceChildren(
+      ...(poll?.options ?? []).map((option, index) => {
+        const button = el('button', { class: `option option--${index % 8}`, text: option.label, attrs: { type: 'button' } });
+        button.dataset.option = option.id;
+        button.addEventListener('click', () => {
+          const current = board.current(pinned);
+          if (current?.id === poll?.id && current?.state === 'open') vote(current, option.id, option.label);
+        });
+        return button;
+      }),
+    );
+  }
+  for (const button of options.querySelectorAll('button')) button.disabled = !open;
+  options.classList.toggle('options--closed', !open);
+  renderFeedback();
+}
+
+function renderFeedback(): void {
+  const value = feedback?.value;
+  let text = '';
+  if (value !== undefined) {
+    const option = value.label;
+    if (value.kind === 'rejected') text = tr.t('vote.rejected', { option, reason: tr.reason(value.reason) });
+    else if (value.kind === 'queued' && connection === 'connected') text = tr.t('vote.sending', { option });
+    else text = tr.t(`vote.${value.kind}`, { option });
+  }
+  setText(feedbackLine, text);
+  feedbackLine.className = `feedback feedback--${value?.kind ?? 'none'}`;
+  const waitingCount = outbox.size;
+  setText(pendingLine, waitingCount > 1 ? tr.count('vote.pending', waitingCount) : '');
+}
+
+function safeLocalStorage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
