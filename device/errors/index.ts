@@ -1,0 +1,3 @@
+export { GpioAccessError } from './gpio-access-error.js';
+export { BoardError } from './board-error.js';
+export { SensorFaultError } from './sensor-fault-error.js';
