@@ -145,7 +145,7 @@ export function receiptCollector(client: MqttClient, prefix: string) {
     },
     subscribe: () => client.subscribeAsync(`${prefix}/receipts/+`, { qos: 1 }),
     /** Resolves once `count` receipts in all have arrived. */
-    waitFor(count: number, timeoutMs = 30_000): Promise<void> {
+    waitFor(count: number, timeoutMs = 20_000): Promise<void> {
       if (total >= count) return Promise.resolve();
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {

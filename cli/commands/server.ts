@@ -1,0 +1,65 @@
+import { networkInterfaces } from 'node:os';
+import { type EnvConfig, loadEnv } from '../../runtime/env.js';
+import { stopOnSignals } from '../../runtime/lifecycle.js';
+import { createLogger } from '../../runtime/logger.js';
+import { ConfigError } from '../../shared/errors/config-error.js';
+import type { RunningServer } from '../../server/index.js';
+import type { CliContext } from '../main.js';
+
+/**
+ * `mqtt-classroom server`: starts the hub and runs until SIGINT/SIGTERM, which
+ * commit pending votes, publish `offline`, close the broker and the database and
+ * exit 0.
+ */
+export async function runServer(options: { broker?: string }, ctx: CliContext): Promise<void> {
+  const config = withBroker(loadEnv({ env: ctx.env }), options.broker);
+  const logger = createLogger({ level: config.logLevel, name: 'server' });
+  const { startServer } = await import('../../server/index.js');
+  const running = await startServer({ config, logger });
+  ctx.stdout(banner(running, config));
+  await new Promise<void>(() => {
+    // Runs until a signal: stopOnSignals stops the server and exits the process.
+    stopOnSignals(() => running.stop(), { logger });
+  });
+}
+
+function withBroker(config: EnvConfig, broker: string | undefined): EnvConfig {
+  if (broker === undefined) return config;
+  if (broker === 'embedded') return Object.freeze({ ...config, mqttUrl: null });
+  if (!/^(mqtts?|wss?|tcp|ssl):\/\/[^/\s]+/.test(broker)) {
+    throw new ConfigError('--broker', [{ path: '--broker', message: `use "embedded" or a URL like mqtt://localhost:1883 (got ${JSON.stringify(broker)})` }]);
+  }
+  return Object.freeze({ ...config, mqttUrl: broker });
+}
+
+function banner(running: RunningServer, config: EnvConfig): string {
+  const host = config.httpHost === '0.0.0.0' || config.httpHost === '::' ? (lanAddress() ?? '127.0.0.1') : config.httpHost;
+  const web = `http://${host}:${running.httpPort}`;
+  const lines = [
+    'mqtt-classroom server is running',
+    `  kiosk (results)  ${web}/`,
+    `  vote page        ${web}/vote`,
+    `  bread page       ${web}/pain`,
+    running.mqttPort === null
+      ? `  broker           ${running.mqttUrl} (external)`
+      : `  broker           mqtt://${config.mqttHost === '0.0.0.0' ? host : config.mqttHost}:${running.mqttPort} and ws://${host}:${running.httpPort}/mqtt (embedded)`,
+  ];
+  if (running.adminTokenSource === 'generated') {
+    lines.push(`  admin token      ${running.adminToken}`);
+    lines.push(`                   (made now and saved in ${config.dataDir}/admin-token; \`mqtt-classroom poll\` on this machine finds it)`);
+  } else if (running.adminTokenSource === 'file') {
+    lines.push(`  admin token      in ${config.dataDir}/admin-token`);
+  }
+  lines.push('  stop with Ctrl-C', '');
+  return lines.join('\n');
+}
+
+/** The machine's first non-loopback IPv4 address: what students' phones can reach. */
+function lanAddress(): string | null {
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const address of addresses ?? []) {
+      if (address.family === 'IPv4' && !address.internal) return address.address;
+    }
+  }
+  return null;
+}

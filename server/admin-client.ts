@@ -1,0 +1,101 @@
+import type { EnvConfig } from '../runtime/env.js';
+import { readSavedToken } from './admin-token.js';
+import { AdminApiError, MissingAdminTokenError, ServerUnreachableError } from './errors/admin-errors.js';
+import type { ServerStatus } from './index.js';
+import type { ExportFormat } from './polls/export.js';
+import type { NewPoll, PollSummary } from './polls/poll-service.js';
+
+export interface AdminClientOptions {
+  /** The server's base URL (SERVER_URL), e.g. http://127.0.0.1:8080. */
+  serverUrl: string;
+  token: string;
+  fetch?: typeof fetch;
+}
+
+/**
+ * The admin HTTP API from the other side: what `mqtt-classroom poll ...` uses.
+ * Errors come back as classes with a message a person can act on.
+ */
+export class AdminClient {
+  private readonly base: string;
+  private readonly fetch: typeof fetch;
+
+  constructor(private readonly options: AdminClientOptions) {
+    this.base = options.serverUrl.replace(/\/+$/, '');
+    this.fetch = options.fetch ?? globalThis.fetch;
+  }
+
+  async listPolls(): Promise<PollSummary[]> {
+    return ((await this.json('GET', '/api/polls')) as { polls: PollSummary[] }).polls;
+  }
+
+  async getPoll(id: string): Promise<PollSummary> {
+    return (await this.json('GET', `/api/polls/${encodeURIComponent(id)}`)) as PollSummary;
+  }
+
+  async createPoll(poll: NewPoll): Promise<PollSummary> {
+    return (await this.json('POST', '/api/polls', poll)) as PollSummary;
+  }
+
+  async openPoll(id: string): Promise<PollSummary> {
+    return (await this.json('POST', `/api/polls/${encodeURIComponent(id)}/open`)) as PollSummary;
+  }
+
+  async closePoll(id: string): Promise<PollSummary> {
+    return (await this.json('POST', `/api/polls/${encodeURIComponent(id)}/close`)) as PollSummary;
+  }
+
+  async resetPoll(id: string): Promise<PollSummary> {
+    return (await this.json('POST', `/api/polls/${encodeURIComponent(id)}/reset`)) as PollSummary;
+  }
+
+  /** The results as CSV or JSON text; `round` is `current`, `all` or a number. */
+  async exportResults(id: string, format: ExportFormat, round: string = 'current'): Promise<string> {
+    const query = new URLSearchParams({ format, round });
+    const response = await this.request('GET', `/api/polls/${encodeURIComponent(id)}/export?${query}`);
+    return response.text();
+  }
+
+  async status(): Promise<ServerStatus> {
+    return (await this.json('GET', '/api/status')) as ServerStatus;
+  }
+
+  private async json(method: string, path: string, body?: unknown): Promise<unknown> {
+    return (await this.request(method, path, body)).json();
+  }
+
+  private async request(method: string, path: string, body?: unknown): Promise<Response> {
+    let response: Response;
+    try {
+      response = await this.fetch(`${this.base}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.options.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (error) {
+      throw new ServerUnreachableError(this.base, { cause: error });
+    }
+    if (response.ok) return response;
+    let message = `the server answered ${response.status}`;
+    try {
+      const { error } = (await response.json()) as { error?: string };
+      if (typeof error === 'string') message = error;
+    } catch {
+      // not JSON: keep the status
+    }
+    if (response.status === 401) {
+      message = `The server refused the admin token: set ADMIN_TOKEN in .env to the token the server uses (${message}).`;
+    }
+    throw new AdminApiError(response.status, message);
+  }
+}
+
+/** An admin client from the environment: SERVER_URL, and ADMIN_TOKEN or the token saved in DATA_DIR. */
+export function adminClientFromConfig(config: EnvConfig, overrides: { serverUrl?: string } = {}): AdminClient {
+  const token = config.adminToken ?? readSavedToken(config.dataDir);
+  if (token === null) throw new MissingAdminTokenError(config.dataDir);
+  return new AdminClient({ serverUrl: overrides.serverUrl ?? config.serverUrl, token });
+}
