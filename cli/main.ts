@@ -30,7 +30,7 @@ export function buildProgram(ctx: CliContext): Command {
     .command('server')
     .description('the hub: durable tally, poll management, web pages; embedded broker unless MQTT_URL is set')
     .option('--broker <where>', '"embedded" or a broker URL such as mqtt://localhost:1883 (default: MQTT_URL, else embedded)')
-    .action(async () => notYet('server'));
+    .action(async (options: { broker?: string }) => (await import('./commands/server.js')).runServer(options, ctx));
 
   program
     .command('device')
@@ -38,22 +38,45 @@ export function buildProgram(ctx: CliContext): Command {
     .requiredOption('-c, --config <file>', 'the JSON pin map (see deploy/device.example.json)')
     .action(async () => notYet('device'));
 
-  const poll = program.command('poll').description('manage polls on a running server (needs ADMIN_TOKEN)');
+  const poll = program
+    .command('poll')
+    .description('manage polls on a running server (needs ADMIN_TOKEN, or the token a local server saved in DATA_DIR)')
+    .option('--server <url>', 'the server to manage (default: SERVER_URL)');
+  const pollCommands = () => import('./commands/poll.js');
+  const common = () => poll.opts<{ server?: string }>();
+  poll
+    .command('create')
+    .description('create a poll (closed until you open it)')
+    .requiredOption('-q, --question <text>', 'the question')
+    .option('-o, --option <id[=label]>', 'an answer; repeat for each (2 to 26): IFT1215, or "oui=Oui, bien sûr"', (v: string, all: string[]) => [...all, v], [])
+    .option('-p, --policy <policy>', 'every-press, one-per-voter or last-wins', 'every-press')
+    .option('--id <id>', 'the poll id (default: generated)')
+    .option('--open', 'open it for votes right away')
+    .action(async (options) => (await pollCommands()).pollCreate({ ...common(), ...options }, ctx));
   for (const [name, description] of [
-    ['create', 'create a poll: --question, one --option per answer, --policy'],
     ['open', 'open a poll for votes'],
     ['close', 'close a poll: later votes are rejected'],
-    ['reset', 'archive the results of a poll and start it again from zero'],
-    ['list', 'list the polls with their state and totals'],
-    ['export', 'export results as CSV or JSON'],
+    ['reset', 'archive the results of a poll and start it again from zero (nothing is deleted)'],
   ] as const) {
     poll
-      .command(name)
+      .command(`${name} <id>`)
       .description(description)
-      .allowUnknownOption(true)
-      .allowExcessArguments(true)
-      .action(async () => notYet(`poll ${name}`));
+      .action(async (id: string) => (await pollCommands()).pollChange(name, id, common(), ctx));
   }
+  poll
+    .command('list')
+    .description('list the polls with their state and totals')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => (await pollCommands()).pollList({ ...common(), ...options }, ctx));
+  poll
+    .command('export <id>')
+    .description('export results as CSV or JSON (archived rounds too)')
+    .option('-f, --format <format>', 'csv or json', 'csv')
+    .option('-r, --round <round>', 'current, all, or a round number', 'current')
+    .option('--output <file>', 'write to a file instead of the terminal')
+    .action(async (id: string, options: { format: string; round: string; output?: string }) =>
+      (await pollCommands()).pollExport(id, { ...common(), ...options }, ctx),
+    );
 
   program
     .command('chat')
