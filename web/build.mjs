@@ -1,15 +1,17 @@
 // Bundles the web pages into web/dist, which the server serves as static files:
 //   web/dist/<page>.html and web/dist/assets/<page>.js + .css, index.html = kiosk.
 // No inline script or style anywhere (the server's CSP forbids both).
-// Usage: node web/build.mjs [--quiet] [--analyze]   (--analyze: what each bundle is made of)
+// Usage: node web/build.mjs [--quiet] [--analyze] [--no-minify] [--outdir DIR]
+//   --analyze: what each bundle is made of; --outdir: build elsewhere (tests do).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 
 const root = dirname(fileURLToPath(import.meta.url));
-const dist = join(root, 'dist');
+const outdirAt = process.argv.indexOf('--outdir');
+const dist = outdirAt > 0 && process.argv[outdirAt + 1] ? resolve(process.argv[outdirAt + 1]) : join(root, 'dist');
 const quiet = process.argv.includes('--quiet');
 const analyze = process.argv.includes('--analyze');
 
@@ -75,9 +77,9 @@ if (!quiet) {
     .filter((file) => /\.(js|css)$/.test(file))
     .map((file) => {
       const bytes = readFileSync(file);
-      return `  ${file.replace(/^.*web\/dist\//, 'web/dist/').padEnd(28)} ${kb(bytes.length).padStart(9)} ${kb(gzipSync(bytes, { level: 9 }).length).padStart(9)} gzip`;
+      return `  ${file.replace(/^.*\/assets\//, 'assets/').padEnd(28)} ${kb(bytes.length).padStart(9)} ${kb(gzipSync(bytes, { level: 9 }).length).padStart(9)} gzip`;
     });
-  process.stdout.write(`web pages built:\n${rows.join('\n')}\n`);
+  process.stdout.write(`web pages built in ${relative(process.cwd(), dist) || '.'}:\n${rows.join('\n')}\n`);
 }
 if (analyze) process.stdout.write(await esbuild.analyzeMetafile(result.metafile));
 

@@ -7,12 +7,10 @@ import { readFile } from 'node:fs/promises';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 export const CSP =
   "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
-const DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 const PAGES: Record<string, string> = { '/': 'index.html', '/kiosk': 'kiosk.html', '/vote': 'vote.html', '/pain': 'pain.html', '/chat': 'chat.html' };
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.map': 'application/json' };
 
@@ -23,7 +21,8 @@ export interface StaticServer {
   stop(): Promise<void>;
 }
 
-export async function startStaticServer(config: Record<string, unknown>): Promise<StaticServer> {
+/** Serves the pages built in `dist` (see buildPages in ./helpers.ts). */
+export async function startStaticServer(dist: string, config: Record<string, unknown>): Promise<StaticServer> {
   let current = config;
   const server: Server = createServer((req, res) => {
     void (async () => {
@@ -38,7 +37,7 @@ export async function startStaticServer(config: Record<string, unknown>): Promis
         return;
       }
       try {
-        const body = await readFile(join(DIST, file));
+        const body = await readFile(join(dist, file));
         res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': CSP }).end(body);
       } catch {
         res.writeHead(404).end();

@@ -22,6 +22,8 @@ let connection: PageState = 'connecting';
 let breadState: string | null = null;
 let celsius: number | null = null;
 const history = loadHistory();
+const hoursMinutes = new Intl.DateTimeFormat(tr.lang, { hour: '2-digit', minute: '2-digit' });
+const hoursMinutesSeconds = new Intl.DateTimeFormat(tr.lang, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 const badge = statusBadge(tr);
 const stateLine = el('p', { class: 'bread-state' });
@@ -29,7 +31,10 @@ const tempLine = el('p', { class: 'bread-temp' });
 const chartBox = el('div', { class: 'chart' });
 appRoot().append(
   el('header', { class: 'top' }, [el('h1', { class: 'title', text: tr.t('title.pain') }), badge.element]),
-  el('section', { class: 'now' }, [stateLine, el('p', { class: 'bread-temp-label', text: tr.t('pain.temperature') }), tempLine]),
+  el('section', { class: 'now' }, [
+    el('div', { class: 'now-state' }, [stateLine]),
+    el('div', { class: 'now-temp' }, [el('p', { class: 'bread-temp-label', text: tr.t('pain.temperature') }), tempLine]),
+  ]),
   el('section', { class: 'history' }, [el('h2', { class: 'chart-title', text: tr.t('pain.chart') }), chartBox]),
   el('footer', { class: 'bottom' }, [navBar(tr.t, 'pain')]),
 );
@@ -40,7 +45,7 @@ const chart = new uPlot(
     height: chartHeight(),
     scales: { x: { time: true } },
     series: [{}, { label: '°C', stroke: '#c0392b', width: 3, points: { show: false } }],
-    axes: [{ stroke: '#333' }, { stroke: '#333', label: '°C' }],
+    axes: [{ stroke: '#333', values: timeLabels }, { stroke: '#333', label: '°C' }],
     legend: { show: false },
   },
   [history.t, history.c],
@@ -100,6 +105,13 @@ function loadHistory(): { t: number[]; c: number[] } {
     // start a fresh curve
   }
   return { t: [], c: [] };
+}
+
+/** Clock times in the page's language: 14:05 over a long bake, 14:05:30 over a short one. */
+function timeLabels(u: uPlot, splits: number[]): string[] {
+  const range = (u.scales.x?.max ?? 0) - (u.scales.x?.min ?? 0);
+  const format = range > 600 ? hoursMinutes : hoursMinutesSeconds;
+  return splits.map((seconds) => format.format(seconds * 1000));
 }
 
 function chartWidth(): number {
