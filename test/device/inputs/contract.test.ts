@@ -42,8 +42,8 @@ describeInputContract('gpio (onoff, fake Gpio, Pi 5 sysfs)', async () => {
     up: (b) => pin(b).setLevel(1),
     hold: (_b, ms) => vi.advanceTimersByTime(ms),
     bounce: (b, to) => {
-      const end = to === 'pressed' ? 0 : 1;
-      for (const level of [end, 1 - end, end, 1 - end, end] as const) {
+      const [end, other] = to === 'pressed' ? ([0, 1] as const) : ([1, 0] as const);
+      for (const level of [end, other, end, other, end]) {
         pin(b).setLevel(level);
         vi.advanceTimersByTime(2);
       }

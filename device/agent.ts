@@ -1,0 +1,205 @@
+import { join } from 'node:path';
+import { type Clock, systemClock } from '../runtime/clock.js';
+import type { EnvConfig } from '../runtime/env.js';
+import { type Component, Lifecycle } from '../runtime/lifecycle.js';
+import type { Logger } from '../runtime/logger.js';
+import type { BackoffOptions } from '../runtime/mqtt/backoff.js';
+import { packageVersion } from '../runtime/package-info.js';
+import { decodeReceipt } from '../shared/codecs/receipt.js';
+import { type Topics, createTopics } from '../shared/topics.js';
+import { BreadMonitor } from './bread-monitor.js';
+import type { ButtonConfig, DeviceConfig, InputConfig } from './config.js';
+import { BoardRegistry, type BoardRegistryContext } from './firmata/boards.js';
+import { HomeAssistantDiscovery } from './home-assistant.js';
+import type { ButtonEvent, ButtonInput } from './inputs/input.js';
+import type { KeyStream } from './inputs/keyboard.js';
+import { loadInput } from './inputs/load.js';
+import type { GpioClass } from './inputs/onoff.js';
+import { Outbox } from './outbox/outbox.js';
+import { VoteSender } from './outbox/sender.js';
+import { PollTracker } from './poll-tracker.js';
+import { Publisher } from './publisher.js';
+import { loadSensor } from './sensors/load.js';
+import { VoteMaker } from './votes.js';
+
+/** Everything the agent needs, in one object; tests replace the hardware parts. */
+export interface AgentContext {
+  readonly env: EnvConfig;
+  readonly config: DeviceConfig;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  readonly backoff?: Partial<BackoffOptions>;
+  /** Raw-mode Ctrl-C from the keyboard input; default: raise SIGINT. */
+  readonly onInterrupt?: () => void;
+  readonly Gpio?: GpioClass;
+  readonly gpioRoot?: string;
+  readonly stdin?: KeyStream;
+  readonly openIo?: BoardRegistryContext['openIo'];
+  readonly loadFive?: BoardRegistryContext['loadFive'];
+}
+
+const SOURCE: Record<InputConfig['type'], 'button' | 'keyboard' | 'simulation'> = {
+  gpio: 'button',
+  firmata: 'button',
+  keyboard: 'keyboard',
+  simulation: 'simulation',
+};
+
+/**
+ * The device agent: wires inputs, sensors, the outbox and MQTT, starts them in
+ * order and stops them in reverse (inputs first, so no press arrives once the
+ * outbox is closing; MQTT last but one, so `offline` is the final word).
+ */
+export class Agent {
+  readonly topics: Topics;
+  readonly brokerUrl: string;
+  private readonly lifecycle: Lifecycle;
+  private readonly clock: Clock;
+  private readonly inputs: ButtonInput[] = [];
+  private readonly buttons = new Map<string, { config: ButtonConfig; input: number; source: 'button' | 'keyboard' | 'simulation' }>();
+  private parts: {
+    outbox: Outbox;
+    publisher: Publisher;
+    sender: VoteSender;
+    votes: VoteMaker;
+    bread: BreadMonitor | null;
+  } | null = null;
+
+  constructor(private readonly ctx: AgentContext) {
+    const { env, config } = ctx;
+    this.clock = ctx.clock ?? systemClock;
+    this.lifecycle = new Lifecycle(ctx.logger);
+    this.topics = createTopics({
+      prefix: env.topicPrefix,
+      ...(config.bread ? { bread: config.bread.topic, breadTemperature: config.bread.temperatureTopic } : {}),
+    });
+    // No MQTT_URL: the broker on this machine (the server's embedded broker or Mosquitto).
+    this.brokerUrl = env.mqttUrl ?? `mqtt://127.0.0.1:${env.mqttPort}`;
+    config.inputs.forEach((input, index) => {
+      for (const button of input.buttons) this.buttons.set(button.id, { config: button, input: index, source: SOURCE[input.type] });
+    });
+  }
+
+  /** Votes waiting for a receipt (0 when all were counted). */
+  get outboxSize(): number {
+    return this.parts?.outbox.size ?? 0;
+  }
+
+  get bread(): BreadMonitor | null {
+    return this.parts?.bread ?? null;
+  }
+
+  async start(): Promise<void> {
+    const { config, env, logger } = this.ctx;
+    const { topics, clock } = this;
+    if (env.mqttUrl === null) logger.info(`MQTT_URL is not set: using the broker on this machine, ${this.brokerUrl}`);
+    if (env.mqttUsername !== null && env.mqttUsername !== config.deviceId) {
+      logger.warn(`MQTT_USERNAME is "${env.mqttUsername}" but the deviceId is "${config.deviceId}": with the secure broker profile a device may only publish under its own name`);
+    }
+    const outbox = new Outbox({
+      path: config.outbox.path ?? join(env.dataDir, `outbox-${config.deviceId}.sqlite`),
+      maxEntries: config.outbox.maxEntries,
+      logger: logger.child('outbox'),
+    });
+    const publisher = new Publisher({
+      url: this.brokerUrl,
+      deviceId: config.deviceId,
+      username: env.mqttUsername,
+      password: env.mqttPassword,
+      statusTopic: topics.deviceStatus(config.deviceId),
+      logger: logger.child('mqtt'),
+      ...(this.ctx.backoff ? { backoff: this.ctx.backoff } : {}),
+    });
+    const polls = new PollTracker({ messaging: publisher, topics, fixedPollId: config.pollId, logger: logger.child('polls'), memory: outbox });
+    const sender = new VoteSender({
+      outbox,
+      messaging: publisher,
+      clock,
+      logger: logger.child('outbox'),
+      receiptTimeoutMs: config.outbox.receiptTimeoutMs,
+      maxInFlight: config.outbox.maxInFlight,
+      onReceipt: (entry, receipt) => {
+        if (entry.button === null) return;
+        const button = this.buttons.get(entry.button);
+        this.inputs[button?.input ?? -1]?.feedback(entry.button, receipt.status === 'rejected' ? 'rejected' : 'acknowledged');
+      },
+    });
+    publisher.subscribe(topics.receipts(config.deviceId), 1, (_topic, payload) => {
+      const receipt = decodeReceipt(payload);
+      if (receipt.ok) sender.receipt(receipt.value);
+      else logger.warn(`ignoring a malformed receipt: ${receipt.detail}`);
+    });
+    publisher.onConnect((sessionPresent) => sender.connected(sessionPresent));
+    const votes = new VoteMaker({ deviceId: config.deviceId, topics, outbox, polls, clock, logger: logger.child('votes'), onQueued: () => sender.kick() });
+    const boards = new BoardRegistry({
+      boards: config.boards,
+      logger: logger.child('boards'),
+      ...(this.ctx.openIo ? { openIo: this.ctx.openIo } : {}),
+      ...(this.ctx.loadFive ? { loadFive: this.ctx.loadFive } : {}),
+    });
+    const components: Component[] = [outbox, publisher, polls, sender, boards];
+    if (config.homeAssistant !== null) {
+      components.push(
+        new HomeAssistantDiscovery({
+          messaging: publisher,
+          prefix: config.homeAssistant.prefix,
+          deviceId: config.deviceId,
+          name: config.name,
+          topics,
+          buttons: [...this.buttons.keys()],
+          bread: config.bread ? { topic: config.bread.topic, temperatureTopic: config.bread.temperatureTopic } : null,
+          version: packageVersion(),
+          logger: logger.child('home-assistant'),
+        }),
+      );
+    }
+    let bread: BreadMonitor | null = null;
+    if (config.bread !== null) {
+      const sensor = await loadSensor(config.bread.sensor, { clock, boards });
+      bread = new BreadMonitor({ sensor, messaging: publisher, config: config.bread, clock, logger: logger.child('bread') });
+      components.push(bread);
+    }
+    for (const inputConfig of config.inputs) {
+      const input = await loadInput(inputConfig, {
+        logger,
+        clock,
+        emit: (event) => this.onButton(event),
+        boards,
+        onInterrupt: this.ctx.onInterrupt ?? (() => process.kill(process.pid, 'SIGINT')),
+        ...(this.ctx.stdin ? { stdin: this.ctx.stdin } : {}),
+        ...(this.ctx.Gpio ? { Gpio: this.ctx.Gpio } : {}),
+        ...(this.ctx.gpioRoot ? { gpioRoot: this.ctx.gpioRoot } : {}),
+      });
+      this.inputs.push(input);
+      components.push(input);
+    }
+    this.parts = { outbox, publisher, sender, votes, bread };
+    await this.lifecycle.start(components);
+    logger.info(`device ${config.deviceId} started`, {
+      buttons: this.buttons.size,
+      inputs: config.inputs.map((i) => i.type).join(' ') || 'none',
+      bread: config.bread?.sensor.type ?? 'none',
+      poll: config.pollId ?? 'the open one',
+    });
+  }
+
+  stop(): Promise<void> {
+    return this.lifecycle.stop();
+  }
+
+  private onButton(event: ButtonEvent): void {
+    const parts = this.parts;
+    const button = this.buttons.get(event.button);
+    if (parts === null || button === undefined) return;
+    if (event.type !== 'press' && event.type !== 'long-press') {
+      this.ctx.logger.debug(`button ${event.button} ${event.type}`);
+      return;
+    }
+    parts.publisher.publish(this.topics.deviceButton(this.ctx.config.deviceId, event.button), JSON.stringify({ event: event.type, ts: event.at }), {
+      qos: 0,
+      retain: false,
+    });
+    const action = event.type === 'press' ? button.config.press : button.config.longPress;
+    if (action !== null) parts.votes.vote(event.button, action, button.source);
+  }
+}

@@ -1,0 +1,91 @@
+import type { Component } from '../runtime/lifecycle.js';
+import type { Logger } from '../runtime/logger.js';
+import { decodePoll, encodePoll } from '../shared/codecs/poll.js';
+import type { Poll } from '../shared/poll.js';
+import { type Topics, parseTopic } from '../shared/topics.js';
+import type { Messaging } from './publisher.js';
+
+/** The poll a press votes on; `options` null when it was never seen (fixed poll id, broker unreachable). */
+export interface TargetPoll {
+  readonly id: string;
+  readonly options: Poll['options'] | null;
+}
+
+export interface PollTrackerOptions {
+  readonly messaging: Pick<Messaging, 'subscribe'>;
+  readonly topics: Topics;
+  /** From the config: always vote on this poll. null: follow the open poll. */
+  readonly fixedPollId: string | null;
+  readonly logger: Logger;
+  /** Keeps the last target across restarts (the outbox's state table). */
+  readonly memory?: { getState(key: string): string | null; setState(key: string, value: string): void };
+}
+
+const MEMORY_KEY = 'target-poll';
+
+/**
+ * Knows which poll the buttons vote on, from the retained poll messages. Following
+ * the open poll is what a teacher expects: open the next question and the boxes
+ * vote on it. The last target is remembered on disk, so a device rebooted while the
+ * broker is unreachable still records presses for the poll that was open.
+ */
+export class PollTracker implements Component {
+  readonly name = 'poll tracker';
+  private readonly polls = new Map<string, Poll>();
+  private announced: string | null = null;
+
+  constructor(private readonly options: PollTrackerOptions) {}
+
+  start(): void {
+    const remembered = this.options.memory?.getState(MEMORY_KEY) ?? null;
+    if (remembered !== null) {
+      const decoded = decodePoll(remembered);
+      if (decoded.ok) this.polls.set(decoded.value.id, decoded.value);
+    }
+    this.announced = this.current()?.id ?? null;
+    this.options.messaging.subscribe(this.options.topics.allPolls, 1, (topic, payload) => this.onPoll(topic, payload));
+  }
+
+  stop(): void {}
+
+  current(): TargetPoll | null {
+    const fixed = this.options.fixedPollId;
+    if (fixed !== null) {
+      const poll = this.polls.get(fixed);
+      return { id: fixed, options: poll?.options ?? null };
+    }
+    let best: Poll | null = null;
+    for (const poll of this.polls.values()) {
+      if (poll.state !== 'open') continue;
+      if (best === null || (poll.openedAt ?? 0) > (best.openedAt ?? 0)) best = poll;
+    }
+    return best === null ? null : { id: best.id, options: best.options };
+  }
+
+  private onPoll(topic: string, payload: Buffer): void {
+    const parsed = parseTopic(this.options.topics, topic);
+    if (parsed?.kind !== 'poll') return;
+    if (payload.length === 0) {
+      this.polls.delete(parsed.pollId);
+    } else {
+      const decoded = decodePoll(payload);
+      if (!decoded.ok) {
+        this.options.logger.warn(`ignoring a malformed poll on ${topic}: ${decoded.detail}`);
+        return;
+      }
+      this.polls.set(decoded.value.id, decoded.value);
+    }
+    this.changed();
+  }
+
+  private changed(): void {
+    const target = this.current();
+    const poll = target === null ? undefined : this.polls.get(target.id);
+    if (poll !== undefined) this.options.memory?.setState(MEMORY_KEY, encodePoll(poll));
+    const id = target?.id ?? null;
+    if (id === this.announced) return;
+    this.announced = id;
+    if (id === null) this.options.logger.info('no poll is open: presses are not votes until one opens');
+    else this.options.logger.info(`buttons now vote on poll ${id}`, { options: target?.options?.map((o) => o.id).join(' ') ?? 'unknown' });
+  }
+}
