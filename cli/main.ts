@@ -35,8 +35,8 @@ export function buildProgram(ctx: CliContext): Command {
   program
     .command('device')
     .description('the agent: reads buttons (GPIO, Firmata, keyboard, simulation) and sensors, publishes over MQTT')
-    .requiredOption('-c, --config <file>', 'the JSON pin map (see deploy/device.example.json)')
-    .action(async () => notYet('device'));
+    .requiredOption('-c, --config <file>', 'the JSON pin map (see deploy/device.pi.example.json, docs/device.md)')
+    .action(async (options: { config: string }) => (await import('./commands/device.js')).runDevice(options, ctx));
 
   const poll = program
     .command('poll')
