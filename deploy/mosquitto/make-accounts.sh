@@ -184,11 +184,11 @@ mv -f "$tmp/acl" "$dir/acl"
 if [ "$profile" = secure ]; then
   device_url="mqtts://$host:8883"
   ws_url="wss://$host:8081"
-  local_url="mqtt://localhost:1883"
+  local_url="mqtt://127.0.0.1:1883"
 else
   device_url="mqtt://$host:1883"
   ws_url="ws://$host:9001"
-  local_url="mqtt://localhost:1883"
+  local_url="mqtt://127.0.0.1:1883"
 fi
 
 cat <<EOF

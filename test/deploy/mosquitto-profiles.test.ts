@@ -139,7 +139,7 @@ describe.skipIf(!canRun('mosquitto'))('Mosquitto, classroom profile (deploy/mosq
   });
 });
 
-describe.skipIf(!canRun('mosquitto'))('Mosquitto, secure profile (deploy/mosquitto/secure.conf)', () => {
+describe.skipIf(!canRun('mosquitto', 'openssl'))('Mosquitto, secure profile (deploy/mosquitto/secure.conf)', () => {
   let broker: ProfileBroker;
   let spyClient: MqttClient;
   let target: AccessTarget;

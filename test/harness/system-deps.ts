@@ -9,6 +9,11 @@ export const SYSTEM_DEPS = {
   mosquitto: { binaries: ['mosquitto'], install: 'apt-get install -y mosquitto' },
   'mosquitto-clients': { binaries: ['mosquitto_pub', 'mosquitto_sub'], install: 'apt-get install -y mosquitto-clients' },
   chromium: { binaries: ['chromium'], install: 'apt-get install -y chromium' },
+  // deploy/: the shell scripts are linted, the secure profile gets a throwaway CA,
+  // the systemd units are checked with systemd-analyze verify.
+  shellcheck: { binaries: ['shellcheck'], install: 'apt-get install -y shellcheck' },
+  openssl: { binaries: ['openssl'], install: 'apt-get install -y openssl' },
+  'systemd-analyze': { binaries: ['systemd-analyze'], install: 'apt-get install -y systemd' },
 } as const;
 export type SystemDep = keyof typeof SYSTEM_DEPS;
 
