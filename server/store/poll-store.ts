@@ -91,10 +91,10 @@ export class PollStore {
   idsOutsideRound(pollId: string, round: number): string[] {
     const rows = this.db
       .prepare(
-        `SELECT vote_id AS id FROM votes WHERE poll_id = ?1 AND round <> ?2 AND vote_id IS NOT NULL
-         UNION SELECT vote_id FROM rejections WHERE poll_id = ?1 AND round <> ?2 AND vote_id IS NOT NULL`,
+        `SELECT vote_id AS id FROM votes WHERE poll_id = @pollId AND round <> @round AND vote_id IS NOT NULL
+         UNION SELECT vote_id FROM rejections WHERE poll_id = @pollId AND round <> @round AND vote_id IS NOT NULL`,
       )
-      .all(pollId, round) as { id: string }[];
+      .all({ pollId, round }) as { id: string }[];
     return rows.map((r) => r.id);
   }
 
@@ -103,12 +103,12 @@ export class PollStore {
     const row = this.db
       .prepare(
         `SELECT MAX(
-           (SELECT seq FROM polls WHERE id = ?1),
-           COALESCE((SELECT MAX(seq) FROM votes WHERE poll_id = ?1), 0),
-           COALESCE((SELECT MAX(seq) FROM rejections WHERE poll_id = ?1), 0)
+           (SELECT seq FROM polls WHERE id = @pollId),
+           COALESCE((SELECT MAX(seq) FROM votes WHERE poll_id = @pollId), 0),
+           COALESCE((SELECT MAX(seq) FROM rejections WHERE poll_id = @pollId), 0)
          ) AS seq`,
       )
-      .get(pollId) as { seq: number | null };
+      .get({ pollId }) as { seq: number | null };
     return row.seq ?? 0;
   }
 

@@ -1,0 +1,117 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTENT_SECURITY_POLICY } from '../../server/http/security-headers.js';
+import { type TestServer, startTestServer, tempDataDir } from './helpers.js';
+
+/** A raw GET that sends the path exactly as written (fetch would normalise `..`). */
+function rawGet(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('the HTTP server', () => {
+  let server: TestServer;
+  const web = tempDataDir();
+
+  beforeAll(async () => {
+    writeFileSync(join(web.dir, 'index.html'), '<p>placeholder</p>');
+    writeFileSync(join(web.dir, 'vote.html'), '<p>vote page</p>');
+    writeFileSync(join(web.dir, 'secret.txt'), 'outside the assets');
+    mkdirSync(join(web.dir, 'assets', 'fonts'), { recursive: true });
+    writeFileSync(join(web.dir, 'assets', 'vote.js'), 'console.log(1)');
+    writeFileSync(join(web.dir, 'assets', 'kiosk.css'), 'body{}');
+    writeFileSync(join(web.dir, 'assets', 'fonts', 'big.woff2'), 'w');
+    server = await startTestServer(
+      { MQTT_WS_URL: 'wss://pi.example/mqtt', BROWSER_MQTT_USERNAME: 'voter', BROWSER_MQTT_PASSWORD: 'public-in-class', VOTE_TOPIC: 'test/phone' },
+      { webRoot: web.dir },
+    );
+  });
+  afterAll(async () => {
+    await server.dispose();
+    web.remove();
+  });
+
+  it('serves each page, falling back to the placeholder for a page not built yet, with a strict CSP', async () => {
+    const base = server.running.httpUrl;
+    const vote = await fetch(`${base}/vote`);
+    expect(vote.status).toBe(200);
+    expect(await vote.text()).toBe('<p>vote page</p>');
+    expect(vote.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(vote.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
+    expect(CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'");
+    expect(vote.headers.get('x-content-type-options')).toBe('nosniff');
+    for (const page of ['/', '/kiosk', '/pain', '/chat/']) {
+      const response = await fetch(`${base}${page}`);
+      expect([page, response.status, await response.text()]).toEqual([page, 200, '<p>placeholder</p>']);
+    }
+    expect((await fetch(`${base}/nothing-here`)).status).toBe(404);
+  });
+
+  it('serves the bundles with their content types and revalidates with an ETag', async () => {
+    const base = server.running.httpUrl;
+    const js = await fetch(`${base}/assets/vote.js`);
+    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect((await fetch(`${base}/assets/kiosk.css`)).headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect((await fetch(`${base}/assets/fonts/big.woff2`)).headers.get('content-type')).toBe('font/woff2');
+    const again = await fetch(`${base}/assets/vote.js`, { headers: { 'if-none-match': js.headers.get('etag') ?? '' } });
+    expect(again.status).toBe(304);
+  });
+
+  it('never serves a file outside the assets folder, however the path is written', async () => {
+    const port = server.running.httpPort;
+    for (const path of [
+      '/assets/../secret.txt',
+      '/assets/%2e%2e/secret.txt',
+      '/assets/..%2fsecret.txt',
+      '/assets/..%5csecret.txt',
+      '/assets/fonts/%2e%2e/%2e%2e/secret.txt',
+      '/assets/%00vote.js',
+      '/assets/',
+      '/secret.txt',
+    ]) {
+      const response = await rawGet(port, path);
+      expect([path, response.status]).toEqual([path, 404]);
+      expect(response.body).not.toContain('outside the assets');
+    }
+  });
+
+  it('tells browsers where the broker is in /config.json, with the public voter account only', async () => {
+    const response = await fetch(`${server.running.httpUrl}/config.json`);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(await response.json()).toEqual({
+      wsUrl: 'wss://pi.example/mqtt',
+      prefix: 'classroom',
+      voteTopic: 'test/phone',
+      breadTopic: 'pain/cuisson',
+      username: 'voter',
+      password: 'public-in-class',
+    });
+  });
+
+  it('refuses to change anything with a method other than GET outside the API', async () => {
+    const response = await fetch(`${server.running.httpUrl}/vote`, { method: 'POST' });
+    expect(response.status).toBe(405);
+  });
+});
+
+describe('/config.json with the defaults', () => {
+  it('gives wsUrl null (same host, /mqtt) and no credentials', async () => {
+    const server = await startTestServer();
+    try {
+      const config = await (await fetch(`${server.running.httpUrl}/config.json`)).json();
+      expect(config).toEqual({ wsUrl: null, prefix: 'classroom', voteTopic: null, breadTopic: 'pain/cuisson' });
+    } finally {
+      await server.dispose();
+    }
+  });
+});
