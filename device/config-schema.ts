@@ -9,14 +9,14 @@ import { MAX_OPTIONS } from '../shared/poll.js';
  */
 
 const id = (what: string) =>
-  z.string({ error: `${what} must be text` }).superRefine((value, ctx) => {
+  z.string({ error: (issue) => (issue.input === undefined ? `is required (${what})` : `${what} must be text`) }).superRefine((value, ctx) => {
     const problem = idProblem(value);
     if (problem !== null) ctx.addIssue({ code: 'custom', message: `${what} ${JSON.stringify(value)}: ${problem}` });
   });
 
 const ms = (what: string, min: number, max: number) =>
   z
-    .number({ error: `${what} must be a number of milliseconds` })
+    .number({ error: (issue) => (issue.input === undefined ? 'is required' : `${what} must be a number of milliseconds`) })
     .int(`${what} must be a whole number of milliseconds`)
     .min(min, `${what} must be at least ${min} ms`)
     .max(max, `${what} must be at most ${max} ms`);

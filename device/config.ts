@@ -281,11 +281,21 @@ export function simulatedPressMs(input: Extract<InputConfig, { type: 'simulation
   return Math.max(1, Math.min(input.pressMs, Math.floor(perButtonPeriod / 2)));
 }
 
+const EXPECTED: Record<string, string> = {
+  array: 'a list [...]',
+  object: 'an object {...}',
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+};
+
 /** Readable messages for zod's generic issues (the schema's own messages win). */
 function friendlyMessage(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code === 'invalid_type') {
-    if (issue.input === undefined) return `is required (${issue.expected})`;
-    return `expected ${issue.expected}, got ${describe(issue.input)}`;
+    const expected = EXPECTED[issue.expected] ?? issue.expected;
+    if (issue.input === undefined) return `is required (${expected})`;
+    return `expected ${expected}, got ${describe(issue.input)}`;
   }
   if (issue.code === 'invalid_value') return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   if (issue.code === 'too_small') return `must be at least ${String(issue.minimum)}${issue.origin === 'array' ? ' items' : ''}`;

@@ -1,0 +1,115 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseDeviceConfig } from '../../../device/config.js';
+import { BoardError } from '../../../device/errors/board-error.js';
+import { BoardRegistry } from '../../../device/firmata/boards.js';
+import type { ButtonEvent } from '../../../device/inputs/input.js';
+import { FirmataInput, type FirmataInputConfig } from '../../../device/inputs/johnny-five.js';
+import { systemClock } from '../../../runtime/clock.js';
+import { silentLogger } from '../../../runtime/logger.js';
+import { FakeFirmataWifi } from '../fakes/fake-firmata-wifi.js';
+import { createMockIo } from '../fakes/mock-board.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function configWith(boards: object[], inputs: object[]) {
+  return parseDeviceConfig({ deviceId: 'box-1', boards, inputs });
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('FirmataInput over mock-firmata', () => {
+  async function start(buttons: object[], inputExtra: object = {}) {
+    const { io, ready } = createMockIo();
+    const config = configWith([{ id: 'uno', serial: '/dev/ttyACM0' }], [{ type: 'firmata', board: 'uno', buttons, ...inputExtra }]);
+    const boards = new BoardRegistry({
+      boards: config.boards,
+      logger: silentLogger,
+      openIo: async () => {
+        setImmediate(ready);
+        return { io, where: '/dev/ttyACM0', close: async () => undefined };
+      },
+    });
+    const input = new FirmataInput({ config: config.inputs[0] as FirmataInputConfig, boards, logger: silentLogger, clock: systemClock, emit: () => undefined });
+    cleanups.push(() => boards.stop(), () => input.stop());
+    await input.start();
+    return { io, input };
+  }
+
+  it('enables the pull-up the Firmata way (INPUT, then HIGH) and sets LED pins as outputs', async () => {
+    const { io } = await start([{ pin: 2, led: 13 }, { pin: 3, pullup: false }]);
+    expect(io.modes.get(2)).toBe(io.MODES.INPUT);
+    expect(io.modes.get(3)).toBe(io.MODES.INPUT);
+    expect(io.modes.get(13)).toBe(io.MODES.OUTPUT);
+    expect(io.writes).toEqual([{ pin: 2, value: io.HIGH }]);
+  });
+
+  it('maps analog pin names through the board', async () => {
+    const { io } = await start([{ pin: 'A1' }]);
+    expect(io.modes.get(io.analogPins[1] as number)).toBe(io.MODES.INPUT);
+  });
+
+  it('refuses a pin the board does not have, naming it', async () => {
+    await expect(start([{ pin: 90 }])).rejects.toThrow(/board "uno".*has no pin 90/);
+  });
+});
+
+describe('Firmata boards over TCP (real firmata-io and etherport-client)', () => {
+  it('reads a button on a StandardFirmataWiFi board: pull-up mode, reporting, press', async () => {
+    const board = await new FakeFirmataWifi({ pins: 20 }).start();
+    cleanups.push(() => board.stop());
+    const config = configWith([{ id: 'esp32', host: '127.0.0.1', port: board.port, timeoutMs: 5_000 }], [{ type: 'firmata', board: 'esp32', debounceMs: 0, buttons: [{ id: 'a', pin: 4 }] }]);
+    const boards = new BoardRegistry({ boards: config.boards, logger: silentLogger });
+    const events: ButtonEvent[] = [];
+    const input = new FirmataInput({ config: config.inputs[0] as FirmataInputConfig, boards, logger: silentLogger, clock: systemClock, emit: (e) => events.push(e) });
+    cleanups.push(() => boards.stop(), () => input.stop());
+    await input.start();
+    await until(() => board.pinModes().get(4) === 'PULLUP', 'pin 4 set to PULLUP');
+    // REPORT_DIGITAL for port 0, on.
+    await until(() => board.received.some((b, i) => b === 0xd0 && board.received[i + 1] === 1), 'digital reporting of port 0');
+    board.setPin(4, 1);
+    board.setPin(4, 0);
+    await until(() => events.some((e) => e.type === 'press'), 'a press');
+    board.setPin(4, 1);
+    await until(() => events.some((e) => e.type === 'up'), 'a release');
+    expect(events.map((e) => [e.button, e.type])).toEqual([
+      ['a', 'down'],
+      ['a', 'press'],
+      ['a', 'up'],
+    ]);
+    await input.stop();
+    await boards.stop();
+    await until(() => board.clientGone, 'the agent closing its socket');
+  });
+
+  it('gives up on a board that does not answer, naming host and port, and closes the socket', async () => {
+    const board = await new FakeFirmataWifi({ pins: 20, silent: true }).start();
+    cleanups.push(() => board.stop());
+    const boards = new BoardRegistry({ boards: [{ id: 'esp32', transport: { kind: 'tcp', host: '127.0.0.1', port: board.port }, timeoutMs: 600 }], logger: silentLogger });
+    cleanups.push(() => boards.stop());
+    const error = await boards.get('esp32').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BoardError);
+    expect((error as Error).message).toContain(`Firmata board "esp32" at 127.0.0.1:${board.port}: no Firmata answer within 600 ms`);
+    expect((error as Error).message).toContain('StandardFirmataWiFi');
+    await boards.stop();
+    await until(() => board.clientGone, 'the agent closing its socket');
+    expect(board.connections).toBe(1);
+  });
+
+  it('names the serial port and the fix when it cannot be opened', async () => {
+    const boards = new BoardRegistry({ boards: [{ id: 'uno', transport: { kind: 'serial', path: '/dev/ttyACM-not-here', baudRate: 57600 }, timeoutMs: 2_000 }], logger: silentLogger });
+    cleanups.push(() => boards.stop());
+    const error = await boards.get('uno').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BoardError);
+    expect((error as Error).message).toMatch(/Firmata board "uno" at \/dev\/ttyACM-not-here: cannot be opened/);
+    expect((error as Error).message).toContain('ls /dev/ttyACM* /dev/ttyUSB*');
+  });
+});
