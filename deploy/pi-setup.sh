@@ -405,6 +405,8 @@ fi
 run_in "$install_dir" npm ci --no-audit --no-fund
 run_in "$install_dir" npm run build
 run_in "$install_dir" npm prune --omit=dev --no-audit --no-fund
+# `mqtt-classroom poll ...` from any terminal.
+run ln -sfn "$install_dir/bin/mqtt-classroom.js" /usr/local/bin/mqtt-classroom
 
 # ---- 5. Mosquitto -------------------------------------------------------------------------
 step "5. Mosquitto: $profile profile, accounts and access rules"
