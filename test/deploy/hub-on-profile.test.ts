@@ -1,0 +1,108 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { IClientOptions } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEnv } from '../../runtime/env.js';
+import { type RunningServer, startServer } from '../../server/index.js';
+import { closeClient, collect } from '../harness/mqtt.js';
+import { canRun } from '../harness/system-deps.js';
+import { DEVICE_ID, PREFIX, connectAs } from './access-matrix.js';
+import { type ProfileBroker, type ProfileName, startProfile } from './mosquitto-profile.js';
+
+/**
+ * What a teacher gets after pi-setup.sh: the real hub, configured only with the
+ * .env lines make-accounts.sh printed (ports moved to this test's free ones), on
+ * each Mosquitto profile as shipped. A browser uses what /config.json tells it,
+ * a device agent its printed account; votes are counted and acknowledged.
+ */
+const PROFILES: { profile: ProfileName; deps: Parameters<typeof canRun> }[] = [
+  { profile: 'classroom', deps: ['mosquitto'] },
+  { profile: 'secure', deps: ['mosquitto', 'openssl'] },
+];
+
+for (const { profile, deps } of PROFILES) {
+  describe.skipIf(!canRun(...deps))(`the hub on the ${profile} profile, configured from make-accounts.sh's output`, () => {
+    let broker: ProfileBroker;
+    let server: RunningServer;
+    let dataDir: string;
+    let tls: IClientOptions;
+    let deviceUrl: string;
+
+    beforeAll(async () => {
+      broker = await startProfile(profile, [DEVICE_ID]);
+      dataDir = mkdtempSync(join(tmpdir(), 'mqtt-classroom-hub-'));
+      const hub = broker.env.hub ?? {};
+      const secure = profile === 'secure';
+      tls = secure ? { ca: readFileSync(broker.caFile) } : {};
+      // The printed URLs name the shipped ports; this broker listens on free ones.
+      const moved = (url: string) => url.replace(/:(\d+)$/, (_m, port: string) => `:${broker.port(Number(port))}`);
+      deviceUrl = moved(broker.env[DEVICE_ID]?.MQTT_URL ?? '');
+      const config = loadEnv({
+        env: {
+          ...hub,
+          MQTT_URL: moved(hub.MQTT_URL ?? ''),
+          MQTT_WS_URL: moved(hub.MQTT_WS_URL ?? ''),
+          HTTP_PORT: '0',
+          HTTP_HOST: '127.0.0.1',
+          DATA_DIR: dataDir,
+          ADMIN_TOKEN: 'deploy-test-admin-token',
+          LOG_LEVEL: 'silent',
+        },
+        dotenvPath: null,
+      });
+      server = await startServer({ config, brokerWaitMs: 5_000 });
+      server.polls.create({ id: 'cours', question: 'Quel cours ?', options: ['IFT1215', 'MAT1400'], policy: 'every-press' });
+      server.polls.open('cours');
+    });
+    afterAll(async () => {
+      await server?.stop();
+      await broker?.dispose();
+      if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('counts a browser vote sent with what /config.json says, and acknowledges it', async () => {
+      const browserConfig = (await (await fetch(`${server.httpUrl}/config.json`)).json()) as {
+        wsUrl: string;
+        prefix: string;
+        username?: string;
+        password?: string;
+      };
+      expect(browserConfig.wsUrl).toMatch(profile === 'secure' ? /^wss:\/\// : /^ws:\/\//);
+      expect(browserConfig.prefix).toBe(PREFIX);
+      const browser = await connectAs(
+        browserConfig.wsUrl,
+        { label: 'browser', who: 'public', ...(browserConfig.username === undefined ? {} : { username: browserConfig.username, password: browserConfig.password }) },
+        tls,
+      );
+      try {
+        const receipt = collect(browser, `${PREFIX}/receipts/phone-1`, 1);
+        const tally = collect(browser, `${PREFIX}/tally/cours`, 1);
+        await new Promise((r) => setTimeout(r, 100));
+        const vote = { id: 'vote-phone-1', option: 'MAT1400', voter: 'phone-1', source: 'test', ts: Date.now() };
+        await browser.publishAsync(`${PREFIX}/votes/cours`, JSON.stringify(vote), { qos: 1 });
+        expect(JSON.parse((await receipt)[0]?.payload ?? '')).toMatchObject({ id: 'vote-phone-1', status: 'counted' });
+        const snapshots = await tally;
+        expect(JSON.parse(snapshots[0]?.payload ?? '')).toMatchObject({ poll: 'cours' });
+      } finally {
+        await closeClient(browser);
+      }
+      await expect.poll(() => server.polls.get('cours').tally.counts.MAT1400).toBe(1);
+    });
+
+    it('counts a vote from the device account it printed', async () => {
+      const device = broker.env[DEVICE_ID] ?? {};
+      const agent = await connectAs(deviceUrl, { label: DEVICE_ID, who: 'device', username: device.MQTT_USERNAME, password: device.MQTT_PASSWORD }, tls);
+      try {
+        const receipt = collect(agent, `${PREFIX}/receipts/${DEVICE_ID}`, 1);
+        await new Promise((r) => setTimeout(r, 100));
+        const vote = { id: 'vote-box-1', option: 'IFT1215', voter: DEVICE_ID, source: 'button', ts: Date.now() };
+        await agent.publishAsync(`${PREFIX}/votes/cours`, JSON.stringify(vote), { qos: 1 });
+        expect(JSON.parse((await receipt)[0]?.payload ?? '')).toMatchObject({ id: 'vote-box-1', status: 'counted' });
+      } finally {
+        await closeClient(agent);
+      }
+      await expect.poll(() => server.polls.get('cours').tally.counts.IFT1215).toBe(1);
+    });
+  });
+}
