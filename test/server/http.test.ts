@@ -3,7 +3,8 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../server/http/security-headers.js';
-import { type TestServer, startTestServer, tempDataDir } from './helpers.js';
+import { closeClient, connectClient } from '../harness/mqtt.js';
+import { type TestServer, jsonVote, openPoll, receiptCollector, startTestServer, tempDataDir } from './helpers.js';
 
 /** A raw GET that sends the path exactly as written (fetch would normalise `..`). */
 function rawGet(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
@@ -96,6 +97,21 @@ describe('the HTTP server', () => {
       username: 'voter',
       password: 'public-in-class',
     });
+  });
+
+  it('carries the embedded broker on the same port at /mqtt, as a browser votes', async () => {
+    expect(server.running.wsUrl).toBe(`ws://127.0.0.1:${server.running.httpPort}/mqtt`);
+    openPoll(server.running, 'ws', ['A', 'B']);
+    const phone = await connectClient(server.running.wsUrl as string);
+    try {
+      const receipts = receiptCollector(phone, 'classroom');
+      await receipts.subscribe();
+      await phone.publishAsync('classroom/votes/ws', jsonVote('phone-vote-1', 'B', 'phone-1'), { qos: 1 });
+      await receipts.waitFor(1);
+      expect(receipts.byId.get('phone-vote-1')).toEqual([{ status: 'counted' }]);
+    } finally {
+      await closeClient(phone);
+    }
   });
 
   it('refuses to change anything with a method other than GET outside the API', async () => {
