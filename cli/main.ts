@@ -81,8 +81,17 @@ export function buildProgram(ctx: CliContext): Command {
   program
     .command('chat')
     .description('a terminal chat on the class chat topics (type a line to send it)')
-    .requiredOption('-n, --name <name>', 'your name in the chat')
-    .action(async () => notYet('chat'));
+    .requiredOption('-n, --name <name>', 'your name in the chat (letters, digits, _ . : @ -)')
+    .action(async (options: { name: string }) => {
+      const { runChat } = await import('./commands/chat.js');
+      await runChat({
+        name: options.name,
+        env: ctx.env,
+        input: process.stdin,
+        print: (line) => ctx.stdout(`${line}\n`),
+        status: (line) => ctx.stderr(`${line}\n`),
+      });
+    });
 
   return program;
 }

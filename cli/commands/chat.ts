@@ -1,0 +1,92 @@
+/**
+ * `mqtt-classroom chat --name NAME`: the class chat in a terminal. Each line typed
+ * is published on `<prefix>/chat/<NAME>`; every message on `<prefix>/chat/+` is
+ * printed as `hh:mm:ss name: text` (yours too, once the broker has it). The same
+ * topics as the chat page and `mosquitto_pub -t classroom/chat/Zoé -m Bonjour`.
+ */
+import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { loadEnv } from '../../runtime/env.js';
+import { MqttConnection } from '../../runtime/mqtt/connection.js';
+import { decodeText, encodeText } from '../../shared/codecs/payload.js';
+import { assertId } from '../../shared/ids.js';
+import { createTopics } from '../../shared/topics.js';
+
+export const MAX_CHAT_BYTES = 1024;
+
+export interface ChatOptions {
+  name: string;
+  env: NodeJS.ProcessEnv;
+  /** Lines to send (process.stdin); the chat ends when it ends (Ctrl-D) or on Ctrl-C. */
+  input: NodeJS.ReadableStream;
+  /** Chat lines (stdout). */
+  print: (line: string) => void;
+  /** Status lines (stderr). */
+  status: (line: string) => void;
+  /** `.env` to read; default `./.env` when present. */
+  dotenvPath?: string | null;
+}
+
+export async function runChat(options: ChatOptions): Promise<void> {
+  const name = assertId('chat name', options.name.normalize('NFC'));
+  const config = loadEnv({ env: options.env, ...(options.dotenvPath === undefined ? {} : { dotenvPath: options.dotenvPath }) });
+  const topics = createTopics({ prefix: config.topicPrefix });
+  const url = config.mqttUrl ?? `mqtt://127.0.0.1:${config.mqttPort}`;
+  const head = `${topics.prefix}/chat/`;
+  // The browsers' low-privilege account when there is one (chat is what browsers
+  // do), else this machine's MQTT account, else anonymous.
+  const username = config.browserUsername ?? config.mqttUsername;
+  const password = config.browserUsername !== null ? config.browserPassword : config.mqttPassword;
+
+  const connection = new MqttConnection({
+    url,
+    clientId: `mqtt-classroom-chat-${randomBytes(5).toString('hex')}`,
+    clean: true,
+    username,
+    password,
+    onConnect: (client) => {
+      client.subscribe(topics.allChat, { qos: 0 });
+      options.status(`connected to ${url} as ${name}: type a line and press Enter to send it (Ctrl-D to leave)`);
+    },
+    onStateChange: (state) => {
+      if (state === 'reconnecting') options.status(`lost ${url}, reconnecting… (lines typed meanwhile are sent when it is back)`);
+    },
+  });
+  connection.client.on('message', (topic, payload) => {
+    if (!topic.startsWith(head)) return;
+    const text = decodeText(payload, 4 * MAX_CHAT_BYTES);
+    options.print(chatLine(new Date(), topic.slice(head.length), text.ok ? text.value : '(unreadable message)'));
+  });
+  options.status(`connecting to ${url}…`);
+  connection.start();
+
+  const lines = createInterface({ input: options.input, terminal: false });
+  lines.on('line', (line) => {
+    if (line.trim() === '') return;
+    if (encodeText(line).byteLength > MAX_CHAT_BYTES) {
+      options.status(`not sent: a message is at most ${MAX_CHAT_BYTES} bytes`);
+      return;
+    }
+    // QoS 1: MQTT.js keeps it while the connection is down and sends it on reconnect.
+    connection.client.publish(topics.chat(name), line, { qos: 1 });
+  });
+  lines.on('SIGINT', () => lines.close());
+  await new Promise<void>((resolve) => lines.once('close', resolve));
+  await connection.stop();
+}
+
+/**
+ * One printable line. Names and texts come from anyone: control characters
+ * (terminal escape sequences) and bidirectional overrides are shown as `?`, and a
+ * multi-line message is indented so it cannot pass for another person's line.
+ */
+export function chatLine(at: Date, name: string, text: string): string {
+  const time = at.toTimeString().slice(0, 8);
+  const body = safe(text).split('\n').join('\n         ');
+  return `${time} ${safe(name).replace(/\n/g, '?')}: ${body}`;
+}
+
+function safe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '?');
+}
