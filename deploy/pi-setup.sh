@@ -33,6 +33,7 @@ ca_file=
 # Overridable so the tests can point them at fake files.
 os_release="${PI_SETUP_OS_RELEASE:-/etc/os-release}"
 boot_config="${PI_SETUP_BOOT_CONFIG:-}"
+kiosk_home="${PI_SETUP_KIOSK_HOME:-}"
 
 etc_dir=/etc/mqtt-classroom
 accounts_dir=/etc/mosquitto/classroom
@@ -199,12 +200,19 @@ env_get() {
 # ini_set CONTENT SECTION KEY VALUE: an INI file (wayfire.ini) with key = value in
 # [section], adding the section or the key when missing.
 ini_set() {
+  # Blank lines are held back so a key added at the end of a section goes before
+  # the blank line that separates it from the next one.
   printf '%s\n' "$1" | awk -v section="[$2]" -v key="$3" -v value="$4" '
     function emit() { print key " = " value; done = 1 }
-    /^\[/ { if (insec && !done) emit(); insec = ($0 == section); seen = seen || insec; print; next }
-    insec && $0 ~ "^[[:space:]]*" key "[[:space:]]*=" { if (!done) emit(); next }
-    { print }
-    END { if (insec && !done) emit(); if (!seen) { print ""; print section; emit() } }' | sed -e '/./,$!d'
+    function flush() { while (blanks > 0) { print ""; blanks-- } }
+    /^[[:space:]]*$/ { blanks++; next }
+    /^\[/ { if (insec && !done) emit(); flush(); insec = ($0 == section); seen = seen || insec; print; next }
+    insec && $0 ~ "^[[:space:]]*" key "[[:space:]]*=" { flush(); if (!done) emit(); next }
+    { flush(); print }
+    END {
+      if (insec && !done) emit()
+      if (!seen) { if (NR > 0 && blanks == 0) blanks = 1; flush(); print section; emit() }
+    }' | sed -e '/./,$!d'
 }
 
 credential() {
@@ -301,15 +309,15 @@ if [ "$kiosk" -eq 1 ] && [ -z "$kiosk_user" ]; then
     kiosk_user="$(getent passwd 1000 | cut -d: -f1 || true)"
   fi
 fi
-kiosk_home=
 if [ "$kiosk" -eq 1 ]; then
   if [ -z "$kiosk_user" ]; then
     kiosk=0
     kiosk_skip="no desktop user found (give one with --kiosk-user USER)"
   else
     [ "$kiosk_user" != root ] || fail "the kiosk must run in a desktop user's session, not root's: --kiosk-user USER"
-    kiosk_home="$(getent passwd "$kiosk_user" | cut -d: -f6 || true)"
-    [ -n "$kiosk_home" ] || fail "--kiosk-user $kiosk_user: no such user"
+    user_home="$(getent passwd "$kiosk_user" | cut -d: -f6 || true)"
+    [ -n "$user_home" ] || fail "--kiosk-user $kiosk_user: no such user"
+    kiosk_home="${kiosk_home:-$user_home}"
   fi
 fi
 
@@ -545,13 +553,19 @@ else
     } | append_file "$labwc" "$kiosk_user:$kiosk_group"
   fi
   # Wayfire (Bookworm on a Pi 4/5 before labwc): autostart entry and no idle
-  # blanking in wayfire.ini.
+  # blanking in wayfire.ini. Only an existing file is edited: the desktop makes it
+  # from a template at the first Wayfire login, and a file we created would stop
+  # that (Wayfire would start without its plugins).
   wayfire="$kiosk_home/.config/wayfire.ini"
-  wayfire_ini="$(cat "$wayfire" 2>/dev/null || true)"
-  wayfire_ini="$(ini_set "$wayfire_ini" autostart mqtt_classroom_kiosk "$launcher")"
-  wayfire_ini="$(ini_set "$wayfire_ini" idle dpms_timeout -1)"
-  wayfire_ini="$(ini_set "$wayfire_ini" idle screensaver_timeout -1)"
-  write_file "$wayfire" 0644 "$kiosk_user:$kiosk_group" <<<"$wayfire_ini"
+  if [ -f "$wayfire" ]; then
+    wayfire_ini="$(cat "$wayfire")"
+    wayfire_ini="$(ini_set "$wayfire_ini" autostart mqtt_classroom_kiosk "$launcher")"
+    wayfire_ini="$(ini_set "$wayfire_ini" idle dpms_timeout -1)"
+    wayfire_ini="$(ini_set "$wayfire_ini" idle screensaver_timeout -1)"
+    write_file "$wayfire" 0644 "$kiosk_user:$kiosk_group" <<<"$wayfire_ini"
+  else
+    note "no $wayfire: Wayfire was never used by $kiosk_user, nothing to change there (run this again after a first Wayfire login if you switch to it)"
+  fi
   # X11 (LXDE, older Pis): kiosk.sh turns blanking off itself.
   lxde="$kiosk_home/.config/lxsession/LXDE-pi/autostart"
   lxde_now="$(cat "$lxde" 2>/dev/null || true)"

@@ -27,9 +27,9 @@ export type PrintedEnv = Record<string, Record<string, string>>;
  * profile is copied with only three kinds of change, each needed to run it here:
  *   - every `/etc/mosquitto/...` path points into the temporary folder;
  *   - every `listener PORT` gets a free loopback port (see `port(1883)`);
- *   - Debian's main mosquitto.conf lines that the profile relies on
- *     (persistence_location, log_dest) are added, and `user root` when running
- *     as root, or Mosquitto would switch to user mosquitto and not read the folder.
+ *   - it goes into a conf.d folder included by Debian's main mosquitto.conf, as
+ *     on the Pi (see writeConfig), plus `user root` when running as root, or
+ *     Mosquitto would switch to user mosquitto and not read the folder.
  * Any other absolute path in the profile fails loudly, so a new setting cannot
  * slip past the rewrite.
  */
@@ -123,14 +123,31 @@ export class ProfileBroker {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
+  /**
+   * Debian's own /etc/mosquitto/mosquitto.conf (Debian 12, Raspberry Pi OS
+   * Bookworm) with its paths moved here, including conf.d where the profile goes,
+   * as pi-setup.sh installs it: a setting the profile repeats in a way Mosquitto
+   * refuses (a second persistence_location...) fails here as it would on the Pi.
+   */
   private async writeConfig(): Promise<void> {
+    const confD = join(this.dir, 'conf.d');
+    mkdirSync(confD, { recursive: true });
+    writeFileSync(
+      join(this.dir, 'mosquitto.conf'),
+      [
+        '# Debian 12 /etc/mosquitto/mosquitto.conf, paths moved by test/deploy/mosquitto-profile.ts',
+        `pid_file ${join(this.dir, 'mosquitto.pid')}`,
+        'persistence true',
+        `persistence_location ${this.dir}/`,
+        `log_dest file ${join(this.dir, 'mosquitto.log')}`,
+        // Run as whoever runs the test (as root Mosquitto would switch to user mosquitto).
+        ...(process.getuid?.() === 0 ? ['user root'] : []),
+        `include_dir ${confD}`,
+        '',
+      ].join('\n'),
+    );
     const shipped = readFileSync(join(MOSQUITTO_DIR, `${this.profile}.conf`), 'utf8');
-    const out: string[] = [
-      `# ${this.profile}.conf from deploy/mosquitto, rewritten by test/deploy/mosquitto-profile.ts`,
-      `persistence_location ${this.dir}/`,
-      `log_dest file ${join(this.dir, 'mosquitto.log')}`,
-      ...(process.getuid?.() === 0 ? ['user root'] : []),
-    ];
+    const out: string[] = [`# ${this.profile}.conf from deploy/mosquitto, rewritten by test/deploy/mosquitto-profile.ts`];
     for (const line of shipped.split('\n')) {
       const trimmed = line.trim();
       if (trimmed === '' || trimmed.startsWith('#')) continue;
@@ -148,8 +165,7 @@ export class ProfileBroker {
       });
       out.push(words.join(' '));
     }
-    mkdirSync(this.dir, { recursive: true });
-    writeFileSync(join(this.dir, 'mosquitto.conf'), `${out.join('\n')}\n`);
+    writeFileSync(join(confD, 'mqtt-classroom.conf'), `${out.join('\n')}\n`);
   }
 }
 

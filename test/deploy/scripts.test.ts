@@ -201,7 +201,12 @@ describe('deploy/pi-setup.sh', () => {
 
   it('prints the whole plan for a hub with an agent and a DS18B20, and changes nothing', () => {
     const device = deviceConfig({ deviceId: 'box-1', bread: { sensor: { type: 'ds18b20' } }, inputs: [] });
-    const result = dryRun(['--dry-run', '--device-config', device, '--kiosk-user', 'nobody', '--host', '10.0.0.5']);
+    // The kiosk user's home, with the wayfire.ini a Wayfire desktop made.
+    const home = join(dir, 'home');
+    mkdirSync(join(home, '.config'), { recursive: true });
+    const wayfire = '[core]\nplugins = autostart idle\n\n[autostart]\npanel = wf-panel-pi\n\n[idle]\ndpms_timeout = 600\n';
+    writeFileSync(join(home, '.config/wayfire.ini'), wayfire);
+    const result = dryRun(['--dry-run', '--device-config', device, '--kiosk-user', 'nobody', '--host', '10.0.0.5'], { PI_SETUP_KIOSK_HOME: home });
     const out = result.stdout;
     expect(result.status, result.stderr).toBe(0);
     expect(out).toContain('DRY RUN: nothing will be changed');
@@ -227,11 +232,25 @@ describe('deploy/pi-setup.sh', () => {
     expect(out).toContain('would run: systemctl restart mqtt-classroom-device.service');
     expect(out).toContain('would run: raspi-config nonint do_blanking 1');
     expect(out).toContain('| /opt/mqtt-classroom/deploy/kiosk/kiosk.sh &');
-    expect(out).toContain('| mqtt_classroom_kiosk = /opt/mqtt-classroom/deploy/kiosk/kiosk.sh');
+    expect(out).toContain(
+      [
+        '      | [core]',
+        '      | plugins = autostart idle',
+        '      | ',
+        '      | [autostart]',
+        '      | panel = wf-panel-pi',
+        '      | mqtt_classroom_kiosk = /opt/mqtt-classroom/deploy/kiosk/kiosk.sh',
+        '      | ',
+        '      | [idle]',
+        '      | dpms_timeout = -1',
+        '      | screensaver_timeout = -1',
+      ].join('\n'),
+    );
     expect(out).toContain('Done (dry run: nothing was changed)');
     // ...and nothing happened.
     expect(callsMade()).toBe('');
     expect(readFileSync(bootConfig, 'utf8')).toBe(BOOT_CONFIG);
+    expect(readFileSync(join(home, '.config/wayfire.ini'), 'utf8')).toBe(wayfire);
   });
 
   it('leaves 1-wire alone without a DS18B20, and runs no agent without a device config', () => {
