@@ -44,6 +44,7 @@ export class EmbeddedBroker {
   private readonly sockets = new Set<Duplex>();
   private readonly logger: Logger;
   private stopHooks: () => void = () => undefined;
+  private detachUpgrade: () => void = () => undefined;
 
   constructor(private readonly options: EmbeddedBrokerOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -97,7 +98,7 @@ export class EmbeddedBroker {
     }
     const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
     this.wss = wss;
-    http.on('upgrade', (request: IncomingMessage, socket, head) => {
+    const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       const path = (request.url ?? '').split('?')[0];
       if (path !== this.wsPath) {
         socket.destroy();
@@ -108,7 +109,10 @@ export class EmbeddedBroker {
         this.track(stream);
         aedes.handle(stream, request);
       });
-    });
+    };
+    http.on('upgrade', onUpgrade);
+    // The HTTP server may outlive the broker (it belongs to the caller).
+    this.detachUpgrade = () => http.off('upgrade', onUpgrade);
     this.logger.info('embedded broker listening', { mqtt: this.mqttPort, ws: `${this.wsPort}${this.wsPath}` });
   }
 
@@ -117,6 +121,7 @@ export class EmbeddedBroker {
     this.aedes = null;
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
+    this.detachUpgrade();
     if (this.wss !== null) {
       for (const client of this.wss.clients) client.terminate();
       this.wss.close();

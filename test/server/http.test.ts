@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../server/http/security-headers.js';
@@ -129,5 +130,24 @@ describe('/config.json with the defaults', () => {
     } finally {
       await server.dispose();
     }
+  });
+});
+
+describe('an HTTP server given by the caller (httpServerOverride)', () => {
+  it('gets the pages, the API and the broker WebSocket, and is left to its owner on stop', async () => {
+    const own = createServer();
+    await new Promise<void>((resolve) => own.listen(0, '127.0.0.1', resolve));
+    const port = (own.address() as AddressInfo).port;
+    const server = await startTestServer({}, { httpServerOverride: own });
+    try {
+      expect(server.running.httpPort).toBe(port);
+      expect((await fetch(`http://127.0.0.1:${port}/config.json`)).status).toBe(200);
+      const phone = await connectClient(`ws://127.0.0.1:${port}/mqtt`);
+      await closeClient(phone);
+    } finally {
+      await server.dispose();
+    }
+    expect(own.listening).toBe(true);
+    await new Promise((resolve) => own.close(resolve));
   });
 });

@@ -29,7 +29,7 @@ describe('the vote log', () => {
   });
   afterAll(() => data.remove());
 
-  function setup(onCommitError = (_: unknown) => undefined) {
+  function setup(onCommitError: (error: unknown) => void = () => undefined) {
     const path = join(data.dir, `t-${Math.random().toString(16).slice(2)}.sqlite`);
     const db = openDatabase(path);
     open.push(db);
@@ -68,7 +68,9 @@ describe('the vote log', () => {
 
   it('drops the callbacks of a batch that cannot be committed, so no receipt claims it', () => {
     let failure: unknown = null;
-    const { log, committed } = setup((error) => (failure = error));
+    const { log, committed } = setup((error) => {
+      failure = error;
+    });
     log.addVote(vote(1));
     log.flush();
     const receipts: string[] = [];
