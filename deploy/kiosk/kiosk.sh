@@ -67,6 +67,6 @@ while true; do
     --check-for-update-interval=31536000 \
     --ozone-platform-hint=auto \
     "$url" >>"$log" 2>&1
-  say "$browser exited with status $?; starting it again in 3 s"
-  sleep 3
+  say "$browser exited with status $?; starting it again in ${KIOSK_RESTART_DELAY:-3} s"
+  sleep "${KIOSK_RESTART_DELAY:-3}"
 done

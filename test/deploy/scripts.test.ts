@@ -1,5 +1,5 @@
-import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,7 +71,13 @@ describe('what the units promise (docs/deploy.md)', () => {
   });
 
   it('gives the device agent the gpio and dialout groups, and the hub no device access', () => {
-    expect(unit('mqtt-classroom-device.service').get('Service.SupplementaryGroups')?.[0]?.split(' ')).toEqual(['gpio', 'dialout']);
+    const device = unit('mqtt-classroom-device.service');
+    expect(device.get('Service.SupplementaryGroups')?.[0]?.split(' ')).toEqual(['gpio', 'dialout']);
+    // Each of these would close /dev/gpiochip* and the serial ports to the agent
+    // (ProtectClock implies DeviceAllow=char-rtc, and any DeviceAllow closes the rest).
+    for (const key of ['PrivateDevices', 'ProtectClock', 'DeviceAllow', 'DevicePolicy', 'ProtectKernelTunables']) {
+      expect(device.get(`Service.${key}`), key).toBeUndefined();
+    }
     expect(unit('mqtt-classroom-server.service').get('Service.PrivateDevices')).toEqual(['yes']);
   });
 });
@@ -141,6 +147,49 @@ describe.skipIf(!canRun('openssl'))('deploy/mosquitto/make-certs.sh', () => {
       expect(readFileSync(join(dir, 'ca.crt'), 'utf8')).toBe(ca);
       expect(spawnSync('openssl', ['verify', '-CAfile', join(dir, 'ca.crt'), join(dir, 'server.crt')], { encoding: 'utf8' }).stdout).toContain(': OK');
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/**
+ * deploy/kiosk/kiosk.sh with a stand-in `chromium-browser` that records its
+ * arguments and exits at once, as a crashed or closed browser does.
+ */
+describe('deploy/kiosk/kiosk.sh', () => {
+  it('opens the configured page in kiosk mode, clears the "restore pages" state, and starts the browser again when it exits', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mqtt-classroom-kiosk-'));
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    const launches = join(dir, 'launches.log');
+    writeFileSync(join(bin, 'chromium-browser'), `#!/bin/sh\necho "$*" >> '${launches}'\nexit 1\n`);
+    writeFileSync(join(bin, 'curl'), '#!/bin/sh\nexit 0\n');
+    chmodSync(join(bin, 'chromium-browser'), 0o755);
+    chmodSync(join(bin, 'curl'), 0o755);
+    const prefs = join(dir, 'home/.config/chromium/Default/Preferences');
+    mkdirSync(join(dir, 'home/.config/chromium/Default'), { recursive: true });
+    writeFileSync(prefs, '{"profile":{"exit_type":"Crashed","exited_cleanly":false}}');
+    writeFileSync(join(dir, 'kiosk.env'), 'KIOSK_URL=http://classe.local:8080/kiosk\n');
+    const child = spawn('bash', [join(DEPLOY_DIR, 'kiosk/kiosk.sh')], {
+      detached: true,
+      stdio: 'ignore',
+      env: {
+        PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+        HOME: join(dir, 'home'),
+        KIOSK_ENV_FILE: join(dir, 'kiosk.env'),
+        KIOSK_RESTART_DELAY: '0.2',
+      },
+    });
+    try {
+      const lines = () => (existsSync(launches) ? readFileSync(launches, 'utf8').trim().split('\n') : []);
+      await expect.poll(() => lines().length, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+      for (const line of lines()) {
+        expect(line).toMatch(/--kiosk/);
+        expect(line).toMatch(/http:\/\/classe\.local:8080\/kiosk$/);
+      }
+      expect(JSON.parse(readFileSync(prefs, 'utf8'))).toEqual({ profile: { exit_type: 'Normal', exited_cleanly: true } });
+    } finally {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
   });
