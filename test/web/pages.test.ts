@@ -4,10 +4,18 @@
  * vote page, the bread page and the chat page.
  */
 import { execFile } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { MqttClient } from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Agent } from '../../device/agent.js';
+import { parseDeviceConfig } from '../../device/config.js';
+import { loadEnv } from '../../runtime/env.js';
+import { createLogger } from '../../runtime/logger.js';
 import { launchBrowser } from '../harness/browser.js';
 import { closeClient, connectClient } from '../harness/mqtt.js';
 import { canRun, findBinary } from '../harness/system-deps.js';
@@ -86,23 +94,38 @@ describe.skipIf(!canRun('chromium'))('web pages against the real server', { time
     expect(vote.problems).toEqual([]);
   });
 
-  it('a press on a device button appears on the kiosk', async () => {
-    // The device agent publishes a press as a JSON vote with source "button" from its
-    // own account; this is that message, sent the way the agent sends it.
-    await createOpenPoll(hub, { id: 'boutons', question: 'Appuyez sur un bouton', options: ['A', 'B'] });
+  it('a button press on the device agent appears on the kiosk', async () => {
+    await createOpenPoll(hub, { id: 'boutons', question: 'Appuyez sur un bouton', options: ['A', 'B', 'C'] });
     const kiosk = await open('/kiosk?poll=boutons', { width: 1920, height: 1080 });
-    await waitKioskCounts(kiosk.page, { A: 0, B: 0 });
-    const box = await device('box-1');
+    await waitKioskCounts(kiosk.page, { A: 0, B: 0, C: 0 });
+    // The real agent with its keyboard input (the demo's buttons: keys 1..N), fed
+    // from a stand-in for stdin; its votes go through its outbox to the server.
+    const keys = Object.assign(new EventEmitter(), { resume: () => undefined, pause: () => undefined });
+    const account = hub.server.addDeviceAccount('box-1');
+    const agentDir = mkdtempSync(join(tmpdir(), 'mqtt-classroom-web-agent-'));
+    const log: string[] = [];
+    const agent = new Agent({
+      env: loadEnv({
+        env: { MQTT_URL: hub.server.mqttUrl, MQTT_USERNAME: account.username, MQTT_PASSWORD: account.password, DATA_DIR: agentDir, LOG_LEVEL: 'silent' },
+        dotenvPath: null,
+      }),
+      config: parseDeviceConfig({ deviceId: 'box-1', inputs: [{ type: 'keyboard', buttons: 3, releaseAfterMs: 50 }] }),
+      logger: createLogger({ level: 'info', write: (line) => log.push(line) }),
+      stdin: keys,
+      onInterrupt: () => undefined,
+    });
     try {
-      const vote = { id: 'box-1.press-1', option: 'B', voter: 'box-1', source: 'button', ts: Date.now() };
-      await box.publishAsync('classroom/votes/boutons', JSON.stringify(vote), { qos: 1 });
-      await waitKioskCounts(kiosk.page, { A: 0, B: 1 });
-      // The same press delivered again (QoS 1 redelivery, outbox replay) counts once.
-      await box.publishAsync('classroom/votes/boutons', JSON.stringify(vote), { qos: 1 });
-      await box.publishAsync('classroom/votes/boutons', JSON.stringify({ ...vote, id: 'box-1.press-2', option: 'A' }), { qos: 1 });
-      await waitKioskCounts(kiosk.page, { A: 1, B: 1 });
+      await agent.start();
+      // As a person at the terminal would, press once the agent says which poll the keys vote on.
+      await expect.poll(() => log.some((line) => line.includes('buttons now vote on poll boutons')), { timeout: 10_000 }).toBe(true);
+      keys.emit('data', '2');
+      await waitKioskCounts(kiosk.page, { A: 0, B: 1, C: 0 });
+      keys.emit('data', '3');
+      await waitKioskCounts(kiosk.page, { A: 0, B: 1, C: 1 });
+      expect(kiosk.problems).toEqual([]);
     } finally {
-      await closeClient(box);
+      await agent.stop();
+      rmSync(agentDir, { recursive: true, force: true });
     }
   });
 
