@@ -46,6 +46,7 @@ describe.skipIf(!canRun('chromium', 'mosquitto'))('pages across a Mosquitto rest
     for (const page of [kiosk.page, vote.page]) {
       await page.locator('.conn[data-state="reconnecting"]', { hasText: 'Reconnexion…' }).waitFor({ timeout: 15_000 });
     }
+    await vote.page.locator('.offline', { hasText: 'Connexion perdue, reconnexion en cours.' }).waitFor();
     // A vote while the broker is away waits in the page, and says so.
     await vote.page.getByRole('button', { name: 'non' }).click();
     await vote.page.locator('.feedback', { hasText: 'Pas de connexion : votre vote pour « non » partira dès son retour.' }).waitFor();
@@ -54,6 +55,7 @@ describe.skipIf(!canRun('chromium', 'mosquitto'))('pages across a Mosquitto rest
     await waitConnected(kiosk.page, 30_000);
     await waitConnected(vote.page, 30_000);
     await vote.page.locator('.feedback', { hasText: 'Vote reçu : non' }).waitFor({ timeout: 30_000 });
+    expect(await vote.page.locator('.offline').isHidden()).toBe(true);
     await waitKioskCounts(kiosk.page, { oui: 1, non: 1 });
 
     await vote.page.getByRole('button', { name: 'oui' }).click();

@@ -41,6 +41,7 @@ const fr = {
 
   'vote.none': 'Aucun vote ouvert pour l’instant. Cette page se met à jour toute seule.',
   'vote.closed': 'Le vote est fermé.',
+  'vote.offline': 'Connexion perdue, reconnexion en cours. Vous pouvez voter : le vote partira dès son retour.',
   'vote.policy.one-per-voter': 'Un seul vote par personne : le premier compte.',
   'vote.policy.last-wins': 'Vous pouvez changer d’avis : votre dernier vote compte.',
   'vote.policy.every-press': 'Chaque appui compte.',
@@ -122,6 +123,7 @@ const en: Record<StringKey, string> = {
 
   'vote.none': 'No poll is open right now. This page updates by itself.',
   'vote.closed': 'This poll is closed.',
+  'vote.offline': 'Connection lost, reconnecting. You can still vote: it will be sent as soon as it is back.',
   'vote.policy.one-per-voter': 'One vote per person: the first one counts.',
   'vote.policy.last-wins': 'You may change your mind: your last vote counts.',
   'vote.policy.every-press': 'Every tap counts.',

@@ -38,11 +38,13 @@ const badge = statusBadge(tr);
 const question = el('h1', { class: 'question' });
 const policy = el('p', { class: 'policy' });
 const notice = el('p', { class: 'notice' });
+const offline = el('p', { class: 'offline', attrs: { role: 'alert' } });
 const options = el('div', { class: 'options' });
 const feedbackLine = el('p', { class: 'feedback', attrs: { role: 'status', 'aria-live': 'polite' } });
 const pendingLine = el('p', { class: 'pending' });
 appRoot().append(
   el('header', { class: 'top' }, [badge.element]),
+  offline,
   el('section', { class: 'poll' }, [question, policy, notice, options, feedbackLine, pendingLine]),
   el('footer', { class: 'bottom' }, [el('p', { class: 'voter', text: tr.t('vote.voter', { id: voter }) }), navBar(tr.t, 'vote')]),
 );
@@ -115,6 +117,10 @@ function vote(poll: Poll, optionId: string, label: string): void {
 let shownPollKey = '';
 function render(): void {
   badge.show(connection);
+  // The first "connecting" is not a loss; a dropped broker or an unreachable server is.
+  const lost = connection === 'reconnecting' || connection === 'no-config';
+  setText(offline, lost ? tr.t('vote.offline') : '');
+  offline.hidden = !lost;
   const poll = board.current(pinned);
   const open = poll?.state === 'open';
   setText(question, poll?.question ?? tr.t('title.vote'));
