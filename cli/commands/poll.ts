@@ -84,7 +84,8 @@ export async function pollExport(
 ): Promise<void> {
   if (!(EXPORT_FORMATS as readonly string[]).includes(options.format)) throw new PollUsageError('--format must be csv or json.');
   if (!/^(current|all|[1-9]\d*)$/.test(options.round)) throw new PollUsageError('--round must be current, all or a round number.');
-  const text = await client(ctx, options).exportResults(id, options.format as ExportFormat, options.round);
+  const raw = await client(ctx, options).exportResults(id, options.format as ExportFormat, options.round);
+  const text = options.format === 'json' ? `${JSON.stringify(JSON.parse(raw), null, 2)}\n` : raw;
   if (options.output === undefined) {
     ctx.stdout(text.endsWith('\n') ? text : `${text}\n`);
     return;
