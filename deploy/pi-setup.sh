@@ -345,6 +345,8 @@ esac
 # ---- 1. packages -----------------------------------------------------------------
 step "1. System packages (Mosquitto, build tools for the GPIO module)"
 packages=(mosquitto mosquitto-clients openssl curl ca-certificates gnupg rsync build-essential python3)
+# certutil: the kiosk's Chromium must trust the classroom CA of the secure profile.
+if [ "$kiosk" -eq 1 ] && [ "$profile" = secure ] && [ -z "$cert_file" ]; then packages+=(libnss3-tools); fi
 if [ "$kiosk" -eq 1 ] && ! command -v chromium-browser >/dev/null 2>&1 && ! command -v chromium >/dev/null 2>&1; then
   # Raspberry Pi OS calls it chromium-browser, Debian chromium.
   if apt-cache show chromium-browser >/dev/null 2>&1; then packages+=(chromium-browser); else packages+=(chromium); fi
@@ -576,6 +578,16 @@ else
       [ -n "$lxde_now" ] || echo "# Written by mqtt-classroom's pi-setup.sh: this session shows only the kiosk."
       echo "@$launcher"
     } | append_file "$lxde" "$kiosk_user:$kiosk_group"
+  fi
+  if [ "$profile" = secure ] && [ -z "$cert_file" ]; then
+    # Chromium on Linux trusts the certificates in the user's NSS database, not the
+    # system's: without this the kiosk could not open wss:// to the broker.
+    nssdb="sql:$kiosk_home/.pki/nssdb"
+    if [ ! -f "$kiosk_home/.pki/nssdb/cert9.db" ]; then
+      run install -d -m 0700 -o "$kiosk_user" -g "$kiosk_group" "$kiosk_home/.pki" "$kiosk_home/.pki/nssdb"
+      run runuser -u "$kiosk_user" -- certutil -d "$nssdb" -N --empty-password
+    fi
+    run runuser -u "$kiosk_user" -- certutil -d "$nssdb" -A -t C,, -n mqtt-classroom-ca -i "$certs_dir/ca.crt"
   fi
   reboot_needed=1
 fi

@@ -206,6 +206,7 @@ describe('deploy/pi-setup.sh', () => {
   const CHANGERS = [
     'apt-get', 'systemctl', 'useradd', 'groupadd', 'usermod', 'install', 'rsync', 'npm', 'mosquitto_passwd',
     'raspi-config', 'curl', 'gpg', 'chown', 'chmod', 'chgrp', 'mkdir', 'cp', 'mv', 'rm', 'tee', 'ln', 'openssl', 'dd',
+    'runuser', 'certutil',
   ];
   let dir: string;
   let calls: string;
@@ -314,6 +315,10 @@ describe('deploy/pi-setup.sh', () => {
     expect(hubOnly.stdout).toContain('deploy/mosquitto/secure.conf /etc/mosquitto/conf.d/mqtt-classroom.conf');
     expect(hubOnly.stdout).toMatch(/make-certs\.sh --dir \/etc\/mosquitto\/certs\/classroom/);
     expect(hubOnly.stdout).toMatch(/\| MQTT_WS_URL=wss:\/\/.+:8081/);
+    // A secure kiosk: Chromium gets the classroom CA in its own certificate store.
+    const secureKiosk = dryRun(['--dry-run', '--profile', 'secure', '--kiosk-user', 'nobody'], { PI_SETUP_KIOSK_HOME: join(dir, 'kiosk-home') });
+    expect(secureKiosk.status, secureKiosk.stderr).toBe(0);
+    expect(secureKiosk.stdout).toMatch(/would run: runuser -u nobody -- certutil -d sql:.*kiosk-home\/\.pki\/nssdb -A .* -i \/etc\/mosquitto\/certs\/classroom\/ca\.crt/);
     expect(callsMade()).toBe('');
   });
 
