@@ -142,7 +142,8 @@ function render(): void {
   if (key !== shownOptions) {
     shownOptions = key;
     bars.replaceChildren(...options.map((option, index) => barRow(option, index)));
-    bars.className = `bars bars--${options.length > 6 ? 'many' : 'few'}`;
+    // Up to 6 options: label above a thick bar. More: one line each; over 13, two columns.
+    bars.className = `bars bars--${options.length > 13 ? 'lots' : options.length > 6 ? 'many' : 'few'}`;
   }
   const counts = options.map((option) => view?.counts[option.id] ?? 0);
   const sum = counts.reduce((a, b) => a + b, 0);
