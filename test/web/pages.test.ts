@@ -265,12 +265,13 @@ describe.skipIf(!canRun('chromium'))('web pages against the real server', { time
   });
 
   it('speaks English with ?lang=en', async () => {
-    const kiosk = await open('/kiosk?poll=cours&lang=en', { width: 1920, height: 1080 });
+    await createOpenPoll(hub, { id: 'english', question: 'Which course?', options: COURSES });
+    const kiosk = await open('/kiosk?poll=english&lang=en', { width: 1920, height: 1080 });
     await kiosk.page.locator('.poll-state', { hasText: 'Poll open' }).waitFor();
     expect(await kiosk.page.locator('.conn').textContent()).toBe('Connected');
     expect(await kiosk.page.locator('html').getAttribute('lang')).toBe('en');
     // And the browser's language decides when the URL does not.
-    const vote = await open('/vote?poll=cours', { width: 390, height: 844, locale: 'en-GB' });
+    const vote = await open('/vote?poll=english', { width: 390, height: 844, locale: 'en-GB' });
     await vote.page.getByRole('button', { name: 'IFT1215' }).click();
     await vote.page.locator('.feedback', { hasText: 'Vote received: IFT1215' }).waitFor({ timeout: 10_000 });
   });
