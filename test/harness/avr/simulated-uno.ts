@@ -19,9 +19,12 @@ import { type SerialWire, SimulatedSerialPort } from './serial-link.js';
  * to keep up, the lost time is dropped rather than caught up in a burst and is
  * counted in `stats().lagMs`.
  *
- * Measured raw speed (unpaced, simulated ms per wall ms): about 3-5x on a quiet
- * development machine (avr8js 0.21, Node 20), which is what lets it pace at 1x.
- * See `stats().rawSpeed` for this machine's figure.
+ * Measured raw speed (simulated ms per wall ms of CPU work, avr8js 0.21, Node 20):
+ * 3.8-4.8x on an idle 2-core development machine, about 2.3x inside vitest next to
+ * other test files, 0.5-1.8x with the two cores shared by five busy processes. At
+ * 1.5x or more it paces at exactly 1x; below, `autoScale` slows the simulated
+ * clock (and says so) rather than skipping anything. `stats()` and
+ * `describeStats()` give this machine's figures; the test files print them.
  *
  * Boot. StandardFirmata blinks pin 13 for ~1.9 s of simulated time before it
  * reports its version; nothing on the host can depend on that time, so boots
@@ -111,7 +114,6 @@ export class SimulatedUno implements SerialWire {
   private bootWaiters: (() => void)[] = [];
   private pinWatchers = new Set<() => void>();
   private pinListeners = new Map<number, { last: PinReading; listeners: Set<PinListener> }>();
-  private resetListeners = new Set<() => void>();
   // Bookkeeping for pacing and stats.
   private cyclesBeforeReset = 0;
   private startWall = 0;
@@ -156,11 +158,6 @@ export class SimulatedUno implements SerialWire {
     }
   }
 
-  /** Wall ms that `simulatedMs` of firmware time take at the current pace. */
-  wallMsFor(simulatedMs: number): number {
-    return simulatedMs / this.timeScale;
-  }
-
   /** Stops the CPU and unplugs the serial link. */
   stop(): void {
     this.running = false;
@@ -193,14 +190,7 @@ export class SimulatedUno implements SerialWire {
     this.resets += 1;
     this.booting = true;
     this.reanchor();
-    for (const listener of this.resetListeners) listener();
     if (this.running) await this.booted();
-  }
-
-  /** Called after each reset, before the firmware runs again. */
-  onReset(listener: () => void): () => void {
-    this.resetListeners.add(listener);
-    return () => this.resetListeners.delete(listener);
   }
 
   /** What the outside world does to a pin: drive it high or low, or let it float. */
@@ -225,7 +215,8 @@ export class SimulatedUno implements SerialWire {
    * A bouncing contact: drives the pin through `levels`, one every `everyMs` of
    * simulated time, starting now; resolves when the last level is applied. The
    * steps are clock events of the simulated CPU, so their spacing is exact in the
-   * firmware's time whatever the host's load.
+   * firmware's time whatever the host's load. (A `reset()` before the last step
+   * drops the remaining steps, and the promise never settles.)
    */
   bounce(pin: number, levels: Drive[], everyMs: number): Promise<void> {
     unoPin(pin);
@@ -279,7 +270,7 @@ export class SimulatedUno implements SerialWire {
   }
 
   /**
-   * Resolves once `predicate` holds, checked after every pin change and slice;
+   * Resolves once `predicate` holds, checked after every slice and every drive();
    * rejects after `timeoutMs` of wall time with a message naming `what`.
    */
   waitFor(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -302,7 +293,7 @@ export class SimulatedUno implements SerialWire {
     });
   }
 
-  /** Resolves after `ms` of simulated time (a clock event of the CPU). */
+  /** Resolves after `ms` of simulated time (a clock event of the CPU; lost on `reset()`). */
   elapse(ms: number): Promise<void> {
     return new Promise((resolve) => {
       this.mcu.cpu.addClockEvent(resolve, Math.max(1, Math.round(ms * CYCLES_PER_MS)));
