@@ -10,9 +10,6 @@ export interface CliContext {
 }
 
 
-/** Thrown by a command that has no implementation in this build yet. */
-class NotAvailableError extends Error {}
-
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('mqtt-classroom')
     .description('MQTT in the classroom: vote buttons, phone votes, a live kiosk and the bread-oven monitor.')
@@ -24,7 +21,10 @@ export function buildProgram(ctx: CliContext): Command {
   program
     .command('demo')
     .description('zero-setup demo: embedded broker, tally server, simulated device and web pages (what `npm start` runs)')
-    .action(async () => notYet('demo'));
+    .option('--no-keyboard', 'do not read keys 1..4 from this terminal')
+    .action(async (options: { keyboard: boolean }) =>
+      (await import('./commands/demo.js')).runDemo(options.keyboard ? {} : { keyboard: false }, ctx),
+    );
 
   program
     .command('server')
@@ -96,10 +96,6 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
-function notYet(command: string): never {
-  throw new NotAvailableError(`\`mqtt-classroom ${command}\` is not available in this version yet.`);
-}
-
 /** Runs the CLI and returns the exit code; never throws for a user mistake. */
 export async function main(argv: readonly string[], ctx: CliContext): Promise<number> {
   const program = buildProgram(ctx);
@@ -108,7 +104,7 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof NotAvailableError || isClassroomError(error)) {
+    if (isClassroomError(error)) {
       ctx.stderr(`mqtt-classroom: ${error.message}\n`);
       return 2;
     }
