@@ -24,7 +24,7 @@ export interface DiscoveryMessage {
 
 /** Discovery topic levels allow only [a-zA-Z0-9_-]; our ids allow more (Zoé, box.1). */
 function slug(value: string): string {
-  return value.normalize('NFKD').replace(/[^a-zA-Z0-9_-]/g, '_');
+  return value.normalize('NFKD').replace(/\p{M}/gu, '').replace(/[^a-zA-Z0-9_-]/g, '_');
 }
 
 /** The retained discovery configs: one event entity per button, two bread sensors. */

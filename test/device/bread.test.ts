@@ -1,0 +1,130 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { BreadMonitor } from '../../device/bread-monitor.js';
+import { parseDeviceConfig } from '../../device/config.js';
+import { SensorFaultError } from '../../device/errors/sensor-fault-error.js';
+import { SimulatedOven } from '../../device/sensors/simulated-oven.js';
+import type { TemperatureSensor } from '../../device/sensors/sensor.js';
+import { systemClock } from '../../runtime/clock.js';
+import { DEFAULT_BREAD_THRESHOLDS, INITIAL_BREAD, stepBread } from '../../shared/bread.js';
+import { FakeMessaging } from './helpers/fake-messaging.js';
+import { captureLogger } from './helpers/logs.js';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** A probe that returns the scripted readings one by one (a string is a fault). */
+function scripted(readings: (number | string)[]): TemperatureSensor {
+  return {
+    name: 'scripted probe',
+    start: async () => undefined,
+    stop: async () => undefined,
+    read: async () => {
+      const next = readings.shift();
+      if (next === undefined) throw new SensorFaultError('scripted probe', 'script over');
+      if (typeof next === 'string') throw new SensorFaultError('scripted probe', next);
+      return next;
+    },
+  };
+}
+
+function breadConfig(extra: object = {}) {
+  const config = parseDeviceConfig({ deviceId: 'd', bread: { sensor: { type: 'simulated' }, intervalMs: 1_000, deltaC: 0.5, heartbeatMs: 10_000, ...extra } }).bread;
+  if (config === null) throw new Error('no bread config');
+  return config;
+}
+
+async function run(monitor: BreadMonitor, ticks: number, intervalMs = 1_000) {
+  await monitor.start();
+  for (let i = 0; i < ticks; i += 1) await vi.advanceTimersByTimeAsync(i === 0 ? 0 : intervalMs);
+}
+
+describe('BreadMonitor', () => {
+  it('publishes the temperature only when it moved more than deltaC, or on the heartbeat', async () => {
+    vi.useFakeTimers();
+    const messaging = new FakeMessaging();
+    const readings = [20, 20.2, 20.4, 20.6, 20.7, 20.7, 20.7, 20.7, 20.7, 20.7, 20.7, 20.7, 20.7, 20.7, 20.7];
+    const monitor = new BreadMonitor({ sensor: scripted(readings), messaging, config: breadConfig(), clock: systemClock, logger: captureLogger().logger });
+    await run(monitor, 15);
+    // 20 (first), 20.6 (moved 0.6), then the same value again after the 10 s heartbeat.
+    expect(messaging.on('pain/cuisson/temperature')).toEqual(['20', '20.6', '20.7']);
+    expect(messaging.published.find((p) => p.topic === 'pain/cuisson/temperature')).toMatchObject({ retain: true, qos: 1 });
+    await monitor.stop();
+  });
+
+  it('publishes the doneness state, retained, once per change, through every state without flapping', async () => {
+    vi.useFakeTimers();
+    const messaging = new FakeMessaging();
+    // Wobbling around each threshold by less than the hysteresis (1.5 °C).
+    const readings = [21, 39.5, 40.2, 39.4, 40.1, 60, 91.8, 92.1, 91.2, 92.3, 95, 98.9, 99.1, 98.2, 99.2];
+    const monitor = new BreadMonitor({ sensor: scripted(readings), messaging, config: breadConfig(), clock: systemClock, logger: captureLogger().logger });
+    await run(monitor, readings.length);
+    expect(messaging.on('pain/cuisson')).toEqual(['froid', 'cuisson', 'prêt', 'brûlé']);
+    expect(messaging.published.filter((p) => p.topic === 'pain/cuisson').every((p) => p.retain)).toBe(true);
+    expect(monitor.state.state).toBe('brûlé');
+    await monitor.stop();
+  });
+
+  it('logs a probe fault once when it starts and once when it ends, and keeps going', async () => {
+    vi.useFakeTimers();
+    const messaging = new FakeMessaging();
+    const log = captureLogger();
+    const monitor = new BreadMonitor({
+      sensor: scripted([20, 'bad CRC', 'bad CRC', 'bad CRC', 21]),
+      messaging,
+      config: breadConfig(),
+      clock: systemClock,
+      logger: log.logger,
+    });
+    await run(monitor, 5);
+    expect(log.lines.filter((l) => l.includes('bread probe fault: scripted probe: bad CRC'))).toHaveLength(1);
+    expect(log.lines.filter((l) => l.includes('bread probe reads again'))).toHaveLength(1);
+    expect(messaging.on('pain/cuisson/temperature')).toEqual(['20', '21']);
+    await monitor.stop();
+  });
+
+  it('re-publishes state and temperature after a reconnect, and nothing while offline', async () => {
+    vi.useFakeTimers();
+    const messaging = new FakeMessaging();
+    const monitor = new BreadMonitor({ sensor: scripted([50, 50, 60, 61]), messaging, config: breadConfig(), clock: systemClock, logger: captureLogger().logger });
+    await run(monitor, 2);
+    messaging.connected = false;
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(messaging.on('pain/cuisson/temperature')).toEqual(['50']);
+    messaging.connect();
+    expect(messaging.on('pain/cuisson')).toEqual(['cuisson', 'cuisson']);
+    expect(messaging.on('pain/cuisson/temperature')).toEqual(['50', '61']);
+    await monitor.stop();
+  });
+
+  it('uses the configured topics', async () => {
+    vi.useFakeTimers();
+    const messaging = new FakeMessaging();
+    const config = breadConfig({ topic: 'maison/four' });
+    const monitor = new BreadMonitor({ sensor: scripted([20]), messaging, config, clock: systemClock, logger: captureLogger().logger });
+    await run(monitor, 1);
+    expect(messaging.on('maison/four')).toEqual(['froid']);
+    expect(messaging.on('maison/four/temperature')).toEqual(['20']);
+    await monitor.stop();
+  });
+});
+
+describe('SimulatedOven', () => {
+  it('passes through every doneness state once per bake, without flapping, and bakes again', () => {
+    const oven = new SimulatedOven({ clock: systemClock, durationMs: 180_000, ambient: 20, peak: 105, wobble: 0.6, repeat: true });
+    let machine = INITIAL_BREAD;
+    const states: string[] = [];
+    for (let t = 0; t <= 2 * 270_000; t += 500) {
+      machine = stepBread(machine, { celsius: oven.at(t), at: t }, { ...DEFAULT_BREAD_THRESHOLDS, burntAfterMs: null });
+      if (states[states.length - 1] !== machine.state) states.push(machine.state);
+    }
+    expect(states).toEqual(['froid', 'cuisson', 'prêt', 'brûlé', 'froid', 'cuisson', 'prêt', 'brûlé', 'froid']);
+  });
+
+  it('stays hot when it does not repeat', () => {
+    const oven = new SimulatedOven({ clock: systemClock, durationMs: 1_000, ambient: 20, peak: 105, wobble: 0, repeat: false });
+    expect(oven.at(0)).toBe(20);
+    expect(oven.at(1_000)).toBe(105);
+    expect(oven.at(50_000)).toBe(105);
+  });
+});

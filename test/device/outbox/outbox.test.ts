@@ -1,0 +1,100 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Outbox } from '../../../device/outbox/outbox.js';
+import { silentLogger } from '../../../runtime/logger.js';
+import { captureLogger } from '../helpers/logs.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function tempPath(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'outbox-'));
+  dirs.push(dir);
+  return join(dir, 'sub', 'outbox.sqlite');
+}
+const entry = (n: number, button: string | null = 'b1') => ({ id: `vote-${n}`, topic: 'classroom/votes/cours', payload: `{"n":${n}}`, button, createdAt: 1000 + n });
+
+describe('Outbox', () => {
+  it('keeps votes in press order and forgets one only when asked, by id', () => {
+    const outbox = new Outbox({ path: tempPath(), maxEntries: 100, logger: silentLogger });
+    outbox.start();
+    for (const n of [1, 2, 3, 4]) expect(outbox.add(entry(n))).toBe(true);
+    expect(outbox.remove('vote-3')?.payload).toBe('{"n":3}');
+    expect(outbox.remove('vote-3')).toBeNull();
+    expect(outbox.head(10).map((e) => e.id)).toEqual(['vote-1', 'vote-2', 'vote-4']);
+    expect(outbox.head(2).map((e) => e.id)).toEqual(['vote-1', 'vote-2']);
+    expect(outbox.size).toBe(3);
+    outbox.stop();
+  });
+
+  it('survives a restart: the same votes, in the same order, and its state', () => {
+    const path = tempPath();
+    const first = new Outbox({ path, maxEntries: 100, logger: silentLogger });
+    first.start();
+    for (const n of [1, 2, 3]) first.add(entry(n));
+    first.remove('vote-1');
+    first.setState('target-poll', '{"id":"cours"}');
+    first.stop();
+    const log = captureLogger();
+    const second = new Outbox({ path, maxEntries: 100, logger: log.logger });
+    second.start();
+    expect(second.head(10).map((e) => [e.id, e.button, e.createdAt])).toEqual([
+      ['vote-2', 'b1', 1002],
+      ['vote-3', 'b1', 1003],
+    ]);
+    expect(second.getState('target-poll')).toBe('{"id":"cours"}');
+    expect(log.text()).toContain('2 votes from before the restart');
+    second.stop();
+  });
+
+  it('has each vote on disk once add() returns, even if the process is then killed', () => {
+    const path = tempPath();
+    // A child process adds votes and dies by SIGKILL without closing the database.
+    const script = `
+      import { Outbox } from ${JSON.stringify(new URL('../../../device/outbox/outbox.ts', import.meta.url).pathname)};
+      import { silentLogger } from ${JSON.stringify(new URL('../../../runtime/logger.ts', import.meta.url).pathname)};
+      const outbox = new Outbox({ path: ${JSON.stringify(path)}, maxEntries: 1000, logger: silentLogger });
+      outbox.start();
+      for (let n = 0; n < 50; n += 1) outbox.add({ id: 'v' + n, topic: 't', payload: 'p', button: null, createdAt: n });
+      process.kill(process.pid, 'SIGKILL');
+    `;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(child.signal).toBe('SIGKILL');
+    const outbox = new Outbox({ path, maxEntries: 1000, logger: silentLogger });
+    outbox.start();
+    expect(outbox.size).toBe(50);
+    expect(outbox.head(1)[0]?.id).toBe('v0');
+    outbox.stop();
+  });
+
+  it('refuses new votes when full, with one clear warning, and says when there is room again', () => {
+    const log = captureLogger();
+    const outbox = new Outbox({ path: tempPath(), maxEntries: 5, logger: log.logger });
+    outbox.start();
+    for (const n of [1, 2, 3, 4, 5]) expect(outbox.add(entry(n))).toBe(true);
+    expect(log.text()).toContain('80% full');
+    expect(outbox.add(entry(6))).toBe(false);
+    expect(outbox.add(entry(7))).toBe(false);
+    expect(log.lines.filter((l) => l.includes('outbox FULL'))).toHaveLength(1);
+    expect(log.text()).toContain('new presses are NOT recorded');
+    outbox.remove('vote-1');
+    expect(log.text()).toContain('2 presses were not recorded while it was full');
+    expect(outbox.add(entry(8))).toBe(true);
+    expect(outbox.head(10).map((e) => e.id)).toEqual(['vote-2', 'vote-3', 'vote-4', 'vote-5', 'vote-8']);
+    outbox.stop();
+  });
+
+  it('names the file and what to do when it cannot be opened', () => {
+    // DATA_DIR pointing at a file: its "folder" cannot be made (works even as root).
+    const file = tempPath().replace('sub/outbox.sqlite', 'a-file');
+    writeFileSync(file, '');
+    const path = join(file, 'outbox.sqlite');
+    const outbox = new Outbox({ path, maxEntries: 5, logger: silentLogger });
+    expect(() => outbox.start()).toThrow(`The vote outbox ${path} cannot be opened`);
+    expect(() => outbox.start()).toThrow(/DATA_DIR/);
+  });
+});

@@ -1,0 +1,119 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Outbox } from '../../../device/outbox/outbox.js';
+import { VoteSender } from '../../../device/outbox/sender.js';
+import { systemClock } from '../../../runtime/clock.js';
+import { silentLogger } from '../../../runtime/logger.js';
+import type { Receipt } from '../../../shared/codecs/receipt.js';
+
+/** The MQTT side, recorded: what was published, and whether we are online. */
+class FakeMessaging {
+  connected = true;
+  sent: string[] = [];
+  publish(_topic: string, payload: string) {
+    if (!this.connected) return false;
+    this.sent.push(JSON.parse(payload).id as string);
+    return true;
+  }
+}
+
+describe('VoteSender', () => {
+  let dir: string;
+  let outbox: Outbox;
+  let messaging: FakeMessaging;
+  let receipts: [string, string][];
+  let sender: VoteSender;
+
+  const add = (...ids: string[]) => {
+    for (const id of ids) outbox.add({ id, topic: 'classroom/votes/cours', payload: JSON.stringify({ id }), button: `button-of-${id}`, createdAt: 0 });
+    sender.kick();
+  };
+  const receipt = (id: string, status: Receipt['status'] = 'counted'): Receipt =>
+    status === 'rejected' ? { id, poll: 'cours', status, reason: 'poll-closed' } : { id, poll: 'cours', status };
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    dir = mkdtempSync(join(tmpdir(), 'sender-'));
+    outbox = new Outbox({ path: join(dir, 'o.sqlite'), maxEntries: 1000, logger: silentLogger });
+    outbox.start();
+    messaging = new FakeMessaging();
+    receipts = [];
+    sender = new VoteSender({
+      outbox,
+      messaging,
+      clock: systemClock,
+      logger: silentLogger,
+      receiptTimeoutMs: 2_000,
+      maxInFlight: 3,
+      onReceipt: (entry, r) => receipts.push([entry.button ?? '', r.status]),
+    });
+    sender.start();
+  });
+  afterEach(() => {
+    sender.stop();
+    outbox.stop();
+    vi.useRealTimers();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sends oldest first, at most maxInFlight waiting for receipts', () => {
+    add('a', 'b', 'c', 'd', 'e');
+    vi.advanceTimersToNextTimer();
+    expect(messaging.sent).toEqual(['a', 'b', 'c']);
+    sender.receipt(receipt('b'));
+    vi.advanceTimersToNextTimer();
+    expect(messaging.sent).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('removes a vote on its receipt, whatever the status, and tells whose button it was', () => {
+    add('a', 'b', 'c');
+    vi.advanceTimersToNextTimer();
+    sender.receipt(receipt('a'));
+    sender.receipt(receipt('b', 'duplicate'));
+    sender.receipt(receipt('c', 'rejected'));
+    sender.receipt(receipt('c'));
+    expect(outbox.size).toBe(0);
+    expect(receipts).toEqual([
+      ['button-of-a', 'counted'],
+      ['button-of-b', 'duplicate'],
+      ['button-of-c', 'rejected'],
+    ]);
+  });
+
+  it('sends a vote again, same id, when no receipt came within the timeout (a PUBACK is not enough)', () => {
+    add('a', 'b');
+    vi.advanceTimersByTime(1_000);
+    expect(messaging.sent).toEqual(['a', 'b']);
+    sender.receipt(receipt('b'));
+    vi.advanceTimersByTime(1_500);
+    expect(messaging.sent).toEqual(['a', 'b', 'a']);
+    sender.receipt(receipt('a'));
+    vi.advanceTimersByTime(10_000);
+    expect(messaging.sent).toEqual(['a', 'b', 'a']);
+    expect(outbox.size).toBe(0);
+  });
+
+  it('holds votes while offline and sends them in order on connect', () => {
+    messaging.connected = false;
+    add('a', 'b');
+    vi.advanceTimersByTime(5_000);
+    expect(messaging.sent).toEqual([]);
+    messaging.connected = true;
+    sender.connected(true);
+    vi.advanceTimersToNextTimer();
+    expect(messaging.sent).toEqual(['a', 'b']);
+  });
+
+  it('resends at once after reconnecting to a broker that lost the session', () => {
+    add('a');
+    vi.advanceTimersToNextTimer();
+    sender.connected(true);
+    vi.advanceTimersToNextTimer();
+    expect(messaging.sent).toEqual(['a']);
+    sender.connected(false);
+    vi.advanceTimersToNextTimer();
+    expect(messaging.sent).toEqual(['a', 'a']);
+  });
+});
