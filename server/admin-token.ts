@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { StoreError } from './errors/store-error.js';
 
 /** Where a generated admin token is kept, so `mqtt-classroom poll` on the same machine finds it. */
 export const ADMIN_TOKEN_FILE = 'admin-token';
@@ -22,8 +23,16 @@ export function resolveAdminToken(configured: string | null, dataDir: string): A
   const saved = readSavedToken(dataDir);
   if (saved !== null) return { token: saved, source: 'file', file };
   const token = randomBytes(24).toString('base64url');
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  } catch (error) {
+    throw new StoreError(
+      `cannot save the admin token in ${file} (${error instanceof Error ? error.message : String(error)}): ` +
+        'make DATA_DIR a writable folder, or set ADMIN_TOKEN in .env.',
+      { cause: error },
+    );
+  }
   return { token, source: 'generated', file };
 }
 

@@ -86,15 +86,20 @@ export class EmbeddedBroker {
       aedes.handle(socket);
     });
     this.tcp = tcp;
-    await listen(tcp, this.options.mqttPort, host, 'MQTT_PORT');
-
     let http = this.options.httpServer;
-    if (http === undefined) {
-      http = createHttpServer((_req, res) => {
-        res.writeHead(404).end();
-      });
-      this.ownHttp = http;
-      await listen(http, this.options.wsPort ?? 0, host, 'the WebSocket port');
+    try {
+      await listen(tcp, this.options.mqttPort, host, 'MQTT_PORT');
+      if (http === undefined) {
+        http = createHttpServer((_req, res) => {
+          res.writeHead(404).end();
+        });
+        this.ownHttp = http;
+        await listen(http, this.options.wsPort ?? 0, host, 'the WebSocket port');
+      }
+    } catch (error) {
+      // aedes runs timers from its creation on: close it, or the process never exits.
+      await this.stop();
+      throw error;
     }
     const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
     this.wss = wss;
