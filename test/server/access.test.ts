@@ -130,6 +130,18 @@ describe("the embedded broker enforces SPEC §8 for the running server", () => {
     expect(seen.filter((m) => m.payload === 'box-2-forged' || m.payload === 'box-forged-tally')).toEqual([]);
   });
 
+  it('gives an in-process device (the demo box) an account at run time', async () => {
+    const account = server.running.addDeviceAccount('demo-box');
+    expect(account.username).toBe('demo-box');
+    const box = await connectClient(server.running.mqttUrl, { ...account, clientId: 'mqtt-classroom-device-demo-box' });
+    await box.publishAsync('classroom/devices/demo-box/status', 'online', { qos: 1, retain: true });
+    await closeClient(box);
+    await barrier('after-demo-box');
+    expect(seen).toContainEqual({ topic: 'classroom/devices/demo-box/status', payload: 'online' });
+    // Its session id is now reserved for it.
+    await expect(connectClient(server.running.mqttUrl, { clientId: 'mqtt-classroom-device-demo-box' })).rejects.toThrow(/Identifier rejected/i);
+  });
+
   it("refuses a wrong password and an anonymous take-over of the server's session", async () => {
     await expect(connectClient(server.running.mqttUrl, { username: 'box-1', password: 'guess' })).rejects.toThrow(/Bad username or password/i);
     await expect(connectClient(server.running.mqttUrl, { clientId: SERVER_CLIENT_ID, clean: false })).rejects.toThrow(/Identifier rejected/i);
