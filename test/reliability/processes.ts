@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -145,6 +145,7 @@ export class AgentProcess {
   /** Starts the agent; `count` presses (default: what is left of the configured count). */
   start(count = this.options.count): void {
     const o = this.options;
+    mkdirSync(o.dataDir, { recursive: true });
     writeFileSync(
       this.configPath,
       JSON.stringify({

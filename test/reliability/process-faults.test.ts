@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MosquittoBroker, startMosquitto } from '../harness/mosquitto.js';
+import { canRun } from '../harness/system-deps.js';
+import { SERVER_MOSQUITTO_SETTINGS } from '../server/mosquitto-settings.js';
+import { Figures, scale } from './figures.js';
+import { ServerProcess } from './processes.js';
+import { type RunOptions, type RunResult, votingRun } from './voting-run.js';
+
+/**
+ * Item 2 of the reliability issue: while agent processes vote, Mosquitto (with
+ * persistence) is killed and restarted, the server is SIGKILLed and restarted, an
+ * agent is SIGKILLed and restarted, then all three at once. After each, the
+ * tally must equal exactly the votes the agents accepted.
+ */
+const AGENTS = 3;
+const VOTES_EACH = scale(120, 1_000);
+const RATE = scale(60, 150);
+const OPTIONS = ['A', 'B', 'C', 'D'];
+
+const figures = new Figures('process-faults');
+afterAll(() => figures.write());
+
+describe.skipIf(!canRun('mosquitto'))('process faults during a stream of votes (Mosquitto with persistence)', { timeout: scale(90_000, 600_000) }, () => {
+  let mosquitto: MosquittoBroker;
+  let server: ServerProcess;
+  const dataDir = mkdtempSync(join(tmpdir(), 'mqtt-classroom-faults-'));
+
+  beforeAll(async () => {
+    mosquitto = await startMosquitto({ persistence: true, extraConfig: [...SERVER_MOSQUITTO_SETTINGS] });
+    server = new ServerProcess({ MQTT_URL: mosquitto.url, DATA_DIR: join(dataDir, 'server') });
+    await server.start();
+  });
+  afterAll(async () => {
+    await server?.stop('SIGKILL');
+    await mosquitto?.dispose();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function run(pollId: string, what: string, fault: RunOptions['fault']): Promise<RunResult> {
+    await server.createOpenPoll(pollId, OPTIONS);
+    const { result } = await votingRun({
+      server,
+      pollId,
+      options: OPTIONS,
+      agents: AGENTS,
+      votesEach: VOTES_EACH,
+      ratePerSecond: RATE,
+      dataDir: join(dataDir, 'agents'),
+      agentEnv: () => ({ MQTT_URL: mosquitto.url }),
+      faultAt: 0.4,
+      fault,
+      timeoutMs: scale(45_000, 300_000),
+    });
+    figures.add({
+      area: 'process faults',
+      what,
+      where: 'Mosquitto (persistence on), server and agents as processes',
+      tried: result.accepted,
+      unit: 'votes',
+      lost: result.lost,
+      wrong: result.extra,
+      outcome: `${AGENTS} agents × ${VOTES_EACH} presses, fault after ${result.atFault}; tally ${JSON.stringify(result.counted)}${result.onlyInOutbox > 0 ? `; ${result.onlyInOutbox} found only in an outbox after the kill` : ''}; ${result.seconds.toFixed(0)} s`,
+    });
+    // The fault struck in the middle of the stream, not after it.
+    expect(result.atFault).toBeLessThan(AGENTS * VOTES_EACH * 0.8);
+    expect(result.refusedPresses).toBe(0);
+    expect(result.accepted).toBe(AGENTS * VOTES_EACH);
+    expect(result.counted).toEqual(result.expected);
+    return result;
+  }
+
+  it('Mosquitto killed (SIGKILL) and restarted: every vote counted once', async () => {
+    await run('broker-kill', 'Mosquitto killed (SIGKILL) and restarted', async () => {
+      await mosquitto.kill();
+      await new Promise((r) => setTimeout(r, 500));
+      await mosquitto.start();
+    });
+  });
+
+  it('the server killed (SIGKILL) and restarted: every vote counted once', async () => {
+    await run('server-kill', 'server killed (SIGKILL) and restarted', async () => {
+      expect(await server.stop('SIGKILL')).toBeNull();
+      await new Promise((r) => setTimeout(r, 500));
+      await server.start();
+    });
+  });
+
+  it('an agent killed (SIGKILL) and restarted: its outbox delivers what it had accepted', async () => {
+    await run('agent-kill', 'an agent killed (SIGKILL) and restarted', async ({ agents, kill, restart }) => {
+      const agent = agents[0];
+      if (agent === undefined) throw new Error('no agent');
+      await kill(agent);
+      await new Promise((r) => setTimeout(r, 300));
+      restart(agent);
+    });
+  });
+
+  it('all three killed at once, then restarted: every vote counted once', async () => {
+    await run('all-three', 'Mosquitto, server and an agent killed together', async ({ agents, kill, restart }) => {
+      const agent = agents[1];
+      if (agent === undefined) throw new Error('no agent');
+      await Promise.all([mosquitto.kill(), server.stop('SIGKILL'), kill(agent)]);
+      await new Promise((r) => setTimeout(r, 500));
+      await mosquitto.start();
+      await server.start();
+      restart(agent);
+    });
+  });
+});
