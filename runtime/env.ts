@@ -22,6 +22,7 @@ export const ENV_DEFAULTS = {
   MQTT_WS_URL: '',
   MQTT_USERNAME: '',
   MQTT_PASSWORD: '',
+  MQTT_CLIENT_ID: '',
   TOPIC_PREFIX: DEFAULT_PREFIX,
   VOTE_TOPIC: '',
   ADMIN_TOKEN: '',
@@ -56,6 +57,7 @@ const schema = z.object({
   MQTT_WS_URL: z.string().refine((v) => v === '' || /^wss?:\/\//.test(v), 'must start with ws:// or wss://'),
   MQTT_USERNAME: z.string(),
   MQTT_PASSWORD: z.string(),
+  MQTT_CLIENT_ID: z.string().refine((v) => v === '' || /^[\x21-\x7e]{1,128}$/.test(v), 'must be 1 to 128 printable ASCII characters without spaces'),
   TOPIC_PREFIX: z.string().superRefine((v, ctx) => {
     try {
       assertPrefix(v);
@@ -93,6 +95,8 @@ export interface EnvConfig {
   readonly mqttWsUrl: string | null;
   readonly mqttUsername: string | null;
   readonly mqttPassword: string | null;
+  /** This program's MQTT client id; null: the default of the server or the device. */
+  readonly mqttClientId: string | null;
   readonly topicPrefix: string;
   readonly voteTopic: string | null;
   readonly adminToken: string | null;
@@ -144,6 +148,7 @@ export function loadEnv(options: LoadEnvOptions = {}): EnvConfig {
     mqttWsUrl: orNull(v.MQTT_WS_URL),
     mqttUsername: orNull(v.MQTT_USERNAME),
     mqttPassword: orNull(v.MQTT_PASSWORD),
+    mqttClientId: orNull(v.MQTT_CLIENT_ID),
     topicPrefix: v.TOPIC_PREFIX,
     voteTopic: orNull(v.VOTE_TOPIC),
     adminToken: orNull(v.ADMIN_TOKEN),

@@ -11,7 +11,7 @@ import { ConfigError } from '../shared/errors/config-error.js';
 import { assertId } from '../shared/ids.js';
 import { createTopics } from '../shared/topics.js';
 import { createAccessRules } from './access/access-rules.js';
-import { Accounts, SERVER_ACCOUNT } from './access/accounts.js';
+import { Accounts, SERVER_ACCOUNT, SERVER_CLIENT_ID } from './access/accounts.js';
 import { resolveAdminToken } from './admin-token.js';
 import { EmbeddedBroker } from './broker/embedded-broker.js';
 import { browserConfig } from './http/config-json.js';
@@ -149,8 +149,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     changed: (pollId) => tallies.changed(pollId),
   });
 
+  const serverClientId = config.mqttClientId ?? SERVER_CLIENT_ID;
   const accounts = new Accounts({
     serverPassword,
+    serverClientId,
     devices: config.deviceAccounts,
     browser:
       config.browserUsername !== null && config.browserPassword !== null
@@ -205,6 +207,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         name: 'mqtt',
         start: async () => {
           link = new ServerLink({
+            clientId: serverClientId,
             url: broker === null ? (config.mqttUrl as string) : `mqtt://${localHost(config.mqttHost)}:${broker.mqttPort}`,
             username: embedded ? SERVER_ACCOUNT : config.mqttUsername,
             password: embedded ? serverPassword : config.mqttPassword,

@@ -15,6 +15,8 @@ export interface AccountsOptions {
   devices: ReadonlyMap<string, string>;
   /** The browsers' low-privilege account, when configured. */
   browser: { username: string; password: string } | null;
+  /** The server's client id, reserved for the server account (default SERVER_CLIENT_ID). */
+  serverClientId?: string;
 }
 
 export type LoginResult = { ok: true; role: Role } | { ok: false; why: 'bad-credentials' | 'reserved-client-id' };
@@ -40,7 +42,7 @@ export class Accounts {
     if (role === null) return { ok: false, why: 'bad-credentials' };
     // A client id names a persistent session: taking the server's (or a device's)
     // would steal the votes queued for it, so those ids need the matching account.
-    if (clientId === SERVER_CLIENT_ID && role.kind !== 'server') return { ok: false, why: 'reserved-client-id' };
+    if (clientId === (this.options.serverClientId ?? SERVER_CLIENT_ID) && role.kind !== 'server') return { ok: false, why: 'reserved-client-id' };
     if (clientId.startsWith(DEVICE_CLIENT_ID_PREFIX)) {
       const deviceId = clientId.slice(DEVICE_CLIENT_ID_PREFIX.length);
       if (this.devices.has(deviceId) && !(role.kind === 'device' && role.deviceId === deviceId)) {

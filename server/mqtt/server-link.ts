@@ -8,6 +8,8 @@ import type { MessageSink } from '../publish/sink.js';
 
 export interface ServerLinkContext {
   url: string;
+  /** The persistent session's id (MQTT_CLIENT_ID, default SERVER_CLIENT_ID). */
+  clientId?: string;
   username: string | null;
   password: string | null;
   topics: Topics;
@@ -44,7 +46,7 @@ export class ServerLink implements MessageSink {
     });
     this.connection = new MqttConnection({
       url: ctx.url,
-      clientId: SERVER_CLIENT_ID,
+      clientId: ctx.clientId ?? SERVER_CLIENT_ID,
       username: ctx.username,
       password: ctx.password,
       clean: false,
