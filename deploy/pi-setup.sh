@@ -465,6 +465,11 @@ server_env="$(env_set "$server_env" VOTE_TOPIC "$vote_topic")"
 server_env="$(env_set "$server_env" BROWSER_MQTT_USERNAME voter)"
 server_env="$(env_set "$server_env" BROWSER_MQTT_PASSWORD "$(credential voter)")"
 # The admin secret for `mqtt-classroom poll ...`: made once, then kept.
+# A private client id for the hub's persistent session: on an open broker anyone
+# could otherwise take the session over by reusing the well-known default id.
+if [ -z "$(env_get "$server_env" MQTT_CLIENT_ID)" ]; then
+  server_env="$(env_set "$server_env" MQTT_CLIENT_ID "mqtt-classroom-server-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')")"
+fi
 if [ -z "$(env_get "$server_env" ADMIN_TOKEN)" ]; then
   server_env="$(env_set "$server_env" ADMIN_TOKEN "$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')")"
 fi
