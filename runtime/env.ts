@@ -20,6 +20,7 @@ export const ENV_DEFAULTS = {
   HTTP_PORT: '8080',
   HTTP_HOST: '0.0.0.0',
   MQTT_WS_URL: '',
+  PUBLIC_URL: '',
   MQTT_USERNAME: '',
   MQTT_PASSWORD: '',
   MQTT_CLIENT_ID: '',
@@ -55,6 +56,7 @@ const schema = z.object({
   HTTP_PORT: port('HTTP_PORT'),
   HTTP_HOST: z.string().min(1),
   MQTT_WS_URL: z.string().refine((v) => v === '' || /^wss?:\/\//.test(v), 'must start with ws:// or wss://'),
+  PUBLIC_URL: z.string().refine((v) => v === '' || /^https?:\/\/[^/\s]+/.test(v), 'must look like http://192.168.1.20:8080'),
   MQTT_USERNAME: z.string(),
   MQTT_PASSWORD: z.string(),
   MQTT_CLIENT_ID: z.string().refine((v) => v === '' || /^[\x21-\x7e]{1,128}$/.test(v), 'must be 1 to 128 printable ASCII characters without spaces'),
@@ -93,6 +95,8 @@ export interface EnvConfig {
   readonly httpPort: number;
   readonly httpHost: string;
   readonly mqttWsUrl: string | null;
+  /** Where phones reach the pages (the kiosk's QR code); null: found from the LAN address. */
+  readonly publicUrl: string | null;
   readonly mqttUsername: string | null;
   readonly mqttPassword: string | null;
   /** This program's MQTT client id; null: the default of the server or the device. */
@@ -146,6 +150,7 @@ export function loadEnv(options: LoadEnvOptions = {}): EnvConfig {
     httpPort: v.HTTP_PORT,
     httpHost: v.HTTP_HOST,
     mqttWsUrl: orNull(v.MQTT_WS_URL),
+    publicUrl: orNull(v.PUBLIC_URL.replace(/\/+$/, '')),
     mqttUsername: orNull(v.MQTT_USERNAME),
     mqttPassword: orNull(v.MQTT_PASSWORD),
     mqttClientId: orNull(v.MQTT_CLIENT_ID),

@@ -1,4 +1,5 @@
 import type { EnvConfig } from '../../runtime/env.js';
+import { lanAddress } from '../../runtime/network.js';
 import type { Topics } from '../../shared/topics.js';
 
 /** What `/config.json` tells the pages (docs/architecture.md). Nothing secret. */
@@ -11,9 +12,12 @@ export interface BrowserConfig {
   /** The low-privilege voter account of the secure profile, when configured. */
   readonly username?: string;
   readonly password?: string;
+  /** Where phones reach the pages; the kiosk's QR code points at `<publicUrl>/vote`. */
+  readonly publicUrl?: string;
 }
 
-export function browserConfig(config: EnvConfig, topics: Topics): BrowserConfig {
+export function browserConfig(config: EnvConfig, topics: Topics, lan: () => string | null = lanAddress): BrowserConfig {
+  const publicUrl = config.publicUrl ?? defaultPublicUrl(config, lan);
   return {
     wsUrl: config.mqttWsUrl,
     prefix: topics.prefix,
@@ -21,5 +25,17 @@ export function browserConfig(config: EnvConfig, topics: Topics): BrowserConfig 
     breadTopic: topics.bread,
     ...(config.browserUsername === null ? {} : { username: config.browserUsername }),
     ...(config.browserPassword === null ? {} : { password: config.browserPassword }),
+    ...(publicUrl === null ? {} : { publicUrl }),
   };
+}
+
+/**
+ * A kiosk opened at http://localhost on the Pi would show a QR code of localhost,
+ * which no phone can open: default to the LAN address when listening on every
+ * address of a known port.
+ */
+function defaultPublicUrl(config: EnvConfig, lan: () => string | null): string | null {
+  if (config.httpPort === 0 || !(config.httpHost === '0.0.0.0' || config.httpHost === '::')) return null;
+  const address = lan();
+  return address === null ? null : `http://${address}:${config.httpPort}`;
 }

@@ -2,6 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { loadEnv } from '../../runtime/env.js';
+import { browserConfig } from '../../server/http/config-json.js';
+import { createTopics } from '../../shared/topics.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../server/http/security-headers.js';
 import { closeClient, connectClient } from '../harness/mqtt.js';
@@ -130,6 +133,23 @@ describe('/config.json with the defaults', () => {
     } finally {
       await server.dispose();
     }
+  });
+});
+
+describe('/config.json publicUrl (where the kiosk QR code points)', () => {
+  const base = loadEnv({ env: { HTTP_PORT: '8080' }, dotenvPath: null });
+  const topics = createTopics();
+
+  it('defaults to the LAN address, so a kiosk opened at localhost still shows a code phones can use', () => {
+    expect(browserConfig(base, topics, () => '192.168.1.20').publicUrl).toBe('http://192.168.1.20:8080');
+    expect(browserConfig(base, topics, () => null).publicUrl).toBeUndefined();
+  });
+
+  it('takes PUBLIC_URL as given, and says nothing when bound to one address only', () => {
+    const set = loadEnv({ env: { HTTP_PORT: '8080', PUBLIC_URL: 'https://vote.ecole.example/' }, dotenvPath: null });
+    expect(browserConfig(set, topics, () => '192.168.1.20').publicUrl).toBe('https://vote.ecole.example');
+    const local = loadEnv({ env: { HTTP_PORT: '8080', HTTP_HOST: '127.0.0.1' }, dotenvPath: null });
+    expect(browserConfig(local, topics, () => '192.168.1.20').publicUrl).toBeUndefined();
   });
 });
 
