@@ -12,8 +12,7 @@ export interface ThroughputResult {
  * vote-shaped payloads the tally server receives. This is the ceiling the server's
  * throughput is compared with in the same run.
  */
-export async function rawPassThrough(url: string, messages: number, inflight = 500): Promise<ThroughputResult> {
-  const topic = `bench/raw/${randomUUID()}`;
+export async function rawPassThrough(url: string, messages: number, inflight = 500, topic = `bench/raw/${randomUUID()}`): Promise<ThroughputResult> {
   const subscriber = await connectClient(url, { clean: true });
   const publisher = await connectClient(url, { clean: true });
   try {

@@ -2,38 +2,164 @@
  * `npm run bench` prints one table of figures, each beside a reference measured in
  * the same run (the machines are shared and noisy: compare ratios, not absolutes).
  * `npm run bench -- --quick` is the smoke check CI runs: smaller counts, same table.
+ * The server and the agent run as child processes; Chromium is Debian's.
  */
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../test/harness/browser.js';
+import { canRun } from '../test/harness/system-deps.js';
+import { buildPages } from '../test/web/helpers.js';
 import { brokers } from './brokers.js';
+import { courseMqttJs, nodeFloor, pageScripts } from './footprint.js';
+import { kioskLoad } from './kiosk-load.js';
+import { bundleEntries } from './lib/children.js';
+import { type BenchHub, PREFIX, startHub } from './lib/hub.js';
 import { type Row, fmt, machine, table } from './lib/report.js';
+import { type AgentRun, agentToScreen, rawToScreen } from './press-to-screen.js';
 import { rawPassThrough } from './raw-throughput.js';
+import { tallyThroughput } from './tally-throughput.js';
 import { bytesPerMessage } from './wire-bytes.js';
 
 const quick = process.argv.includes('--quick');
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const n = (value: number) => value.toLocaleString('en-US');
+const ms = (v: number) => fmt(v, '', 0);
+const kb = (bytes: number) => fmt(bytes / 1024, ' KB', 1);
+
+const SIZES = quick
+  ? { presses: [[10, 10], [100, 100], [1000, 300]] as const, growth: [2_000, 10_000], loadSeconds: 2, wire: 50 }
+  : { presses: [[10, 100], [100, 1_000], [1000, 3_000]] as const, growth: [10_000, 100_000], loadSeconds: 10, wire: 500 };
+
+async function onHub(hub: BenchHub, browser: Browser | null, entries: Awaited<ReturnType<typeof bundleEntries>>, rows: Row[]): Promise<AgentRun | null> {
+  const b = hub.broker;
+  let busiest: AgentRun | null = null;
+  if (browser !== null) {
+    for (const [rate, count] of SIZES.presses) {
+      const floor = await rawToScreen(browser, hub, rate, count);
+      const run = await agentToScreen(browser, hub, entries, rate, count);
+      if (rate === 1000) busiest = run;
+      rows.push({
+        benchmark: 'press to screen p50/p95/p99',
+        case: `${b}, ${rate}/s asked, ${fmt(run.rate, '/s', 0)} made, ${n(run.shown)}/${n(run.presses)} shown`,
+        figure: `${ms(run.p50)} / ${ms(run.p95)} / ${ms(run.p99)} ms`,
+        reference: `floor ${ms(floor.p50)} / ${ms(floor.p95)} / ${ms(floor.p99)} ms (${fmt(floor.rate, '/s', 0)})`,
+        ratio: `p99 +${ms(run.p99 - floor.p99)} ms`,
+        note: 'floor: raw publish -> broker -> kiosk counting it, no server',
+      });
+    }
+    const perSecond = 10_000;
+    for (const mode of ['server', 'raw'] as const) {
+      const r = await kioskLoad(browser, hub, mode, perSecond, SIZES.loadSeconds);
+      rows.push({
+        benchmark: 'kiosk under load',
+        case: `${b}, ${mode === 'server' ? 'server snapshots' : 'kiosk counts raw votes'}, ${n(perSecond)}/s asked for ${SIZES.loadSeconds} s, ${fmt(r.sentPerSecond, '/s', 0)} sent`,
+        figure: `${fmt(r.load.fps, ' fps', 0)}, busy ${fmt(r.load.busy * 100, ' %', 0)}, heap ${fmt(r.load.heapMb, ' MB')}`,
+        reference: `idle ${fmt(r.idle.fps, ' fps', 0)}, busy ${fmt(r.idle.busy * 100, ' %', 0)}, heap ${fmt(r.idle.heapMb, ' MB')}`,
+        ratio: fmt(r.load.fps / r.idle.fps, ' x fps', 2),
+        note: `shown ${n(r.shownAtEnd)} of ${n(r.sent)} sent when the stream stopped`,
+      });
+    }
+  }
+  const rawCount = quick ? 5_000 : 50_000;
+  const raw = await rawPassThrough(hub.mqttUrl, rawCount, 500, `${PREFIX}/chat/raw-${randomUUID().slice(0, 8)}`);
+  rows.push({
+    benchmark: 'raw broker pass-through (QoS 1)',
+    case: `${b}, ${n(rawCount)} msgs`,
+    figure: fmt(raw.perSecond, ' msg/s', 0),
+    reference: '-',
+    ratio: '-',
+    note: 'one publisher -> one subscriber; the reference below',
+  });
+  for (const policy of ['every-press', 'one-per-voter'] as const) {
+    for (const votes of SIZES.growth) {
+      const t = await tallyThroughput(hub, policy, votes);
+      rows.push({
+        benchmark: 'tally throughput (QoS 1)',
+        case: `${b}, ${policy}, ${n(votes)} votes`,
+        figure: fmt(t.perSecond, ' votes/s', 0),
+        reference: fmt(raw.perSecond, ' msg/s raw', 0),
+        ratio: fmt(t.perSecond / raw.perSecond, ' x', 2),
+        note: `first tenth ${fmt(t.firstTenthPerSecond, '/s', 0)}, last tenth ${fmt(t.lastTenthPerSecond, '/s', 0)}`,
+      });
+    }
+  }
+  return busiest;
+}
 
 async function main(): Promise<void> {
   const started = performance.now();
   const rows: Row[] = [];
+  const pages = await buildPages();
+  const entries = await bundleEntries();
   const list = await brokers();
+  const browser = canRun('chromium') ? await launchBrowser() : null;
+  if (browser === null) process.stderr.write('bench: chromium is not installed, the kiosk figures are left out\n');
+  const footprints: { broker: string; run: AgentRun }[] = [];
   try {
     for (const broker of list) {
-      const count = quick ? 5_000 : 50_000;
-      const raw = await rawPassThrough(broker.url, count);
+      const external = broker.name === 'embedded' ? { url: null, wsUrl: null } : { url: broker.url, wsUrl: broker.wsUrl };
+      const hub = await startHub(entries, pages.dir, { name: broker.name, ...external });
+      let stored = { databaseBytes: Number.NaN, counted: 0 };
+      try {
+        const run = await onHub(hub, browser, entries, rows);
+        if (run !== null) footprints.push({ broker: broker.name, run });
+      } finally {
+        stored = await hub.stop();
+      }
       rows.push({
-        benchmark: 'raw broker pass-through (QoS 1)',
-        case: `${broker.name}, ${count.toLocaleString('en-US')} msgs`,
-        figure: fmt(raw.perSecond, ' msg/s', 0),
-        reference: '-',
+        benchmark: 'database size per vote',
+        case: `${broker.name}, ${n(stored.counted)} votes stored`,
+        figure: fmt(stored.databaseBytes / stored.counted, ' B/vote', 0),
+        reference: `${JSON.stringify({ id: randomUUID(), option: 'IFT1215', voter: 'boitier-1', source: 'button', ts: Date.now() }).length} B JSON vote`,
         ratio: '-',
-        note: 'the ceiling for the tally server',
+        note: 'SQLite file + WAL after the server stopped, minus the empty database',
       });
+    }
+    const floor = await nodeFloor(entries);
+    for (const { broker, run } of footprints) {
+      rows.push({
+        benchmark: 'agent memory (VmRSS) idle / 1,000 presses/s',
+        case: `${broker}, ${fmt(run.rate, ' presses/s', 0)} made`,
+        figure: `${fmt(run.agentIdleMb, ' MB')} / ${fmt(run.agentPeakMb, ' MB')}`,
+        reference: `bare Node ${fmt(floor.rssMb, ' MB')}`,
+        ratio: fmt(run.agentPeakMb / floor.rssMb, ' x', 2),
+      });
+      rows.push({
+        benchmark: 'server memory (VmRSS) idle / 1,000 presses/s',
+        case: `${broker}${broker === 'embedded' ? ' (broker inside)' : ''}`,
+        figure: `${fmt(run.hubIdleMb, ' MB')} / ${fmt(run.hubPeakMb, ' MB')}`,
+        reference: `bare Node ${fmt(floor.rssMb, ' MB')}`,
+        ratio: fmt(run.hubPeakMb / floor.rssMb, ' x', 2),
+        note: 'idle: after the earlier benchmarks of this run',
+      });
+      rows.push({
+        benchmark: 'agent start-up to first publish',
+        case: `${broker}, spawn -> "online" on the broker`,
+        figure: fmt(run.startupMs, ' ms', 0),
+        reference: `bare Node spawn -> IPC ${fmt(floor.startupMs, ' ms', 0)}`,
+        ratio: fmt(run.startupMs / floor.startupMs, ' x', 1),
+      });
+    }
+    const course = courseMqttJs(ROOT);
+    for (const [page, bytes] of Object.entries(pageScripts(pages.dir))) {
+      rows.push({
+        benchmark: 'page script bytes raw / gzip',
+        case: `/${page}`,
+        figure: `${kb(bytes.raw)} / ${kb(bytes.gzip)}`,
+        reference: `course mqtt.min.js ${kb(course.raw)} / ${kb(course.gzip)}`,
+        ratio: fmt(bytes.gzip / course.gzip, ' x gzip', 2),
+        note: 'gzip -9 of every <script src> of the page',
+      });
+    }
+    for (const broker of list) {
       const vote = await bytesPerMessage(
         broker.url,
         'classroom/votes/cours',
         () => JSON.stringify({ id: randomUUID(), option: 'IFT1215', voter: 'boitier-1', source: 'button', ts: Date.now() }),
         1,
         false,
-        quick ? 50 : 500,
+        SIZES.wire,
       );
       rows.push({
         benchmark: 'bytes on the wire per vote',
@@ -43,7 +169,7 @@ async function main(): Promise<void> {
         ratio: '-',
         note: `PUBLISH ${fmt(vote.sentPerMessage, ' B', 0)} + PUBACK ${fmt(vote.readPerMessage, ' B', 0)}`,
       });
-      const reading = await bytesPerMessage(broker.url, 'pain/cuisson/temperature', () => (80 + Math.random() * 10).toFixed(1), 1, true, quick ? 50 : 500);
+      const reading = await bytesPerMessage(broker.url, 'pain/cuisson/temperature', () => (80 + Math.random() * 10).toFixed(1), 1, true, SIZES.wire);
       rows.push({
         benchmark: 'bytes on the wire per bread reading',
         case: `${broker.name}, retained QoS 1`,
@@ -53,7 +179,9 @@ async function main(): Promise<void> {
       });
     }
   } finally {
+    await browser?.close().catch(() => undefined);
     for (const broker of list) await broker.stop();
+    pages.remove();
   }
   process.stdout.write(`\nmqtt-classroom benchmarks${quick ? ' (--quick)' : ''} on ${machine()}\n\n${table(rows)}\n\n`);
   process.stdout.write(`finished in ${fmt((performance.now() - started) / 1000, ' s')}\n`);

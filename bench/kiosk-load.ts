@@ -1,0 +1,85 @@
+/**
+ * The kiosk under a stream of votes (10,000/s): frames per second it keeps
+ * (requestAnimationFrame callbacks), main-thread busy time (CDP TaskDuration over
+ * wall time) and JS heap at the end, beside the same page idle just before.
+ * `server`: votes go to the server, the kiosk draws its coalesced snapshots (the
+ * normal path). `raw`: the kiosk counts every vote itself (course compatibility).
+ */
+import type { Browser, CDPSession, Page } from 'playwright-core';
+import { closeClient, connectClient } from '../test/harness/mqtt.js';
+import { type BenchHub, PREFIX } from './lib/hub.js';
+import { closePage, openKiosk } from './lib/kiosk.js';
+
+export interface PageLoad {
+  fps: number;
+  busy: number;
+  heapMb: number;
+}
+
+export interface KioskLoadResult {
+  idle: PageLoad;
+  load: PageLoad;
+  sentPerSecond: number;
+  shownAtEnd: number;
+  sent: number;
+}
+
+const FRAMES = `(() => { window.__frames = 0; const tick = () => { window.__frames += 1; requestAnimationFrame(tick); }; requestAnimationFrame(tick); })()`;
+
+async function measure(page: Page, cdp: CDPSession, run: () => Promise<void>): Promise<PageLoad> {
+  const metric = async () => {
+    const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+    return (name: string) => metrics.find((m) => m.name === name)?.value ?? Number.NaN;
+  };
+  const frames0 = (await page.evaluate('window.__frames')) as number;
+  const before = await metric();
+  const t0 = performance.now();
+  await run();
+  const seconds = (performance.now() - t0) / 1000;
+  const after = await metric();
+  const frames = ((await page.evaluate('window.__frames')) as number) - frames0;
+  return { fps: frames / seconds, busy: (after('TaskDuration') - before('TaskDuration')) / seconds, heapMb: after('JSHeapUsedSize') / 2 ** 20 };
+}
+
+export async function kioskLoad(browser: Browser, hub: BenchHub, mode: 'server' | 'raw', perSecond: number, seconds: number): Promise<KioskLoadResult> {
+  const pollId = mode === 'server' ? await hub.openPoll('kiosk-load') : 'none';
+  const topic = mode === 'server' ? `${PREFIX}/votes/${pollId}` : `${PREFIX}/chat/kiosk-load-${Date.now()}`;
+  const url = mode === 'server' ? `${hub.httpUrl}/kiosk?poll=${pollId}` : `${hub.httpUrl}/kiosk?poll=none&topic=${encodeURIComponent(topic)}&options=A,B,C,D`;
+  let page: Page | null = null;
+  const publisher = await connectClient(hub.mqttUrl, { clean: true });
+  try {
+    page = await openKiosk(browser, url, 4);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    await page.evaluate(FRAMES);
+    const idle = await measure(page, cdp, () => new Promise((r) => setTimeout(r, 1_000)));
+    let sent = 0;
+    let acked = 0;
+    const load = await measure(page, cdp, async () => {
+      const start = performance.now();
+      await new Promise<void>((resolve) => {
+        // Every 10 ms, catch up with the schedule; at most 5,000 unacknowledged.
+        const timer = setInterval(() => {
+          const elapsed = performance.now() - start;
+          if (elapsed >= seconds * 1000) {
+            clearInterval(timer);
+            resolve();
+            return;
+          }
+          const due = Math.floor((elapsed / 1000) * perSecond);
+          while (sent < due && sent - acked < 5_000) {
+            const n = sent;
+            sent += 1;
+            const payload = JSON.stringify({ id: `load-${start}-${n}`, option: 'ABCD'[n % 4], voter: `box-${n % 30}`, source: 'button', ts: Date.now() });
+            publisher.publish(topic, payload, { qos: 1 }, () => (acked += 1));
+          }
+        }, 10);
+      });
+    });
+    const shownAtEnd = (await page.evaluate('window.__shown.at(-1)?.[0] ?? 0')) as number;
+    return { idle, load, sentPerSecond: sent / seconds, shownAtEnd, sent };
+  } finally {
+    await closePage(page);
+    await closeClient(publisher);
+  }
+}

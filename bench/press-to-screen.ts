@@ -1,0 +1,121 @@
+/**
+ * Press to screen: simulated presses in the real device agent (a child process)
+ * -> broker -> server (a child process) -> coalesced tally snapshot -> WebSocket ->
+ * kiosk in headless Chromium, timed from the press (the simulated button going
+ * down) to the DOM change of the counts. The floor in the same run: the same
+ * kiosk counting raw votes itself, published straight to the broker at the same
+ * cadence (publish -> broker -> WebSocket -> page, no server, no agent).
+ */
+import type { Browser, Page } from 'playwright-core';
+import { closeClient, connectClient } from '../test/harness/mqtt.js';
+import { type Entry, rssMb, sampleRss, spawnChild } from './lib/children.js';
+import { type BenchHub, PREFIX } from './lib/hub.js';
+import { closePage, latencies, openKiosk, waitShown } from './lib/kiosk.js';
+import { percentile } from './lib/stats.js';
+
+export interface Latency {
+  p50: number;
+  p95: number;
+  p99: number;
+  shown: number;
+  presses: number;
+  /** Presses per second actually made (timers cannot always keep 1,000/s). */
+  rate: number;
+}
+
+export interface AgentRun extends Latency {
+  /** Spawn -> the agent's `online` on the broker (its first publish). */
+  startupMs: number;
+  agentIdleMb: number;
+  agentPeakMb: number;
+  hubIdleMb: number;
+  hubPeakMb: number;
+}
+
+const START_AFTER_MS = 1_500;
+
+function summarise(presses: readonly number[], changes: readonly [number, number][]): Latency {
+  const { ms } = latencies(presses, changes);
+  const span = (presses.at(-1) ?? 0) - (presses[0] ?? 0);
+  return {
+    p50: percentile(ms, 50),
+    p95: percentile(ms, 95),
+    p99: percentile(ms, 99),
+    shown: ms.length,
+    presses: presses.length,
+    rate: presses.length > 1 && span > 0 ? ((presses.length - 1) * 1000) / span : Number.NaN,
+  };
+}
+
+export async function agentToScreen(browser: Browser, hub: BenchHub, entries: Record<Entry, string>, rate: number, count: number): Promise<AgentRun> {
+  const pollId = await hub.openPoll(`p2s${rate}`);
+  const { deviceId, env } = hub.device();
+  let page: Page | null = null;
+  const watcher = await connectClient(hub.mqttUrl, { clean: true });
+  let agent: ReturnType<typeof spawnChild> | null = null;
+  try {
+    page = await openKiosk(browser, `${hub.httpUrl}/kiosk?poll=${pollId}`, 4);
+    const statusTopic = `${PREFIX}/devices/${deviceId}/status`;
+    const online = new Promise<number>((resolve) => {
+      watcher.on('message', (topic, payload, packet) => {
+        if (topic === statusTopic && !packet.retain && payload.toString() === 'online') resolve(Date.now());
+      });
+    });
+    await watcher.subscribeAsync(statusTopic, { qos: 1 });
+    const hubIdleMb = rssMb(hub.child.pid);
+    agent = spawnChild(entries.agent, {
+      ...env,
+      BENCH_DEVICE: JSON.stringify({
+        deviceId,
+        inputs: [{ type: 'simulation', buttons: 4, ratePerSecond: rate, count, startAfterMs: START_AFTER_MS }],
+        outbox: { maxInFlight: 1_000 },
+      }),
+    });
+    const startupMs = (await online) - agent.spawnedAt;
+    await agent.next('ready');
+    // It follows the poll opened last; the presses start START_AFTER_MS after start-up.
+    const deadline = agent.spawnedAt + START_AFTER_MS + startupMs;
+    while (!(await agent.next<{ line: string }>('poll-known', Math.max(1, deadline - Date.now()))).line.includes(pollId));
+    const agentIdleMb = rssMb(agent.pid);
+    const agentPeak = sampleRss(agent.pid);
+    const hubPeak = sampleRss(hub.child.pid);
+    const changes = await waitShown(page, count, START_AFTER_MS + (count / rate) * 1000 + 15_000);
+    agent.send({ type: 'presses' });
+    const { times } = await agent.next<{ times: number[] }>('presses');
+    return { ...summarise(times, changes), startupMs, agentIdleMb, agentPeakMb: agentPeak(), hubIdleMb, hubPeakMb: hubPeak() };
+  } finally {
+    await agent?.stop();
+    await closePage(page);
+    await closeClient(watcher);
+  }
+}
+
+/** The floor: the kiosk counts raw votes itself, published at the simulation's cadence. */
+export async function rawToScreen(browser: Browser, hub: BenchHub, rate: number, count: number): Promise<Latency> {
+  // A chat topic: any client may publish and read it, and the server ignores it.
+  const topic = `${PREFIX}/chat/floor${rate}-${Date.now()}`;
+  let page: Page | null = null;
+  const publisher = await connectClient(hub.mqttUrl, { clean: true });
+  try {
+    page = await openKiosk(browser, `${hub.httpUrl}/kiosk?poll=none&topic=${encodeURIComponent(topic)}&options=A,B,C,D`, 4);
+    const presses: number[] = [];
+    await new Promise<void>((resolve, reject) => {
+      // The same chained timer as the simulated input, so both get the same cadence.
+      const press = () => {
+        const n = presses.length;
+        const ts = Date.now();
+        presses.push(ts);
+        const payload = JSON.stringify({ id: `floor-${rate}-${n}-${ts}`, option: 'ABCD'[n % 4], voter: 'bench-floor', source: 'simulation', ts });
+        publisher.publish(topic, payload, { qos: 1 }, (error) => error && reject(error));
+        if (presses.length >= count) resolve();
+        else setTimeout(press, 1000 / rate);
+      };
+      press();
+    });
+    const changes = await waitShown(page, count, 15_000);
+    return summarise(presses, changes);
+  } finally {
+    await closePage(page);
+    await closeClient(publisher);
+  }
+}
