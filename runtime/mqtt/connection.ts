@@ -51,6 +51,9 @@ export class MqttConnection {
       ...options.extra,
     });
     this.client.on('connect', (connack) => {
+      // No Nagle: a vote written just after a button event would wait for the
+      // broker's delayed ACK (40 ms on Linux). See docs/performance.md.
+      (this.client.stream as { setNoDelay?: (noDelay: boolean) => void }).setNoDelay?.(true);
       if (this.attempt > 0) this.logger.info('reconnected to broker', { url: options.url });
       else this.logger.info('connected to broker', { url: options.url });
       this.attempt = 0;
