@@ -28,8 +28,19 @@ export interface EmbeddedBrokerOptions {
    * is open to everyone (what the plain broker tests use).
    */
   access?: BrokerAccess;
+  /** A connection that has not sent CONNECT after this long is closed (aedes' default is 30 s). */
+  connectTimeoutMs?: number;
+  /**
+   * At most this many connections may wait for their CONNECT at once; one more
+   * closes the oldest waiting. Without it a script opening connections that never
+   * speak exhausts the process's open files (1024 on a Pi) and nobody can vote.
+   */
+  maxWaitingForConnect?: number;
   logger?: Logger;
 }
+
+const CONNECT_TIMEOUT_MS = 10_000;
+const MAX_WAITING_FOR_CONNECT = 256;
 
 /**
  * The zero-setup broker: aedes on TCP and on WebSocket. aedes takes any duplex
@@ -42,6 +53,9 @@ export class EmbeddedBroker {
   private ownHttp: HttpServer | null = null;
   private wss: WebSocketServer | null = null;
   private readonly sockets = new Set<Duplex>();
+  /** Connections that have not completed CONNECT yet, oldest first. */
+  private readonly waiting = new Set<Duplex>();
+  private warnedEviction = false;
   private readonly logger: Logger;
   private stopHooks: () => void = () => undefined;
   private detachUpgrade: () => void = () => undefined;
@@ -70,7 +84,7 @@ export class EmbeddedBroker {
 
   async start(): Promise<void> {
     const host = this.options.host ?? '0.0.0.0';
-    let aedesOptions: AedesOptions = this.options.aedes ?? {};
+    let aedesOptions: AedesOptions = { connectTimeout: this.options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS, ...this.options.aedes };
     if (this.options.access !== undefined) {
       const { stop, ...hooks } = accessHooks(this.options.access, this.logger);
       this.stopHooks = stop;
@@ -80,6 +94,8 @@ export class EmbeddedBroker {
     this.aedes = aedes;
     aedes.on('clientError', (client, error) => this.logger.debug('client error', { client: client.id, error }));
     aedes.on('connectionError', (_client, error) => this.logger.debug('connection error', { error }));
+    // CONNECT accepted (authenticated): no longer counted against the waiting limit.
+    aedes.on('client', (client) => this.waiting.delete((client as unknown as { conn: Duplex }).conn));
 
     const tcp = createNetServer((socket) => {
       this.track(socket);
@@ -126,6 +142,7 @@ export class EmbeddedBroker {
     this.aedes = null;
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
+    this.waiting.clear();
     this.detachUpgrade();
     if (this.wss !== null) {
       for (const client of this.wss.clients) client.terminate();
@@ -141,7 +158,20 @@ export class EmbeddedBroker {
 
   private track(stream: Duplex): void {
     this.sockets.add(stream);
-    stream.once('close', () => this.sockets.delete(stream));
+    this.waiting.add(stream);
+    stream.once('close', () => {
+      this.sockets.delete(stream);
+      this.waiting.delete(stream);
+    });
+    if (this.waiting.size > (this.options.maxWaitingForConnect ?? MAX_WAITING_FOR_CONNECT)) {
+      const oldest = this.waiting.values().next().value as Duplex;
+      this.waiting.delete(oldest);
+      oldest.destroy();
+      if (!this.warnedEviction) {
+        this.warnedEviction = true;
+        this.logger.warn('too many connections waiting for CONNECT: closing the oldest ones (a misbehaving client or a port scan?)');
+      }
+    }
     // A client that resets its connection must not crash the broker.
     stream.on('error', () => undefined);
   }
