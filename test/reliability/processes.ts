@@ -42,7 +42,11 @@ export class ServerProcess {
   stderr = '';
   starts = 0;
 
-  constructor(private readonly env: Record<string, string>) {}
+  /** `fdLimit`: run under this open-files limit (`prlimit --nofile`), like a Pi's default 1024. */
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly limits: { fdLimit?: number } = {},
+  ) {}
 
   get pid(): number {
     const pid = this.child?.pid;
@@ -55,7 +59,9 @@ export class ServerProcess {
   }
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, [BIN, 'server'], {
+    const fd = this.limits.fdLimit;
+    const [command, args] = fd === undefined ? [process.execPath, [BIN, 'server']] : ['prlimit', [`--nofile=${fd}:${fd}`, process.execPath, BIN, 'server']];
+    const child = spawn(command, args, {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', ADMIN_TOKEN, LOG_LEVEL: 'warn', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Not the project folder: a developer's .env there must not change the test.
