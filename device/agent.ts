@@ -17,7 +17,7 @@ import { loadInput } from './inputs/load.js';
 import type { GpioClass } from './inputs/onoff.js';
 import { Outbox } from './outbox/outbox.js';
 import { VoteSender } from './outbox/sender.js';
-import { PollTracker } from './poll-tracker.js';
+import { PollTracker, type TargetPoll } from './poll-tracker.js';
 import { Publisher } from './publisher.js';
 import { loadSensor } from './sensors/load.js';
 import { VoteMaker } from './votes.js';
@@ -62,6 +62,7 @@ export class Agent {
     publisher: Publisher;
     sender: VoteSender;
     votes: VoteMaker;
+    polls: PollTracker;
     bread: BreadMonitor | null;
   } | null = null;
 
@@ -87,6 +88,16 @@ export class Agent {
 
   get bread(): BreadMonitor | null {
     return this.parts?.bread ?? null;
+  }
+
+  /** The started input back ends, in config order (the demo and tests drive the simulation). */
+  get inputList(): readonly ButtonInput[] {
+    return this.inputs;
+  }
+
+  /** The poll presses vote on now, null when none is open. */
+  targetPoll(): TargetPoll | null {
+    return this.parts?.polls.current() ?? null;
   }
 
   async start(): Promise<void> {
@@ -173,7 +184,7 @@ export class Agent {
       this.inputs.push(input);
       components.push(input);
     }
-    this.parts = { outbox, publisher, sender, votes, bread };
+    this.parts = { outbox, publisher, sender, votes, polls, bread };
     await this.lifecycle.start(components);
     logger.info(`device ${config.deviceId} started`, {
       buttons: this.buttons.size,

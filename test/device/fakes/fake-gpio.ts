@@ -14,6 +14,8 @@ export function createFakeGpio() {
     accessible: true,
     /** sysfs numbers whose export fails, with the errno code the kernel gives. */
     failures: new Map<number, string>(),
+    /** Physical level of a line when it is exported (default 1: pulled up). */
+    levels: new Map<number, BinaryValue>(),
     pins: [] as FakePin[],
   };
 
@@ -36,6 +38,7 @@ export function createFakeGpio() {
       if (code !== undefined) throw Object.assign(new Error(`${code}: fake export of gpio ${gpio} failed`), { code });
       this.activeLow = options?.activeLow ?? false;
       this.debounceTimeout = options?.debounceTimeout ?? 0;
+      this.level = state.levels.get(gpio) ?? 1;
       if (direction === 'low') this.level = 0;
       state.pins.push(this);
     }

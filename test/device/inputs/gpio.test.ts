@@ -100,14 +100,8 @@ describe('OnoffInput', () => {
     const log = captureLogger();
     const root = sysfs(PI5_CHIPS);
     // Pull-down by default on BCM 9..27: an active-low input reads "pressed".
-    const original = fake.Gpio;
-    const Gpio = class extends original {
-      constructor(...args: ConstructorParameters<typeof original>) {
-        super(...args);
-        if (args[1] === 'in') this.level = 0;
-      }
-    } as unknown as typeof original;
-    const adapter = new OnoffInput({ config: gpioConfig({ buttons: [{ pin: 17 }] }), Gpio, gpioRoot: root, logger: log.logger, clock: systemClock, emit: (e) => events.push(e) });
+    fake.state.levels.set(571 + 17, 0);
+    const adapter = new OnoffInput({ config: gpioConfig({ buttons: [{ pin: 17 }] }), Gpio: fake.Gpio, gpioRoot: root, logger: log.logger, clock: systemClock, emit: (e) => events.push(e) });
     await adapter.start();
     expect(log.text()).toContain('gpio=17=ip,pu');
     expect(events).toEqual([]);
