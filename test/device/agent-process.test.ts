@@ -66,7 +66,7 @@ describe.skipIf(!canRun('mosquitto'))('mqtt-classroom device, as a process', () 
   it('stops with one readable message, exit code 2, on a bad config', async () => {
     const agent = agentProcess('mqtt://127.0.0.1:1');
     agent.start({ deviceId: 'box 9', inputs: [{ type: 'gpio', buttons: [{ pin: 99 }] }] } as never);
-    const result = await agent.kill('SIGCONT');
+    const result = await agent.waitExit();
     expect(result.code).toBe(2);
     expect(agent.output).toContain('deviceId');
     expect(agent.output).toContain('inputs[0].buttons[0].pin');

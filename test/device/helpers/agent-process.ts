@@ -75,6 +75,11 @@ export class AgentProcess {
     }
   }
 
+  /** Resolves when the agent exits by itself (a start-up error). */
+  waitExit(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    return this.exited;
+  }
+
   async kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     const child = this.child;
     if (child !== null && child.exitCode === null && child.signalCode === null) child.kill(signal);
