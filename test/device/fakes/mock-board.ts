@@ -8,6 +8,9 @@ export interface MockIo extends FirmataIo {
   writes: { pin: number; value: number }[];
   /** The board reports a digital value, as firmata-io does on a DIGITAL_MESSAGE. */
   report(pin: number, value: number): void;
+  /** The board reports an analog channel, as firmata-io does on an ANALOG_MESSAGE. */
+  reportAnalog(channel: number, value: number): void;
+  analogRead(channel: number, callback: (value: number) => void): void;
 }
 
 /**
@@ -24,6 +27,8 @@ export function createMockIo(): { io: MockIo; ready(): void } {
   io.digitalWrite = (pin: number, value: number) => void io.writes.push({ pin, value });
   io.digitalRead = (pin: number, callback: (value: number) => void) => void io.on(`digital-read-${pin}`, callback);
   io.report = (pin: number, value: number) => void io.emit(`digital-read-${pin}`, value);
+  io.analogRead = (channel: number, callback: (value: number) => void) => void io.on(`analog-read-${channel}`, callback);
+  io.reportAnalog = (channel: number, value: number) => void io.emit(`analog-read-${channel}`, value);
   return {
     io,
     ready: () => {
