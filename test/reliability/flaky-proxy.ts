@@ -98,10 +98,9 @@ export class FlakyProxy {
     for (const socket of pair) {
       this.sockets.add(socket);
       socket.on('error', kill);
-      socket.on('close', () => {
-        this.sockets.delete(socket);
-        kill();
-      });
+      // A side that closes has its chunks still in the delay queue delivered
+      // first (as TCP delivers data before the FIN): see forward().
+      socket.on('close', () => this.sockets.delete(socket));
     }
     const drop = this.options.dropAfterMs ?? null;
     if (drop !== null) {
@@ -118,6 +117,9 @@ export class FlakyProxy {
   /** Forwards chunks in order, each after its delay; may cut one and drop the link. */
   private forward(from: Socket, to: Socket, isDead: () => boolean, kill: () => void): void {
     let chain = Promise.resolve();
+    from.on('close', () => {
+      chain = chain.then(kill);
+    });
     from.on('data', (chunk: Buffer) => {
       const delay = this.options.delayMs ? this.between(this.options.delayMs) : 0;
       const cut = !this.healthy && this.random() < (this.options.cutChance ?? 0);
