@@ -10,6 +10,11 @@ export interface ConnectedBoard {
   readonly board: FiveBoard;
   readonly io: FirmataIo;
   readonly five: FiveModule;
+  /**
+   * Called when the board forgot its pin setup: it was reset (the firmware announced
+   * itself again) or its Wi-Fi connection came back. Returns an unsubscribe.
+   */
+  onRestart(listener: () => void): () => void;
 }
 
 export interface BoardRegistryContext {
@@ -61,9 +66,12 @@ export class BoardRegistry implements Component {
   private async connect(config: BoardConfig): Promise<ConnectedBoard> {
     const { logger } = this.ctx;
     const where = whereIs(config);
+    // johnny-five first: the Board must be made in the same tick as the IO, or the
+    // IO's "connect" can pass unseen while we wait, and the Board then waits for
+    // it forever after "ready".
+    const five = await (this.ctx.loadFive ?? loadJohnnyFive)();
     const opened = await (this.ctx.openIo ?? openFirmataIo)(config);
     this.opened.push(opened);
-    const five = await (this.ctx.loadFive ?? loadJohnnyFive)();
     const { io } = opened;
     let board: FiveBoard | null = null;
     try {
@@ -91,8 +99,27 @@ export class BoardRegistry implements Component {
     }
     io.on('error', (error: Error) => logger.warn(`board ${config.id} (${where}) reported an error`, { error: error.message }));
     io.on('close', () => logger.error(`board ${config.id} (${where}) disconnected: its buttons and sensors are silent until it is back`));
+    const listeners = new Set<() => void>();
+    const restarted = (why: string) => {
+      logger.warn(`board ${config.id} (${where}) ${why}: setting its pins up again`);
+      for (const listener of listeners) listener();
+    };
+    // A reset (reset button, brown-out, another program opening the port) makes
+    // the firmware announce its version again, with every pin mode forgotten.
+    io.on('reportversion', () => restarted('was reset (its firmware announced itself again)'));
+    // etherport-client reconnects by itself after a Wi-Fi drop; the board may have rebooted.
+    io.on('connect', () => restarted('is connected again'));
     logger.info(`board ${config.id} ready`, { at: where });
-    return { id: config.id, board, io, five };
+    return {
+      id: config.id,
+      board,
+      io,
+      five,
+      onRestart: (listener) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    };
   }
 }
 

@@ -12,6 +12,7 @@ export interface FirmataIo extends EventEmitter {
   digitalRead(pin: number, callback: (value: number) => void): void;
   digitalWrite(pin: number, value: number): void;
   reportDigitalPin?(pin: number, value: 0 | 1): void;
+  reportAnalogPin?(channel: number, value: 0 | 1): void;
   /** firmata-io's handshake retry timer, cleared when we give up on a board. */
   reportVersionTimeoutId?: NodeJS.Timeout;
 }

@@ -33,6 +33,7 @@ export class FirmataInput implements ButtonInput {
   readonly name: string;
   readonly buttons: readonly string[];
   private io: FirmataIo | null = null;
+  private unsubscribe: (() => void) | null = null;
   private readonly wired: WiredButton[] = [];
 
   constructor(private readonly ctx: FirmataInputContext) {
@@ -42,7 +43,8 @@ export class FirmataInput implements ButtonInput {
 
   async start(): Promise<void> {
     const { config, clock, emit } = this.ctx;
-    const { io } = await this.ctx.boards.get(config.board);
+    const connected = await this.ctx.boards.get(config.board);
+    const { io } = connected;
     this.io = io;
     for (const button of config.buttons) {
       const pin = resolvePin(io, config.board, button.pin);
@@ -57,8 +59,7 @@ export class FirmataInput implements ButtonInput {
       this.configure(io, this.wired[this.wired.length - 1] as WiredButton);
       io.digitalRead(pin, listener);
     }
-    // An ESP32 that rebooted or came back on Wi-Fi forgot its pin modes: set them again.
-    io.on('connect', this.onReconnect);
+    this.unsubscribe = connected.onRestart(this.onRestart);
   }
 
   async stop(): Promise<void> {
@@ -75,7 +76,8 @@ export class FirmataInput implements ButtonInput {
       // board shared with a thermometer does not keep calling a stopped input.
       io?.removeListener(`digital-read-${button.pin}`, button.listener);
     }
-    io?.removeListener('connect', this.onReconnect);
+    this.unsubscribe?.();
+    this.unsubscribe = null;
     this.wired.length = 0;
   }
 
@@ -83,10 +85,10 @@ export class FirmataInput implements ButtonInput {
     this.wired.find((b) => b.config.id === button)?.blinker?.blink(kind);
   }
 
-  private readonly onReconnect = () => {
+  /** The board forgot its pin modes and reporting (reset, Wi-Fi back): set them again. */
+  private readonly onRestart = () => {
     const io = this.io;
     if (io === null) return;
-    this.ctx.logger.info(`board ${this.ctx.config.board} reconnected: configuring its button pins again`);
     for (const button of this.wired) {
       this.configure(io, button);
       io.reportDigitalPin?.(button.pin, 1);
@@ -94,11 +96,15 @@ export class FirmataInput implements ButtonInput {
   };
 
   private configure(io: FirmataIo, button: WiredButton): void {
-    if (button.config.pullup && io.MODES.PULLUP !== undefined) io.pinMode(button.pin, io.MODES.PULLUP);
-    else {
+    const pullupMode = io.MODES.PULLUP;
+    // Only where the board lists PULLUP among the pin's modes: StandardFirmata 2.4
+    // (the one many Unos still run) has no such mode and ignores it.
+    if (button.config.pullup && pullupMode !== undefined && io.pins[button.pin]?.supportedModes.includes(pullupMode)) {
+      io.pinMode(button.pin, pullupMode);
+    } else {
       io.pinMode(button.pin, io.MODES.INPUT);
-      // Firmata before 2.5 had no PULLUP mode: writing HIGH to an input enables the
-      // pull-up, as johnny-five's Button does.
+      // Before PULLUP existed, writing HIGH to an input switched its pull-up on (as
+      // johnny-five's Button does).
       if (button.config.pullup) io.digitalWrite(button.pin, io.HIGH);
     }
     if (button.led !== null) io.pinMode(button.led, io.MODES.OUTPUT);

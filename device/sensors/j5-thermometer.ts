@@ -25,13 +25,14 @@ export class J5Thermometer implements TemperatureSensor {
   private thermometer: FiveThermometer | null = null;
   private latest: { celsius: number; at: number } | null = null;
   private lastError: string | null = null;
+  private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly options: J5ThermometerOptions) {
     this.name = `${options.controller} on board ${options.board} pin ${options.pin}`;
   }
 
   async start(): Promise<void> {
-    const { board, five } = await this.options.boards.get(this.options.board);
+    const { board, five, io, onRestart } = await this.options.boards.get(this.options.board);
     const thermometer = new five.Thermometer({
       board,
       controller: this.options.controller,
@@ -47,9 +48,17 @@ export class J5Thermometer implements TemperatureSensor {
       this.lastError = error instanceof Error ? error.message : String(error);
     });
     this.thermometer = thermometer;
+    if (this.options.controller !== 'DS18B20') {
+      // A reset board stops reporting the analog pin johnny-five asked for once.
+      const { pin } = this.options;
+      const channel = typeof pin === 'string' ? Number(pin.slice(1)) : pin;
+      this.unsubscribe = onRestart(() => io.reportAnalogPin?.(channel, 1));
+    }
   }
 
   async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
     this.thermometer?.disable();
     this.thermometer?.removeAllListeners();
     this.thermometer = null;

@@ -24,7 +24,7 @@ export class FakeFirmataWifi {
   private ports = new Array<number>(4).fill(0xff);
 
   constructor(
-    private readonly options: { pins: number; silent?: boolean } = { pins: 20 },
+    private readonly options: { pins: number; silent?: boolean; /** false: StandardFirmata 2.4, no PULLUP mode. */ pullup?: boolean } = { pins: 20 },
   ) {}
 
   get port(): number {
@@ -39,11 +39,23 @@ export class FakeFirmataWifi {
       socket.on('error', () => undefined);
       if (this.options.silent) return;
       // What the firmware sends when a client connects: version, then firmware name.
-      socket.write(Buffer.from([REPORT_VERSION, 2, 6]));
-      socket.write(Buffer.from([START_SYSEX, QUERY_FIRMWARE, 2, 6, ...[...'Fake'].flatMap((c) => [c.charCodeAt(0), 0]), END_SYSEX]));
+      this.announce();
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     return this;
+  }
+
+  /** What the firmware sends at start-up: its version, then its name (again after a reset). */
+  announce(): void {
+    this.socket?.write(Buffer.from([REPORT_VERSION, 2, 6]));
+    this.socket?.write(Buffer.from([START_SYSEX, QUERY_FIRMWARE, 2, 6, ...[...'Fake'].flatMap((c) => [c.charCodeAt(0), 0]), END_SYSEX]));
+  }
+
+  /** How many times the client set this pin's mode. */
+  modeChanges(pin: number): number {
+    let n = 0;
+    for (let i = 0; i + 1 < this.received.length; i += 1) if (this.received[i] === 0xf4 && this.received[i + 1] === pin) n += 1;
+    return n;
   }
 
   /** True once the client closed its socket. */
@@ -82,7 +94,8 @@ export class FakeFirmataWifi {
     for (let i = 0; i + 2 < data.length; i += 1) {
       if (data[i] !== START_SYSEX || data[i + 2] !== END_SYSEX) continue;
       if (data[i + 1] === CAPABILITY_QUERY) {
-        const pins = Array.from({ length: this.options.pins }, () => [MODES.INPUT, 1, MODES.OUTPUT, 1, MODES.PULLUP, 1, 0x7f]).flat();
+        const modes = this.options.pullup === false ? [MODES.INPUT, 1, MODES.OUTPUT, 1] : [MODES.INPUT, 1, MODES.OUTPUT, 1, MODES.PULLUP, 1];
+        const pins = Array.from({ length: this.options.pins }, () => [...modes, 0x7f]).flat();
         this.socket?.write(Buffer.from([START_SYSEX, CAPABILITY_RESPONSE, ...pins, END_SYSEX]));
       }
       if (data[i + 1] === ANALOG_MAPPING_QUERY) {

@@ -8,6 +8,7 @@ import { systemClock } from '../../../runtime/clock.js';
 import { silentLogger } from '../../../runtime/logger.js';
 import { FakeFirmataWifi } from '../fakes/fake-firmata-wifi.js';
 import { createMockIo } from '../fakes/mock-board.js';
+import { captureLogger } from '../helpers/logs.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -88,6 +89,37 @@ describe('Firmata boards over TCP (real firmata-io and etherport-client)', () =>
     await input.stop();
     await boards.stop();
     await until(() => board.clientGone, 'the agent closing its socket');
+  });
+
+  it('on a firmware without PULLUP (StandardFirmata 2.4), enables the pull-up by writing HIGH to the input', async () => {
+    const board = await new FakeFirmataWifi({ pins: 20, pullup: false }).start();
+    cleanups.push(() => board.stop());
+    const config = configWith([{ id: 'uno', host: '127.0.0.1', port: board.port, timeoutMs: 5_000 }], [{ type: 'firmata', board: 'uno', buttons: [{ id: 'a', pin: 4 }] }]);
+    const boards = new BoardRegistry({ boards: config.boards, logger: silentLogger });
+    const input = new FirmataInput({ config: config.inputs[0] as FirmataInputConfig, boards, logger: silentLogger, clock: systemClock, emit: () => undefined });
+    cleanups.push(() => boards.stop(), () => input.stop());
+    await input.start();
+    await until(() => board.pinModes().get(4) === 'INPUT', 'pin 4 set to INPUT');
+    // DIGITAL_MESSAGE for port 0 with bit 4 set: HIGH on the input pin.
+    await until(() => board.received.some((b, i) => b === 0x90 && ((board.received[i + 1] ?? 0) & 0x10) !== 0), 'HIGH written to pin 4');
+  });
+
+  it('sets the pins up again when the board is reset (its firmware announces itself again), and says so', async () => {
+    const board = await new FakeFirmataWifi({ pins: 20 }).start();
+    cleanups.push(() => board.stop());
+    const config = configWith([{ id: 'esp32', host: '127.0.0.1', port: board.port, timeoutMs: 5_000 }], [{ type: 'firmata', board: 'esp32', debounceMs: 0, buttons: [{ id: 'a', pin: 4, led: 2 }] }]);
+    const log = captureLogger();
+    const boards = new BoardRegistry({ boards: config.boards, logger: log.logger });
+    const events: ButtonEvent[] = [];
+    const input = new FirmataInput({ config: config.inputs[0] as FirmataInputConfig, boards, logger: silentLogger, clock: systemClock, emit: (e) => events.push(e) });
+    cleanups.push(() => boards.stop(), () => input.stop());
+    await input.start();
+    await until(() => board.modeChanges(4) === 1 && board.modeChanges(2) === 1, 'the first setup');
+    board.announce();
+    await until(() => board.modeChanges(4) === 2 && board.modeChanges(2) === 2, 'the pins set up again');
+    expect(log.text()).toMatch(/board esp32 .* was reset .*setting its pins up again/);
+    board.setPin(4, 0);
+    await until(() => events.some((e) => e.type === 'press'), 'a press after the reset');
   });
 
   it('gives up on a board that does not answer, naming host and port, and closes the socket', async () => {
