@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -70,6 +70,17 @@ describe.skipIf(!canRun('mosquitto'))('mqtt-classroom device, as a process', () 
     expect(result.code).toBe(2);
     expect(agent.output).toContain('deviceId');
     expect(agent.output).toContain('inputs[0].buttons[0].pin');
+    expect(agent.output).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe.skipIf(existsSync('/sys/class/gpio/export'))('mqtt-classroom device on a machine without GPIO', () => {
+  it('stops at start-up with one message naming the pins and the fix, exit code 2', async () => {
+    const agent = agentProcess('mqtt://127.0.0.1:1');
+    agent.start({ deviceId: 'box-1', inputs: [{ type: 'gpio', buttons: [{ pin: 17 }, { pin: 27 }] }] });
+    expect((await agent.waitExit()).code).toBe(2);
+    expect(agent.output).toContain('mqtt-classroom: GPIO BCM 17, BCM 27: the sysfs GPIO interface is not accessible');
+    expect(agent.output).toContain('usermod -aG gpio');
     expect(agent.output).not.toMatch(/\n\s+at /);
   });
 });

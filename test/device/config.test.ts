@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -160,6 +160,14 @@ describe('device config', () => {
       writeFileSync(file, '{"deviceId": "box-1",\n "inputs": [}');
       const error = (await loadDeviceConfig(file).catch((e: unknown) => e)) as ConfigError;
       expect(error.problems[0]).toEqual({ path: '(file)', message: expect.stringMatching(/^not valid JSON: .*inputs/) });
+    });
+
+    it("accepts the README's example", () => {
+      const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+      const section = readme.slice(readme.indexOf('### Device configuration'));
+      const json = /```json\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+      const config = parseDeviceConfig(JSON.parse(json));
+      expect(config.inputs.flatMap((i) => i.buttons.map((b) => b.id))).toEqual(['rouge', 'vert', 'a']);
     });
 
     it('loads the example configs of deploy/', async () => {
