@@ -7,7 +7,7 @@ import type { VoteAction } from './config.js';
 import type { Outbox } from './outbox/outbox.js';
 import type { TargetPoll } from './poll-tracker.js';
 
-export type VoteOutcome = 'queued' | 'no-poll' | 'no-such-option' | 'outbox-full';
+export type VoteOutcome = 'queued' | 'no-poll' | 'no-such-option' | 'outbox-full' | 'not-stored';
 
 export interface VoteMakerOptions {
   readonly deviceId: string;
@@ -41,7 +41,16 @@ export class VoteMaker {
     }
     const id = (this.options.newId ?? randomUUID)();
     const payload = encodeVote({ id, option, voter: deviceId, source, ts: clock.now() });
-    if (!outbox.add({ id, topic: topics.votes(poll.id), payload, button, createdAt: clock.now() })) return 'outbox-full';
+    let stored: boolean;
+    try {
+      stored = outbox.add({ id, topic: topics.votes(poll.id), payload, button, createdAt: clock.now() });
+    } catch (error) {
+      // A full disk or a broken file: say it loudly, but keep the agent (and its
+      // other buttons, its bread probe) running.
+      logger.error(`button ${button}: the vote could not be stored, so it is not sent: ${error instanceof Error ? error.message : String(error)}`);
+      return 'not-stored';
+    }
+    if (!stored) return 'outbox-full';
     logger.info(`button ${button} → vote ${option} on poll ${poll.id}`, { id });
     this.options.onQueued();
     return 'queued';
