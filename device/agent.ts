@@ -115,6 +115,7 @@ export class Agent {
     const publisher = new Publisher({
       url: this.brokerUrl,
       deviceId: config.deviceId,
+      clientId: env.mqttClientId,
       username: env.mqttUsername,
       password: env.mqttPassword,
       statusTopic: topics.deviceStatus(config.deviceId),

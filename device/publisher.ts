@@ -8,6 +8,8 @@ import { topicMatches } from './topic-filter.js';
 export interface PublisherOptions {
   readonly url: string;
   readonly deviceId: string;
+  /** MQTT_CLIENT_ID; default `mqtt-classroom-device-<deviceId>`. */
+  readonly clientId?: string | null;
   readonly username?: string | null;
   readonly password?: string | null;
   /** `<prefix>/devices/<deviceId>/status`: retained online, offline as the will. */
@@ -41,7 +43,7 @@ export class Publisher implements Component, Messaging {
   constructor(private readonly options: PublisherOptions) {
     this.connection = new MqttConnection({
       url: options.url,
-      clientId: `mqtt-classroom-device-${options.deviceId}`,
+      clientId: options.clientId ?? `mqtt-classroom-device-${options.deviceId}`,
       clean: false,
       username: options.username ?? null,
       password: options.password ?? null,

@@ -29,7 +29,7 @@ describe.skipIf(!canRun('mosquitto'))('the agent against Mosquitto (receipts fro
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  async function setup(device: object) {
+  async function setup(device: object, extraEnv: Record<string, string> = {}) {
     const broker: MosquittoBroker = await startMosquitto();
     cleanups.push(() => broker.dispose());
     const dataDir = mkdtempSync(join(tmpdir(), 'agent-'));
@@ -39,7 +39,7 @@ describe.skipIf(!canRun('mosquitto'))('the agent against Mosquitto (receipts fro
     const responder = await TestReceiptResponder.start(broker.url);
     cleanups.push(() => responder.stop());
     const log = captureLogger();
-    const env = loadEnv({ env: { MQTT_URL: broker.url, DATA_DIR: dataDir }, dotenvPath: null });
+    const env = loadEnv({ env: { MQTT_URL: broker.url, DATA_DIR: dataDir, ...extraEnv }, dotenvPath: null });
     const agent = new Agent({ env, config: parseDeviceConfig({ deviceId: 'box-1', ...device }), logger: log.logger, backoff: { initialMs: 100, maxMs: 500 } });
     cleanups.push(() => agent.stop());
     return { broker, watcher, responder, agent, log };
@@ -74,6 +74,16 @@ describe.skipIf(!canRun('mosquitto'))('the agent against Mosquitto (receipts fro
     expect(new Set(responder.votes.map((v) => v.id)).size).toBe(8);
     const buttonEvents = (await events).map((e: Received) => [e.topic.split('/').pop(), JSON.parse(e.payload).event]);
     expect(buttonEvents).toEqual([1, 2, 3, 4, 1, 1, 4, 2].map((n) => [String(n), 'press']));
+  });
+
+  it('connects as mqtt-classroom-device-<id>, or with the private MQTT_CLIENT_ID when one is set', async () => {
+    const plain = await setup({ inputs: [{ type: 'simulation', buttons: 1, count: 0 }] });
+    await plain.agent.start();
+    await expect.poll(() => plain.broker.log(), { timeout: 5_000 }).toMatch(/New client connected from .* as mqtt-classroom-device-box-1 /);
+    const custom = await setup({ inputs: [{ type: 'simulation', buttons: 1, count: 0 }] }, { MQTT_CLIENT_ID: 'box-1-9d2e41' });
+    await custom.agent.start();
+    await expect.poll(() => custom.broker.log(), { timeout: 5_000 }).toMatch(/New client connected from .* as box-1-9d2e41 /);
+    expect(custom.broker.log()).not.toContain('as mqtt-classroom-device-box-1 ');
   });
 
   it('follows the open poll as the teacher opens the next one', async () => {
