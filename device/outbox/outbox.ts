@@ -23,18 +23,27 @@ export interface OutboxOptions {
   readonly path: string;
   readonly maxEntries: number;
   readonly logger: Logger;
+  /** After each group commit (one fsync): how many votes it added and removed (tests, benchmarks). */
+  readonly onCommit?: (batch: { added: number; removed: number }) => void;
 }
 
 /**
  * Votes waiting for the server's receipt, on disk.
  *
- * SQLite in WAL mode with `synchronous=FULL`: each insert is one transaction whose
- * commit fsyncs the WAL, so a vote is on disk before it is sent and survives a
- * SIGKILL or a power cut; a crash mid-write leaves the last complete transaction.
- * We chose it over an append-only file because removal by id (receipts come in
- * any order) and "oldest first" are one indexed query each, with no compaction of
- * our own. Cost: one fsync per press, a few ms on an SD card, invisible next to a
- * human pressing a button.
+ * SQLite in WAL mode with `synchronous=FULL`: a commit fsyncs the WAL, so a vote is
+ * on disk before it is sent and survives a SIGKILL or a power cut; a crash mid-write
+ * leaves the last complete transaction. We chose it over an append-only file because
+ * removal by id (receipts come in any order) and "oldest first" are one indexed query
+ * each, with no compaction of our own.
+ *
+ * Group commit: the first write of an event-loop turn opens a transaction; every
+ * press (and receipt) of the same turn joins it, and it is committed, with one
+ * fsync, in the check phase of that turn (`setImmediate`), or earlier by `flush()`.
+ * `head()`, which the sender reads to publish, commits first, so no vote is ever
+ * handed out for sending before the fsync that holds it. The cost of that fsync
+ * (a few ms on an SD card) is paid once per turn instead of once per press, and
+ * presses that arrive while it runs are batched into the next one. A crash before
+ * the commit loses the presses of that turn, none of which were sent.
  */
 export class Outbox implements Component {
   readonly name = 'outbox';
@@ -43,6 +52,10 @@ export class Outbox implements Component {
   private count = 0;
   private warnedNearlyFull = false;
   private refused = 0;
+  /** Writes of the open transaction, not yet on disk. */
+  private batch = { added: 0, removed: 0 };
+  private commitScheduled: NodeJS.Immediate | null = null;
+  private commitCount = 0;
 
   constructor(private readonly options: OutboxOptions) {}
 
@@ -76,6 +89,7 @@ export class Outbox implements Component {
   }
 
   stop(): void {
+    if (this.db !== null) this.flush();
     this.db?.close();
     this.db = null;
     this.statements = null;
@@ -89,7 +103,20 @@ export class Outbox implements Component {
     return this.options.maxEntries;
   }
 
-  /** Stores a vote (fsync'd) before it is sent; false when the outbox is full. */
+  /** Transactions committed (each one fsync) since start(). */
+  get commits(): number {
+    return this.commitCount;
+  }
+
+  /** Writes made but not yet committed (they are not handed out by head()). */
+  get uncommitted(): number {
+    return this.batch.added + this.batch.removed;
+  }
+
+  /**
+   * Stores a vote; false when the outbox is full. It is on disk (fsync'd) at the end
+   * of this event-loop turn, or at the next flush()/head(): before it can be sent.
+   */
   add(entry: NewEntry): boolean {
     const s = this.ready();
     const { maxEntries, logger } = this.options;
@@ -104,10 +131,13 @@ export class Outbox implements Component {
       return false;
     }
     try {
+      this.begin();
       s.insert.run(entry.id, entry.topic, entry.payload, entry.button, entry.createdAt);
     } catch (error) {
+      this.afterFailedWrite(error);
       throw new OutboxError(this.options.path, `cannot be written: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
+    this.batch.added += 1;
     this.count += 1;
     if (!this.warnedNearlyFull && this.count >= maxEntries * 0.8) {
       this.warnedNearlyFull = true;
@@ -121,7 +151,11 @@ export class Outbox implements Component {
     const s = this.ready();
     const entry = (s.byId.get(id) as Row | undefined) ?? null;
     if (entry === null) return null;
+    // A removal lost in a crash only means the vote is sent again, same id: the
+    // server answers "duplicate". So it waits for the turn's commit like a press.
+    this.begin();
     s.remove.run(id);
+    this.batch.removed += 1;
     this.count -= 1;
     if (this.refused > 0 && this.count < this.options.maxEntries) {
       this.options.logger.info(`outbox has room again (${this.refused} press${this.refused === 1 ? ' was' : 'es were'} not recorded while it was full)`);
@@ -131,9 +165,39 @@ export class Outbox implements Component {
     return fromRow(entry);
   }
 
-  /** The oldest `limit` votes, oldest first. */
+  /** The oldest `limit` votes, oldest first; all on disk (what was pending is committed first). */
   head(limit: number): OutboxEntry[] {
-    return (this.ready().head.all(limit) as Row[]).map(fromRow);
+    const s = this.ready();
+    this.flush();
+    return (s.head.all(limit) as Row[]).map(fromRow);
+  }
+
+  /**
+   * Commits the open transaction (one fsync for every write since it opened).
+   * A failed commit is logged with what was lost and not thrown: it runs from the
+   * event loop, and the agent's other buttons and its bread probe keep running.
+   * Returns false when it failed.
+   */
+  flush(): boolean {
+    if (this.commitScheduled !== null) clearImmediate(this.commitScheduled);
+    this.commitScheduled = null;
+    const db = this.db;
+    if (db === null || !db.inTransaction) return true;
+    const batch = this.batch;
+    this.batch = { added: 0, removed: 0 };
+    try {
+      db.exec('COMMIT');
+    } catch (error) {
+      this.rollback(db);
+      this.options.logger.error(
+        `outbox: ${batch.added} vote${batch.added === 1 ? '' : 's'} could not be written to ${this.options.path}, so ${batch.added === 1 ? 'it is' : 'they are'} not sent: ` +
+          `${error instanceof Error ? error.message : String(error)}`,
+      );
+      return false;
+    }
+    this.commitCount += 1;
+    this.options.onCommit?.(batch);
+    return true;
   }
 
   getState(key: string): string | null {
@@ -141,7 +205,48 @@ export class Outbox implements Component {
   }
 
   setState(key: string, value: string): void {
-    this.ready().setState.run(key, value);
+    const s = this.ready();
+    this.begin();
+    s.setState.run(key, value);
+  }
+
+  /** Opens the turn's transaction if none is open, and schedules its commit. */
+  private begin(): void {
+    const db = this.db;
+    if (db === null || db.inTransaction) return;
+    db.exec('BEGIN IMMEDIATE');
+    this.commitScheduled ??= setImmediate(() => {
+      this.commitScheduled = null;
+      this.flush();
+    });
+  }
+
+  /** SQLite may have rolled the whole transaction back (an I/O error, a full disk). */
+  private afterFailedWrite(error: unknown): void {
+    const db = this.db;
+    if (db === null || db.inTransaction || this.uncommitted === 0) return;
+    const lost = this.batch.added;
+    this.batch = { added: 0, removed: 0 };
+    this.recount();
+    if (lost > 0) {
+      this.options.logger.error(
+        `outbox: ${lost} earlier vote${lost === 1 ? '' : 's'} of this batch ${lost === 1 ? 'was' : 'were'} rolled back with it, not sent: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+
+  private rollback(db: Database.Database): void {
+    try {
+      if (db.inTransaction) db.exec('ROLLBACK');
+    } catch {
+      // Nothing more to undo: SQLite already rolled back.
+    }
+    this.recount();
+  }
+
+  private recount(): void {
+    if (this.statements === null) return;
+    this.count = (this.statements.count.get() as { n: number }).n;
   }
 
   private ready() {

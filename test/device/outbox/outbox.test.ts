@@ -51,16 +51,22 @@ describe('Outbox', () => {
     second.stop();
   });
 
-  it('has each vote on disk once add() returns, even if the process is then killed', () => {
+  it('has each vote on disk once its turn is committed, even if the process is then killed', () => {
     const path = tempPath();
-    // A child process adds votes and dies by SIGKILL without closing the database.
+    // A child process adds 50 votes in one event-loop turn, lets the turn end (its
+    // group commit), adds 10 more and dies by SIGKILL in the same turn, before
+    // their commit: those 10 were never handed out for sending, and they are gone.
     const script = `
       import { Outbox } from ${JSON.stringify(new URL('../../../device/outbox/outbox.ts', import.meta.url).pathname)};
       import { silentLogger } from ${JSON.stringify(new URL('../../../runtime/logger.ts', import.meta.url).pathname)};
       const outbox = new Outbox({ path: ${JSON.stringify(path)}, maxEntries: 1000, logger: silentLogger });
       outbox.start();
       for (let n = 0; n < 50; n += 1) outbox.add({ id: 'v' + n, topic: 't', payload: 'p', button: null, createdAt: n });
-      process.kill(process.pid, 'SIGKILL');
+      setImmediate(() => setImmediate(() => {
+        if (outbox.commits !== 1 || outbox.uncommitted !== 0) process.exit(3);
+        for (let n = 50; n < 60; n += 1) outbox.add({ id: 'v' + n, topic: 't', payload: 'p', button: null, createdAt: n });
+        process.kill(process.pid, 'SIGKILL');
+      }));
     `;
     const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(child.signal).toBe('SIGKILL');
@@ -68,7 +74,27 @@ describe('Outbox', () => {
     outbox.start();
     expect(outbox.size).toBe(50);
     expect(outbox.head(1)[0]?.id).toBe('v0');
+    expect(outbox.head(100).at(-1)?.id).toBe('v49');
     outbox.stop();
+  });
+
+  it('commits what is pending before head() hands it out, and on stop()', () => {
+    const path = tempPath();
+    const outbox = new Outbox({ path, maxEntries: 100, logger: silentLogger });
+    outbox.start();
+    outbox.add(entry(1));
+    outbox.add(entry(2));
+    expect(outbox.uncommitted).toBe(2);
+    expect(outbox.commits).toBe(0);
+    expect(outbox.head(10).map((e) => e.id)).toEqual(['vote-1', 'vote-2']);
+    expect(outbox.commits).toBe(1);
+    expect(outbox.uncommitted).toBe(0);
+    outbox.add(entry(3));
+    outbox.stop();
+    const again = new Outbox({ path, maxEntries: 100, logger: silentLogger });
+    again.start();
+    expect(again.size).toBe(3);
+    again.stop();
   });
 
   it('refuses new votes when full, with one clear warning, and says when there is room again', () => {

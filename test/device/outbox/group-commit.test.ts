@@ -1,0 +1,126 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Outbox } from '../../../device/outbox/outbox.js';
+import { VoteSender } from '../../../device/outbox/sender.js';
+import { VoteMaker } from '../../../device/votes.js';
+import { systemClock } from '../../../runtime/clock.js';
+import { silentLogger } from '../../../runtime/logger.js';
+import { createTopics } from '../../../shared/topics.js';
+
+/**
+ * Group commit: presses of one event-loop turn share one transaction (one fsync),
+ * and no vote is published before the commit that holds it. The proof of the
+ * second: the fake broker looks each vote up through a SECOND SQLite connection on
+ * the same file, which sees only committed transactions.
+ */
+describe('outbox group commit', () => {
+  let dir: string;
+  let path: string;
+  let outbox: Outbox;
+  let reader: Database.Database;
+  let sender: VoteSender;
+  let commits: { added: number; removed: number }[];
+  let published: string[];
+  let notYetOnDisk: string[];
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'group-commit-'));
+    path = join(dir, 'outbox.sqlite');
+    commits = [];
+    published = [];
+    notYetOnDisk = [];
+    outbox = new Outbox({ path, maxEntries: 10_000, logger: silentLogger, onCommit: (batch) => commits.push(batch) });
+    outbox.start();
+    reader = new Database(path, { readonly: true });
+    const onDisk = reader.prepare('SELECT 1 FROM outbox WHERE id = ?');
+    const messaging = {
+      connected: true,
+      publish(_topic: string, payload: string) {
+        const id = (JSON.parse(payload) as { id: string }).id;
+        if (onDisk.get(id) === undefined) notYetOnDisk.push(id);
+        published.push(id);
+        return true;
+      },
+    };
+    sender = new VoteSender({ outbox, messaging, clock: systemClock, logger: silentLogger, receiptTimeoutMs: 60_000, maxInFlight: 1_000 });
+    sender.start();
+  });
+  afterEach(() => {
+    sender.stop();
+    outbox.stop();
+    reader.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const settle = async (check: () => boolean) => {
+    const deadline = Date.now() + 5_000;
+    while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  };
+
+  it('200 presses in one turn: one commit, then all 200 sent in press order, none before it is on disk', async () => {
+    let n = 0;
+    const votes = new VoteMaker({
+      deviceId: 'box-1',
+      topics: createTopics({ prefix: 'salle' }),
+      outbox,
+      polls: { current: () => ({ id: 'cours', options: [{ id: 'A', label: 'A' }, { id: 'B', label: 'B' }] }) },
+      clock: systemClock,
+      logger: silentLogger,
+      onQueued: () => sender.kick(),
+      newId: () => `press-${String((n += 1)).padStart(3, '0')}`,
+    });
+    // A send already scheduled for this turn (say a receipt came earlier in it): it
+    // runs before the outbox's own end-of-turn commit, and still may not publish a
+    // vote that is not on disk.
+    sender.kick();
+    for (let i = 0; i < 200; i += 1) expect(votes.vote(`b${i % 2}`, { vote: (i % 2) + 1 }, 'simulation')).toBe('queued');
+    // Nothing is sent, nor on disk, in the turn of the presses.
+    expect(published).toEqual([]);
+    expect(commits).toEqual([]);
+    expect((reader.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n).toBe(0);
+
+    await settle(() => published.length === 200);
+    expect(published).toHaveLength(200);
+    expect(notYetOnDisk).toEqual([]);
+    expect(published).toEqual(Array.from({ length: 200 }, (_, i) => `press-${String(i + 1).padStart(3, '0')}`));
+    expect(commits.reduce((sum, c) => sum + c.added, 0)).toBe(200);
+    expect(commits.length).toBeLessThanOrEqual(2);
+  });
+
+  it('presses in separate turns are each on disk before they are sent; receipts of one turn share one commit', async () => {
+    for (let turn = 0; turn < 20; turn += 1) {
+      if (turn % 2 === 0) sender.kick(); // half the turns: a send scheduled before the presses
+      for (let i = 0; i < 5; i += 1) {
+        const id = `t${turn}-${i}`;
+        outbox.add({ id, topic: 'salle/votes/cours', payload: JSON.stringify({ id }), button: null, createdAt: turn });
+      }
+      sender.kick();
+      await new Promise((r) => setImmediate(r));
+    }
+    await settle(() => published.length === 100);
+    expect(published).toHaveLength(100);
+    expect(notYetOnDisk).toEqual([]);
+    expect(commits.filter((c) => c.added > 0).length).toBeLessThanOrEqual(20);
+
+    const before = commits.length;
+    for (const id of published) sender.receipt({ id, poll: 'cours', status: 'counted' });
+    expect(outbox.size).toBe(0);
+    await settle(() => commits.length > before);
+    expect(commits.slice(before)).toEqual([{ added: 0, removed: 100 }]);
+    expect((reader.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n).toBe(0);
+  });
+
+  it('a full outbox still refuses presses of the same turn, before anything is committed', () => {
+    const small = new Outbox({ path: join(dir, 'small.sqlite'), maxEntries: 3, logger: silentLogger });
+    small.start();
+    const add = (id: string) => small.add({ id, topic: 't', payload: '{}', button: null, createdAt: 0 });
+    expect([add('a'), add('b'), add('c'), add('d')]).toEqual([true, true, true, false]);
+    expect(small.commits).toBe(0);
+    expect(small.head(10).map((e) => e.id)).toEqual(['a', 'b', 'c']);
+    expect(small.commits).toBe(1);
+    small.stop();
+  });
+});
