@@ -5,6 +5,7 @@ export * from './topics.js';
 export * from './poll.js';
 export * from './tally.js';
 export * from './bread.js';
+export * from './browser-config.js';
 export * from './codecs/rejection.js';
 export * from './codecs/payload.js';
 export * from './codecs/vote.js';

@@ -1,21 +1,9 @@
 import type { EnvConfig } from '../../runtime/env.js';
+import type { BrowserConfig } from '../../shared/browser-config.js';
 import { lanAddress } from '../../runtime/network.js';
 import type { Topics } from '../../shared/topics.js';
 
-/** What `/config.json` tells the pages (docs/architecture.md). Nothing secret. */
-export interface BrowserConfig {
-  /** null: same host as the page, path /mqtt, ws: or wss: following the page. */
-  readonly wsUrl: string | null;
-  readonly prefix: string;
-  readonly voteTopic: string | null;
-  readonly breadTopic: string;
-  /** The low-privilege voter account of the secure profile, when configured. */
-  readonly username?: string;
-  readonly password?: string;
-  /** Where phones reach the pages; the kiosk's QR code points at `<publicUrl>/vote`. */
-  readonly publicUrl?: string;
-}
-
+/** What `/config.json` tells the pages: the shape is shared/browser-config.ts. */
 export function browserConfig(config: EnvConfig, topics: Topics, lan: () => string | null = lanAddress): BrowserConfig {
   const publicUrl = config.publicUrl ?? defaultPublicUrl(config, lan);
   return {

@@ -2,8 +2,8 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { PortInUseError } from '../../runtime/errors/port-in-use-error.js';
 import type { Logger } from '../../runtime/logger.js';
+import type { BrowserConfig } from '../../shared/browser-config.js';
 import { type AdminApiContext, handleAdmin } from './admin-api.js';
-import type { BrowserConfig } from './config-json.js';
 import { sendJson, sendText, setSecurityHeaders } from './security-headers.js';
 import { serveStatic } from './static-files.js';
 

@@ -3,12 +3,13 @@
  * the vote outbox, raw-vote counting, /config.json, languages, reconnect delays.
  */
 import { describe, expect, it } from 'vitest';
+import { parseBrowserConfig } from '../../shared/browser-config.js';
 import { encodePoll } from '../../shared/codecs/poll.js';
 import { encodeTally } from '../../shared/codecs/tally.js';
 import type { JsonVote } from '../../shared/codecs/vote.js';
 import { type Poll, samplePoll } from '../../shared/poll.js';
 import { breadLabel, parseBreadState, parseCelsius } from '../../web/lib/bread.js';
-import { parseConfig, resolveWsUrl } from '../../web/lib/config.js';
+import { resolveWsUrl } from '../../web/lib/config.js';
 import { reconnectDelay } from '../../web/lib/connection.js';
 import { STRINGS, pickLang, translator } from '../../web/lib/i18n.js';
 import { MAX_PENDING_AGE_MS, type StorageLike, VoteOutbox, voteId, voterId } from '../../web/lib/outbox.js';
@@ -179,10 +180,10 @@ describe('/config.json', () => {
   const base = { wsUrl: null, prefix: 'classroom', voteTopic: null, breadTopic: 'pain/cuisson' };
 
   it('uses this host at /mqtt, ws: or wss: like the page, when wsUrl is null', () => {
-    const config = parseConfig(base);
+    const config = parseBrowserConfig(base);
     expect(resolveWsUrl(config, 'http://192.168.1.20:8080/vote')).toBe('ws://192.168.1.20:8080/mqtt');
     expect(resolveWsUrl(config, 'https://classe.example/kiosk')).toBe('wss://classe.example/mqtt');
-    expect(resolveWsUrl(parseConfig({ ...base, wsUrl: 'wss://broker:8081/' }), 'http://x/')).toBe('wss://broker:8081/');
+    expect(resolveWsUrl(parseBrowserConfig({ ...base, wsUrl: 'wss://broker:8081/' }), 'http://x/')).toBe('wss://broker:8081/');
   });
 
   it.each([
@@ -192,11 +193,11 @@ describe('/config.json', () => {
     ['a bread topic with a wildcard', { ...base, breadTopic: 'pain/+' }, /wildcards/],
     ['an array', [], /not an object/],
   ])('refuses %s', (_name, value, message) => {
-    expect(() => parseConfig(value)).toThrow(message);
+    expect(() => parseBrowserConfig(value)).toThrow(message);
   });
 
   it('keeps the optional browser account and treats an empty vote topic as none', () => {
-    expect(parseConfig({ ...base, voteTopic: '', username: 'voter', password: 'public' })).toEqual({ ...base, username: 'voter', password: 'public' });
+    expect(parseBrowserConfig({ ...base, voteTopic: '', username: 'voter', password: 'public' })).toEqual({ ...base, username: 'voter', password: 'public' });
   });
 });
 

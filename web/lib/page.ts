@@ -2,19 +2,20 @@
  * What every page does first: read /config.json (retrying while the server is
  * unreachable), then open the MQTT connection it describes.
  */
+import type { BrowserConfig } from '../../shared/browser-config.js';
 import { type Topics, createTopics } from '../../shared/topics.js';
-import { type ClientConfig, fetchConfig, resolveWsUrl } from './config.js';
+import { fetchConfig, resolveWsUrl } from './config.js';
 import { type Link, openLink, reconnectDelay } from './connection.js';
 import type { PageState } from './status.js';
 
 export interface PageContext {
-  readonly config: ClientConfig;
+  readonly config: BrowserConfig;
   readonly topics: Topics;
   readonly link: Link;
 }
 
 export async function startPage(name: string, onState: (state: PageState) => void): Promise<PageContext> {
-  let config: ClientConfig | null = null;
+  let config: BrowserConfig | null = null;
   for (let attempt = 0; config === null; attempt += 1) {
     try {
       config = await fetchConfig();
