@@ -1,10 +1,11 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { freePort, waitForPort } from '../harness/ports.js';
+import { MosquittoProcess, readMosquittoLog } from '../harness/mosquitto.js';
+import { freePort } from '../harness/ports.js';
 import { findBinary } from '../harness/system-deps.js';
 
 const run = promisify(execFile);
@@ -37,8 +38,7 @@ export class ProfileBroker {
   readonly dir = mkdtempSync(join(tmpdir(), 'mqtt-classroom-profile-'));
   readonly ports = new Map<number, number>();
   env: PrintedEnv = {};
-  private child: ChildProcess | null = null;
-  private exited: Promise<void> = Promise.resolve();
+  private process: MosquittoProcess | null = null;
 
   constructor(
     readonly profile: ProfileName,
@@ -61,11 +61,7 @@ export class ProfileBroker {
   }
 
   log(): string {
-    try {
-      return readFileSync(join(this.dir, 'mosquitto.log'), 'utf8');
-    } catch {
-      return '';
-    }
+    return readMosquittoLog(this.dir);
   }
 
   /** Makes the accounts (and certificates), writes the rewritten config, starts Mosquitto. */
@@ -93,29 +89,19 @@ export class ProfileBroker {
   }
 
   async start(): Promise<void> {
-    const binary = findBinary('mosquitto');
-    if (binary === null) throw new Error('mosquitto is not installed (apt-get install -y mosquitto)');
-    const child = spawn(binary, ['-c', join(this.dir, 'mosquitto.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    this.child = child;
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
+    this.process = new MosquittoProcess(join(this.dir, 'mosquitto.conf'), [...this.ports.values()], {
+      name: `mosquitto (${this.profile} profile)`,
+      log: () => this.log(),
     });
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    const failed = this.exited.then(() => {
-      throw new Error(`mosquitto (${this.profile} profile) exited at start-up: ${stderr.trim()}\n${this.log()}`);
-    });
-    await Promise.race([Promise.all([...this.ports.values()].map((port) => waitForPort(port))), failed]);
-    failed.catch(() => undefined);
+    await this.process.ready;
   }
 
   /** SIGTERM: Mosquitto saves its persistence file on the way out. */
   async stop(): Promise<void> {
-    const child = this.child;
-    if (child === null) return;
-    this.child = null;
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await this.exited;
+    const running = this.process;
+    if (running === null) return;
+    this.process = null;
+    await running.end('SIGTERM');
   }
 
   async dispose(): Promise<void> {

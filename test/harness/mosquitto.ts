@@ -5,6 +5,52 @@ import { join } from 'node:path';
 import { findBinary } from './system-deps.js';
 import { freePort, waitForPort } from './ports.js';
 
+/**
+ * One mosquitto process on a config file written beforehand: `ready` resolves once
+ * every one of `ports` accepts connections, or rejects (with stderr and the log)
+ * if mosquitto exits first. `end(signal)` signals it, unless it has exited, and
+ * waits for the exit. Used by MosquittoBroker here and by test/deploy's profile
+ * broker, which writes its own config.
+ */
+export class MosquittoProcess {
+  readonly ready: Promise<void>;
+  private readonly child: ChildProcess;
+  private readonly exited: Promise<void>;
+
+  constructor(configPath: string, ports: readonly number[], describe: { name: string; log: () => string }) {
+    const binary = findBinary('mosquitto');
+    if (binary === null) throw new Error('mosquitto is not installed (apt-get install -y mosquitto)');
+    const child = spawn(binary, ['-c', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.child = child;
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    const failed = this.exited.then(() => {
+      throw new Error(`${describe.name} exited at start-up: ${stderr.trim()}\n${describe.log()}`);
+    });
+    this.ready = Promise.race([Promise.all(ports.map((port) => waitForPort(port))), failed]).then(() => {
+      failed.catch(() => undefined);
+    });
+  }
+
+  async end(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await this.exited;
+  }
+}
+
+/** The log of a config with `log_dest file DIR/mosquitto.log` ('' before there is one). */
+export function readMosquittoLog(dir: string): string {
+  try {
+    return readFileSync(join(dir, 'mosquitto.log'), 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 export interface MosquittoOptions {
   /** Keep retained messages and persistent sessions on disk (saved every second). */
   persistence?: boolean;
@@ -25,8 +71,7 @@ export class MosquittoBroker {
   readonly dir: string;
   port = 0;
   wsPort = 0;
-  private child: ChildProcess | null = null;
-  private exited: Promise<void> = Promise.resolve();
+  private process: MosquittoProcess | null = null;
 
   constructor(private readonly options: MosquittoOptions = {}) {
     this.dir = mkdtempSync(join(tmpdir(), 'mqtt-classroom-mosquitto-'));
@@ -45,31 +90,15 @@ export class MosquittoBroker {
   }
 
   log(): string {
-    try {
-      return readFileSync(join(this.dir, 'mosquitto.log'), 'utf8');
-    } catch {
-      return '';
-    }
+    return readMosquittoLog(this.dir);
   }
 
   async start(): Promise<this> {
-    const binary = findBinary('mosquitto');
-    if (binary === null) throw new Error('mosquitto is not installed (apt-get install -y mosquitto)');
     if (this.port === 0) this.port = await freePort();
     if (this.wsPort === 0) this.wsPort = await freePort();
     writeFileSync(this.configPath, this.config());
-    const child = spawn(binary, ['-c', this.configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
-    this.child = child;
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    const failed = this.exited.then(() => {
-      throw new Error(`mosquitto exited at start-up: ${stderr.trim()}\n${this.log()}`);
-    });
-    await Promise.race([Promise.all([waitForPort(this.port), waitForPort(this.wsPort)]), failed]);
-    failed.catch(() => undefined);
+    this.process = new MosquittoProcess(this.configPath, [this.port, this.wsPort], { name: 'mosquitto', log: () => this.log() });
+    await this.process.ready;
     return this;
   }
 
@@ -95,11 +124,10 @@ export class MosquittoBroker {
   }
 
   private async signal(signal: NodeJS.Signals): Promise<void> {
-    const child = this.child;
-    if (child === null) return;
-    this.child = null;
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    await this.exited;
+    const running = this.process;
+    if (running === null) return;
+    this.process = null;
+    await running.end(signal);
   }
 
   private config(): string {
