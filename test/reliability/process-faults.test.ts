@@ -7,7 +7,7 @@ import { canRun } from '../harness/system-deps.js';
 import { SERVER_MOSQUITTO_SETTINGS } from '../server/mosquitto-settings.js';
 import { Figures, scale } from './figures.js';
 import { ServerProcess } from './processes.js';
-import { type RunOptions, type RunResult, votingRun } from './voting-run.js';
+import { type RunOptions, type RunResult, type StreamShape, expectEveryVoteCountedOnce, openPollAndRun, runFigure } from './voting-run.js';
 
 /**
  * Item 2 of the reliability issue: while agent processes vote, Mosquitto (with
@@ -15,10 +15,7 @@ import { type RunOptions, type RunResult, votingRun } from './voting-run.js';
  * agent is SIGKILLed and restarted, then all three at once. After each, the
  * tally must equal exactly the votes the agents accepted.
  */
-const AGENTS = 3;
-const VOTES_EACH = scale(120, 1_000);
-const RATE = scale(60, 150);
-const OPTIONS = ['A', 'B', 'C', 'D'];
+const STREAM: StreamShape = { agents: 3, votesEach: scale(120, 1_000), ratePerSecond: scale(60, 150), options: ['A', 'B', 'C', 'D'] };
 
 const figures = new Figures('process-faults');
 afterAll(() => figures.write());
@@ -40,35 +37,27 @@ describe.skipIf(!canRun('mosquitto'))('process faults during a stream of votes (
   });
 
   async function run(pollId: string, what: string, fault: RunOptions['fault']): Promise<RunResult> {
-    await server.createOpenPoll(pollId, OPTIONS);
-    const { result } = await votingRun({
+    const result = await openPollAndRun({
+      ...STREAM,
       server,
       pollId,
-      options: OPTIONS,
-      agents: AGENTS,
-      votesEach: VOTES_EACH,
-      ratePerSecond: RATE,
       dataDir: join(dataDir, 'agents'),
       agentEnv: () => ({ MQTT_URL: mosquitto.url }),
       faultAt: 0.4,
       fault,
       timeoutMs: scale(45_000, 300_000),
     });
-    figures.add({
-      area: 'process faults',
-      what,
-      where: 'Mosquitto (persistence on), server and agents as processes',
-      tried: result.accepted,
-      unit: 'votes',
-      lost: result.lost,
-      wrong: result.extra,
-      outcome: `${AGENTS} agents × ${VOTES_EACH} presses, fault after ${result.atFault}; tally ${JSON.stringify(result.counted)}${result.onlyInOutbox > 0 ? `; ${result.onlyInOutbox} found only in an outbox after the kill` : ''}; ${result.seconds.toFixed(0)} s`,
-    });
+    figures.add(
+      runFigure(result, {
+        area: 'process faults',
+        what,
+        where: 'Mosquitto (persistence on), server and agents as processes',
+        outcome: `${STREAM.agents} agents × ${STREAM.votesEach} presses, fault after ${result.atFault}; tally ${JSON.stringify(result.counted)}${result.onlyInOutbox > 0 ? `; ${result.onlyInOutbox} found only in an outbox after the kill` : ''}; ${result.seconds.toFixed(0)} s`,
+      }),
+    );
     // The fault struck in the middle of the stream, not after it.
-    expect(result.atFault).toBeLessThan(AGENTS * VOTES_EACH * 0.8);
-    expect(result.refusedPresses).toBe(0);
-    expect(result.accepted).toBe(AGENTS * VOTES_EACH);
-    expect(result.counted).toEqual(result.expected);
+    expect(result.atFault).toBeLessThan(STREAM.agents * STREAM.votesEach * 0.8);
+    expectEveryVoteCountedOnce(result, STREAM);
     return result;
   }
 

@@ -1,3 +1,5 @@
+import { expect } from 'vitest';
+import type { FigureRow } from './figures.js';
 import { AgentProcess, type PressedVote, type ServerProcess, waitFor } from './processes.js';
 
 /**
@@ -5,13 +7,17 @@ import { AgentProcess, type PressedVote, type ServerProcess, waitFor } from './p
  * fault in the middle, then the reckoning: the votes the agents accepted
  * (their logs, and their outbox files after a kill) against the server's tally.
  */
-export interface RunOptions {
-  server: ServerProcess;
-  pollId: string;
+/** The size and pace of the stream: the same for every run of a test file. */
+export interface StreamShape {
   options: string[];
   agents: number;
   votesEach: number;
   ratePerSecond: number;
+}
+
+export interface RunOptions extends StreamShape {
+  server: ServerProcess;
+  pollId: string;
   dataDir: string;
   /** MQTT_URL and accounts for agent `i`. */
   agentEnv: (deviceId: string) => Record<string, string>;
@@ -139,4 +145,23 @@ export async function votingRun(o: RunOptions): Promise<{ result: RunResult; age
       seconds: (Date.now() - started) / 1000,
     },
   };
+}
+
+/** Creates and opens `pollId` with the stream's options on the server, then runs the stream. */
+export async function openPollAndRun(o: RunOptions): Promise<RunResult> {
+  await o.server.createOpenPoll(o.pollId, o.options);
+  const { result } = await votingRun(o);
+  return result;
+}
+
+/** A run as a row of the figures: the votes the agents accepted, those missing from the tally and those beyond. */
+export function runFigure(result: RunResult, row: Pick<FigureRow, 'area' | 'what' | 'where' | 'outcome'>): FigureRow {
+  return { area: row.area, what: row.what, where: row.where, tried: result.accepted, unit: 'votes', lost: result.lost, wrong: result.extra, outcome: row.outcome };
+}
+
+/** What every run must end with: each press made into a vote, and the tally equal to exactly the votes the agents accepted. */
+export function expectEveryVoteCountedOnce(result: RunResult, stream: StreamShape): void {
+  expect(result.refusedPresses).toBe(0);
+  expect(result.accepted).toBe(stream.agents * stream.votesEach);
+  expect(result.counted).toEqual(result.expected);
 }
