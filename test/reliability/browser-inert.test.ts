@@ -1,10 +1,9 @@
 import type { MqttClient } from 'mqtt';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../harness/browser.js';
 import { closeClient, connectClient } from '../harness/mqtt.js';
 import { canRun } from '../harness/system-deps.js';
-import { type BuiltPages, type Hub, buildPages, createOpenPoll, openPage, startHub, waitConnected } from '../web/helpers.js';
+import { createOpenPoll, openPage, useWebHub, waitConnected } from '../web/helpers.js';
 import { Figures } from './figures.js';
 
 /**
@@ -34,33 +33,23 @@ const figures = new Figures('browser-inert');
 afterAll(() => figures.write());
 
 describe.skipIf(!canRun('chromium'))('hostile strings are inert on every page (real Chromium)', { timeout: 90_000 }, () => {
-  let pages: BuiltPages;
-  let hub: Hub;
-  let browser: Browser;
-  let publisher: MqttClient;
+  const rig = useWebHub({ publisher: true });
   let oven: MqttClient;
   const opened: Page[] = [];
 
   beforeAll(async () => {
-    pages = await buildPages();
-    hub = await startHub(pages.dir);
-    browser = await launchBrowser();
-    publisher = await connectClient(hub.server.mqttUrl);
     // Only a device may write the bread topics: a hostile (or broken) oven.
-    const account = hub.server.addDeviceAccount('four');
-    oven = await connectClient(hub.server.mqttUrl, { username: account.username, password: account.password, clientId: 'mqtt-classroom-device-four' });
+    const account = rig.hub.server.addDeviceAccount('four');
+    oven = await connectClient(rig.hub.server.mqttUrl, { username: account.username, password: account.password, clientId: 'mqtt-classroom-device-four' });
   });
   afterAll(async () => {
     for (const page of opened) await page.context().close().catch(() => undefined);
-    await browser?.close();
-    for (const client of [publisher, oven]) if (client) await closeClient(client);
-    await hub?.stop();
-    pages?.remove();
+    if (oven) await closeClient(oven);
   });
 
   it('in the question, the option labels, chat names and messages, and the bread state', async () => {
     const question = `Question ${VECTORS[0]} ${VECTORS[2]}`;
-    await createOpenPoll(hub, { id: 'xss', question, options: VECTORS.map((label, i) => ({ id: `o${i}`, label })) });
+    await createOpenPoll(rig.hub, { id: 'xss', question, options: VECTORS.map((label, i) => ({ id: `o${i}`, label })) });
     await oven.publishAsync('pain/cuisson', VECTORS[1] as string, { qos: 1, retain: true });
     await oven.publishAsync('pain/cuisson/temperature', VECTORS[0] as string, { qos: 1, retain: true });
     const all: { name: string; page: Page; problems: string[] }[] = [];
@@ -70,7 +59,7 @@ describe.skipIf(!canRun('chromium'))('hostile strings are inert on every page (r
       ['pain', '/pain'],
       ['chat', '/chat'],
     ] as const) {
-      const { page, problems } = await openPage(browser, `${hub.url}${path}`, { width: 1280, height: 900 });
+      const { page, problems } = await openPage(rig.browser, `${rig.hub.url}${path}`, { width: 1280, height: 900 });
       opened.push(page);
       await waitConnected(page);
       all.push({ name, page, problems });
@@ -86,7 +75,7 @@ describe.skipIf(!canRun('chromium'))('hostile strings are inert on every page (r
     let messages = 0;
     for (const [i, name] of NAMES.entries()) {
       for (const text of [VECTORS[i] as string, VECTORS[i + 4] as string]) {
-        await publisher.publishAsync(`classroom/chat/${name}`, text, { qos: 1 });
+        await rig.publisher.publishAsync(`classroom/chat/${name}`, text, { qos: 1 });
         messages += 1;
         await chat.locator('.message-text', { hasText: text }).first().waitFor();
       }

@@ -7,62 +7,30 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { MqttClient } from 'mqtt';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../harness/browser.js';
-import { closeClient, connectClient } from '../harness/mqtt.js';
+import { describe, expect, it } from 'vitest';
 import { canRun, findBinary } from '../harness/system-deps.js';
-import {
-  type BuiltPages,
-  type Hub,
-  buildPages,
-  createOpenPoll,
-  installFrameProbe,
-  openPage,
-  readFrameProbe,
-  startHub,
-  waitConnected,
-  waitKioskCounts,
-} from './helpers.js';
+import { createOpenPoll, installFrameProbe, openPage, readFrameProbe, useWebHub, waitConnected, waitKioskCounts } from './helpers.js';
 
 const COURSES = ['IFT1215', 'MAT1400', 'IFT1065', 'MAT1600'];
 
 describe.skipIf(!canRun('chromium'))('raw plain-text votes counted by the results page', { timeout: 90_000 }, () => {
-  let pages: BuiltPages;
-  let hub: Hub;
-  let browser: Browser;
-  let phone: MqttClient;
-
-  beforeAll(async () => {
-    pages = await buildPages();
-    hub = await startHub(pages.dir, { VOTE_TOPIC: 'test/phone' });
-    browser = await launchBrowser();
-    phone = await connectClient(hub.server.mqttUrl);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    if (phone) await closeClient(phone);
-    await hub?.stop();
-    pages?.remove();
-  });
+  const rig = useWebHub({ env: { VOTE_TOPIC: 'test/phone' }, publisher: true });
 
   /** What the course's static page (or `mosquitto_pub -t test/phone -m IFT1215`) sends. */
   async function plainVote(option: string): Promise<void> {
     const mosquittoPub = findBinary('mosquitto_pub');
     if (mosquittoPub === null) {
-      await phone.publishAsync('test/phone', option, { qos: 1 });
+      await rig.publisher.publishAsync('test/phone', option, { qos: 1 });
       return;
     }
     // Asynchronous: the broker lives in this process and must keep answering.
-    await promisify(execFile)(mosquittoPub, ['-h', '127.0.0.1', '-p', String(hub.server.mqttPort), '-q', '1', '-t', 'test/phone', '-m', option], {
+    await promisify(execFile)(mosquittoPub, ['-h', '127.0.0.1', '-p', String(rig.hub.server.mqttPort), '-q', '1', '-t', 'test/phone', '-m', option], {
       timeout: 10_000,
     });
   }
 
   it('counts votes on the server VOTE_TOPIC itself, one bar per option seen, when no poll is open', async () => {
-    const { page, problems } = await openPage(browser, `${hub.url}/kiosk`, { width: 1920, height: 1080 });
+    const { page, problems } = await openPage(rig.browser, `${rig.hub.url}/kiosk`, { width: 1920, height: 1080 });
     await waitConnected(page);
     await page.locator('.question', { hasText: 'Votes sur test/phone' }).waitFor();
     await plainVote('MAT1400');
@@ -75,7 +43,7 @@ describe.skipIf(!canRun('chromium'))('raw plain-text votes counted by the result
   });
 
   it('with ?topic= and ?options=, counts 5,000 raw votes exactly, drawing at most once per frame', async () => {
-    const { page, problems } = await openPage(browser, `${hub.url}/kiosk?topic=test/phone&options=${COURSES.join(',')}`, { width: 1920, height: 1080 });
+    const { page, problems } = await openPage(rig.browser, `${rig.hub.url}/kiosk?topic=test/phone&options=${COURSES.join(',')}`, { width: 1920, height: 1080 });
     await waitConnected(page);
     await waitKioskCounts(page, Object.fromEntries(COURSES.map((c) => [c, 0])));
     await plainVote('IFT1065');
@@ -89,7 +57,7 @@ describe.skipIf(!canRun('chromium'))('raw plain-text votes counted by the result
     for (let i = 0; i < 5_000; i += 1) {
       const option = COURSES[(i * 5 + (i >> 3)) % 4] as string;
       expected[option] = (expected[option] ?? 0) + 1;
-      sent.push(phone.publishAsync('test/phone', option, { qos: 1 }));
+      sent.push(rig.publisher.publishAsync('test/phone', option, { qos: 1 }));
     }
     await Promise.all(sent);
     await waitKioskCounts(page, expected, 60_000);
@@ -103,12 +71,12 @@ describe.skipIf(!canRun('chromium'))('raw plain-text votes counted by the result
   });
 
   it('shows the server snapshot instead once a poll is open and the server counts the votes', async () => {
-    const { page } = await openPage(browser, `${hub.url}/kiosk?topic=test/phone&options=${COURSES.join(',')}`, { width: 1920, height: 1080 });
+    const { page } = await openPage(rig.browser, `${rig.hub.url}/kiosk?topic=test/phone&options=${COURSES.join(',')}`, { width: 1920, height: 1080 });
     await waitConnected(page);
     await plainVote('MAT1600');
     await waitKioskCounts(page, { IFT1215: 0, MAT1400: 0, IFT1065: 0, MAT1600: 1 });
 
-    await createOpenPoll(hub, { id: 'cours', question: 'Quel cours préférez-vous ?', options: COURSES });
+    await createOpenPoll(rig.hub, { id: 'cours', question: 'Quel cours préférez-vous ?', options: COURSES });
     await page.locator('.question', { hasText: 'Quel cours préférez-vous ?' }).waitFor();
     // The server counts from the opening: its snapshot starts at zero and wins.
     await waitKioskCounts(page, { IFT1215: 0, MAT1400: 0, IFT1065: 0, MAT1600: 0 });

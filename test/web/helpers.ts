@@ -9,10 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { MqttClient } from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
-import { type EnvName, loadEnv } from '../../runtime/env.js';
-import { type RunningServer, startServer } from '../../server/index.js';
-import { watchProblems } from '../harness/browser.js';
+import { afterAll, beforeAll } from 'vitest';
+import type { EnvName } from '../../runtime/env.js';
+import type { RunningServer } from '../../server/index.js';
+import { launchBrowser, watchProblems } from '../harness/browser.js';
+import { closeClient, connectClient } from '../harness/mqtt.js';
+import { startTestServer } from '../server/helpers.js';
 
 const BUILD = fileURLToPath(new URL('../../web/build.mjs', import.meta.url));
 
@@ -34,33 +38,44 @@ export interface Hub {
   stop(): Promise<void>;
 }
 
+type HubEnv = Partial<Record<EnvName, string>>;
+
 /** The real server (embedded broker unless MQTT_URL is given) on free loopback ports. */
-export async function startHub(webRoot: string, env: Partial<Record<EnvName, string>> = {}): Promise<Hub> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'mqtt-classroom-webhub-'));
-  const config = loadEnv({
-    env: {
-      MQTT_PORT: '0',
-      MQTT_HOST: '127.0.0.1',
-      HTTP_PORT: '0',
-      HTTP_HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      ADMIN_TOKEN: 'web-test-admin-token',
-      LOG_LEVEL: 'silent',
-      ...env,
-    },
-    dotenvPath: null,
+export async function startHub(webRoot: string, env: HubEnv = {}): Promise<Hub> {
+  const test = await startTestServer({ ADMIN_TOKEN: 'web-test-admin-token', ...env }, { webRoot });
+  return { server: test.running, url: test.running.httpUrl, stop: () => test.dispose() };
+}
+
+export interface WebHub {
+  readonly pages: BuiltPages;
+  readonly hub: Hub;
+  readonly browser: Browser;
+  /** A plain MQTT client on the hub's broker (only with `publisher: true`). */
+  readonly publisher: MqttClient;
+}
+
+/**
+ * The setup of a browser test file, for its describe block: a beforeAll that
+ * builds the pages, starts the hub in front of them (with `env`, or what `env()`
+ * returns once earlier beforeAll hooks ran), launches Chromium and, with
+ * `publisher`, connects an MQTT client to the hub's broker; an afterAll that
+ * closes them in reverse. The fields are filled in by the beforeAll.
+ */
+export function useWebHub(options: { env?: HubEnv | (() => HubEnv); publisher?: boolean } = {}): WebHub {
+  const rig: { -readonly [K in keyof WebHub]?: WebHub[K] } = {};
+  beforeAll(async () => {
+    rig.pages = await buildPages();
+    rig.hub = await startHub(rig.pages.dir, typeof options.env === 'function' ? options.env() : options.env);
+    rig.browser = await launchBrowser();
+    if (options.publisher === true) rig.publisher = await connectClient(rig.hub.server.mqttUrl);
   });
-  const server = await startServer({ config, webRoot });
-  let stopped = false;
-  return {
-    server,
-    url: server.httpUrl,
-    stop: async () => {
-      if (!stopped) await server.stop();
-      stopped = true;
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  afterAll(async () => {
+    await rig.browser?.close();
+    if (rig.publisher) await closeClient(rig.publisher);
+    await rig.hub?.stop();
+    rig.pages?.remove();
+  });
+  return rig as WebHub;
 }
 
 /** Creates and opens a poll through the admin HTTP API, as `mqtt-classroom poll` does. */

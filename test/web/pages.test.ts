@@ -10,25 +10,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { MqttClient } from 'mqtt';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../device/agent.js';
 import { parseDeviceConfig } from '../../device/config.js';
 import { loadEnv } from '../../runtime/env.js';
 import { createLogger } from '../../runtime/logger.js';
-import { launchBrowser } from '../harness/browser.js';
 import { closeClient, connectClient } from '../harness/mqtt.js';
 import { canRun, findBinary } from '../harness/system-deps.js';
 import {
-  type BuiltPages,
-  type Hub,
   adminPost,
-  buildPages,
   createOpenPoll,
   installFrameProbe,
   openPage,
   readFrameProbe,
-  startHub,
+  useWebHub,
   waitConnected,
   waitKioskCounts,
 } from './helpers.js';
@@ -37,14 +33,11 @@ const COURSES = ['IFT1215', 'MAT1400', 'IFT1065', 'MAT1600'];
 const zeros = (ids: string[]) => Object.fromEntries(ids.map((id) => [id, 0]));
 
 describe.skipIf(!canRun('chromium'))('web pages against the real server', { timeout: 90_000 }, () => {
-  let pages: BuiltPages;
-  let hub: Hub;
-  let browser: Browser;
-  let publisher: MqttClient;
+  const rig = useWebHub({ publisher: true });
   const opened: Page[] = [];
 
   async function open(path: string, options: { width?: number; height?: number; locale?: string } = {}) {
-    const result = await openPage(browser, `${hub.url}${path}`, options);
+    const result = await openPage(rig.browser, `${rig.hub.url}${path}`, options);
     opened.push(result.page);
     await waitConnected(result.page);
     return result;
@@ -52,27 +45,16 @@ describe.skipIf(!canRun('chromium'))('web pages against the real server', { time
 
   /** A device's MQTT session (a device account of the embedded broker). */
   async function device(id: string): Promise<MqttClient> {
-    const account = hub.server.addDeviceAccount(id);
-    return connectClient(hub.server.mqttUrl, { username: account.username, password: account.password, clientId: `mqtt-classroom-device-${id}` });
+    const account = rig.hub.server.addDeviceAccount(id);
+    return connectClient(rig.hub.server.mqttUrl, { username: account.username, password: account.password, clientId: `mqtt-classroom-device-${id}` });
   }
-
-  beforeAll(async () => {
-    pages = await buildPages();
-    hub = await startHub(pages.dir);
-    browser = await launchBrowser();
-    publisher = await connectClient(hub.server.mqttUrl);
-  });
 
   afterAll(async () => {
     for (const page of opened) await page.context().close().catch(() => undefined);
-    await browser?.close();
-    if (publisher) await closeClient(publisher);
-    await hub?.stop();
-    pages?.remove();
   });
 
   it('a vote clicked on the vote page is confirmed, shows on the kiosk, and a reloaded kiosk shows the same counts', async () => {
-    await createOpenPoll(hub, { id: 'cours', question: 'Quel cours préférez-vous ?', options: COURSES });
+    await createOpenPoll(rig.hub, { id: 'cours', question: 'Quel cours préférez-vous ?', options: COURSES });
     const kiosk = await open('/kiosk', { width: 1920, height: 1080 });
     const vote = await open('/vote', { width: 390, height: 844 });
     await kiosk.page.locator('.question', { hasText: 'Quel cours préférez-vous ?' }).waitFor();
@@ -95,18 +77,18 @@ describe.skipIf(!canRun('chromium'))('web pages against the real server', { time
   });
 
   it('a button press on the device agent appears on the kiosk', async () => {
-    await createOpenPoll(hub, { id: 'boutons', question: 'Appuyez sur un bouton', options: ['A', 'B', 'C'] });
+    await createOpenPoll(rig.hub, { id: 'boutons', question: 'Appuyez sur un bouton', options: ['A', 'B', 'C'] });
     const kiosk = await open('/kiosk?poll=boutons', { width: 1920, height: 1080 });
     await waitKioskCounts(kiosk.page, { A: 0, B: 0, C: 0 });
     // The real agent with its keyboard input (the demo's buttons: keys 1..N), fed
     // from a stand-in for stdin; its votes go through its outbox to the server.
     const keys = Object.assign(new EventEmitter(), { resume: () => undefined, pause: () => undefined });
-    const account = hub.server.addDeviceAccount('box-1');
+    const account = rig.hub.server.addDeviceAccount('box-1');
     const agentDir = mkdtempSync(join(tmpdir(), 'mqtt-classroom-web-agent-'));
     const log: string[] = [];
     const agent = new Agent({
       env: loadEnv({
-        env: { MQTT_URL: hub.server.mqttUrl, MQTT_USERNAME: account.username, MQTT_PASSWORD: account.password, DATA_DIR: agentDir, LOG_LEVEL: 'silent' },
+        env: { MQTT_URL: rig.hub.server.mqttUrl, MQTT_USERNAME: account.username, MQTT_PASSWORD: account.password, DATA_DIR: agentDir, LOG_LEVEL: 'silent' },
         dotenvPath: null,
       }),
       config: parseDeviceConfig({ deviceId: 'box-1', inputs: [{ type: 'keyboard', buttons: 3, releaseAfterMs: 50 }] }),
@@ -130,7 +112,7 @@ describe.skipIf(!canRun('chromium'))('web pages against the real server', { time
   });
 
   it('says in words why a vote was refused, and shows a closed poll as closed', async () => {
-    await createOpenPoll(hub, { id: 'unique', question: 'Un seul vote ?', options: ['oui', 'non'], policy: 'one-per-voter' });
+    await createOpenPoll(rig.hub, { id: 'unique', question: 'Un seul vote ?', options: ['oui', 'non'], policy: 'one-per-voter' });
     const vote = await open('/vote?poll=unique', { width: 390, height: 844 });
     await vote.page.locator('.policy', { hasText: 'Un seul vote par personne' }).waitFor();
     await vote.page.getByRole('button', { name: 'oui' }).click();
@@ -140,7 +122,7 @@ describe.skipIf(!canRun('chromium'))('web pages against the real server', { time
 
     const kiosk = await open('/kiosk?poll=unique', { width: 1920, height: 1080 });
     await kiosk.page.locator('.poll-state', { hasText: 'Vote ouvert' }).waitFor();
-    await adminPost(hub, '/api/polls/unique/close');
+    await adminPost(rig.hub, '/api/polls/unique/close');
     await vote.page.locator('.notice', { hasText: 'Le vote est fermé.' }).waitFor();
     expect(await vote.page.getByRole('button', { name: 'oui' }).isDisabled()).toBe(true);
     await kiosk.page.locator('.poll-state', { hasText: 'Vote fermé' }).waitFor();
@@ -150,7 +132,7 @@ describe.skipIf(!canRun('chromium'))('web pages against the real server', { time
 
   it('shows a poll label and a chat name made of HTML as text, and runs none of it', async () => {
     const evil = '<img src=x onerror="window.__pwned=1">';
-    await createOpenPoll(hub, {
+    await createOpenPoll(rig.hub, {
       id: 'xss',
       question: '<script>window.__pwned=2</script> Question ?',
       options: [
@@ -167,7 +149,7 @@ describe.skipIf(!canRun('chromium'))('web pages against the real server', { time
 
     // Anyone may publish on classroom/chat/+: the name is whatever the topic level says.
     const name = '<img src=x onerror=window.__pwned=3>';
-    await publisher.publishAsync(`classroom/chat/${name}`, '<b>hi</b><img src=x onerror=window.__pwned=4>', { qos: 1 });
+    await rig.publisher.publishAsync(`classroom/chat/${name}`, '<b>hi</b><img src=x onerror=window.__pwned=4>', { qos: 1 });
     await chat.page.locator('.message-name', { hasText: name }).waitFor();
     await chat.page.locator('.message-text', { hasText: '<b>hi</b><img src=x onerror=window.__pwned=4>' }).waitFor();
 
@@ -180,7 +162,7 @@ describe.skipIf(!canRun('chromium'))('web pages against the real server', { time
 
   it('ends on the exact counts after 5,000 votes in a burst, drawing at most once per frame', async () => {
     const options = ['rouge', 'vert', 'bleu', 'jaune'];
-    await createOpenPoll(hub, { id: 'rafale', question: 'Rafale de votes', options });
+    await createOpenPoll(rig.hub, { id: 'rafale', question: 'Rafale de votes', options });
     const kiosk = await open('/kiosk?poll=rafale', { width: 1920, height: 1080 });
     await waitKioskCounts(kiosk.page, zeros(options));
     await installFrameProbe(kiosk.page);
@@ -192,7 +174,7 @@ describe.skipIf(!canRun('chromium'))('web pages against the real server', { time
       const option = options[(i * i + 3 * i) % 7 % 4] as string;
       expected[option] = (expected[option] ?? 0) + 1;
       const vote = { id: `rafale-${i}`, option, voter: `phone-${i % 300}`, source: 'simulation', ts: Date.now() };
-      sent.push(publisher.publishAsync('classroom/votes/rafale', JSON.stringify(vote), { qos: 1 }));
+      sent.push(rig.publisher.publishAsync('classroom/votes/rafale', JSON.stringify(vote), { qos: 1 }));
     }
     await Promise.all(sent);
     await waitKioskCounts(kiosk.page, expected, 60_000);
@@ -251,21 +233,21 @@ describe.skipIf(!canRun('chromium'))('web pages against the real server', { time
     await chat.page.getByRole('button', { name: 'Envoyer' }).click();
     await chat.page.locator('.message--mine .message-text', { hasText: 'Bonjour la classe !' }).waitFor();
 
-    const port = String(hub.server.mqttPort);
+    const port = String(rig.hub.server.mqttPort);
     const mosquittoPub = findBinary('mosquitto_pub');
     if (mosquittoPub !== null) {
       // Not spawnSync: the broker runs in this process and must keep answering.
       await promisify(execFile)(mosquittoPub, ['-h', '127.0.0.1', '-p', port, '-t', 'classroom/chat/Léo', '-m', 'Salut Zoé, depuis mosquitto_pub'], { timeout: 10_000 });
     } else {
       expect(canRun('mosquitto-clients')).toBe(false); // skipped loudly; CI requires it
-      await publisher.publishAsync('classroom/chat/Léo', 'Salut Zoé, depuis mosquitto_pub', { qos: 1 });
+      await rig.publisher.publishAsync('classroom/chat/Léo', 'Salut Zoé, depuis mosquitto_pub', { qos: 1 });
     }
     await chat.page.locator('.message', { hasText: 'Salut Zoé, depuis mosquitto_pub' }).locator('.message-name', { hasText: 'Léo' }).waitFor();
     expect(chat.problems).toEqual([]);
   });
 
   it('speaks English with ?lang=en', async () => {
-    await createOpenPoll(hub, { id: 'english', question: 'Which course?', options: COURSES });
+    await createOpenPoll(rig.hub, { id: 'english', question: 'Which course?', options: COURSES });
     const kiosk = await open('/kiosk?poll=english&lang=en', { width: 1920, height: 1080 });
     await kiosk.page.locator('.poll-state', { hasText: 'Poll open' }).waitFor();
     expect(await kiosk.page.locator('.conn').textContent()).toBe('Connected');

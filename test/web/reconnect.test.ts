@@ -5,37 +5,27 @@
  * real server talks to the same Mosquitto (MQTT_URL) and the pages use its
  * WebSocket listener (MQTT_WS_URL).
  */
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../harness/browser.js';
 import { type MosquittoBroker, startMosquitto } from '../harness/mosquitto.js';
 import { canRun } from '../harness/system-deps.js';
-import { type BuiltPages, type Hub, buildPages, createOpenPoll, openPage, startHub, waitConnected, waitKioskCounts } from './helpers.js';
+import { createOpenPoll, openPage, useWebHub, waitConnected, waitKioskCounts } from './helpers.js';
 
 describe.skipIf(!canRun('chromium', 'mosquitto'))('pages across a Mosquitto restart', { timeout: 90_000 }, () => {
-  let pages: BuiltPages;
   let mosquitto: MosquittoBroker;
-  let hub: Hub;
-  let browser: Browser;
-
   beforeAll(async () => {
-    pages = await buildPages();
     mosquitto = await startMosquitto({ persistence: true });
-    hub = await startHub(pages.dir, { MQTT_URL: mosquitto.url, MQTT_WS_URL: mosquitto.wsUrl });
-    browser = await launchBrowser();
   });
-
   afterAll(async () => {
-    await browser?.close();
-    await hub?.stop();
     await mosquitto?.dispose();
-    pages?.remove();
   });
+  // After the broker's hooks, so its afterAll runs before the broker's (vitest runs
+  // after-hooks in reverse): the hub stops first.
+  const rig = useWebHub({ env: () => ({ MQTT_URL: mosquitto.url, MQTT_WS_URL: mosquitto.wsUrl }) });
 
   it('both pages reconnect by themselves, the vote made offline is counted, and the next vote shows', async () => {
-    await createOpenPoll(hub, { id: 'panne', question: 'Le réseau tient-il ?', options: ['oui', 'non'] });
-    const kiosk = await openPage(browser, `${hub.url}/kiosk`, { width: 1920, height: 1080 });
-    const vote = await openPage(browser, `${hub.url}/vote`, { width: 390, height: 844 });
+    await createOpenPoll(rig.hub, { id: 'panne', question: 'Le réseau tient-il ?', options: ['oui', 'non'] });
+    const kiosk = await openPage(rig.browser, `${rig.hub.url}/kiosk`, { width: 1920, height: 1080 });
+    const vote = await openPage(rig.browser, `${rig.hub.url}/vote`, { width: 390, height: 844 });
     await waitConnected(kiosk.page);
     await waitConnected(vote.page);
     await vote.page.getByRole('button', { name: 'oui' }).click();

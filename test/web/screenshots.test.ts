@@ -5,38 +5,20 @@
  */
 import { copyFileSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MqttClient } from 'mqtt';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot } from '../harness/browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshot } from '../harness/browser.js';
 import { closeClient, connectClient } from '../harness/mqtt.js';
 import { canRun } from '../harness/system-deps.js';
-import { type BuiltPages, type Hub, buildPages, createOpenPoll, openPage, startHub, waitConnected, waitKioskCounts } from './helpers.js';
+import { createOpenPoll, openPage, useWebHub, waitConnected, waitKioskCounts } from './helpers.js';
 
 const DOCS_IMG = join(process.cwd(), 'docs', 'img');
 
 describe.skipIf(!canRun('chromium'))('screenshots of the pages', { timeout: 90_000 }, () => {
-  let pages: BuiltPages;
-  let hub: Hub;
-  let browser: Browser;
-  let publisher: MqttClient;
-
-  beforeAll(async () => {
-    pages = await buildPages();
-    hub = await startHub(pages.dir);
-    browser = await launchBrowser();
-    publisher = await connectClient(hub.server.mqttUrl);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    if (publisher) await closeClient(publisher);
-    await hub?.stop();
-    pages?.remove();
-  });
+  const rig = useWebHub({ publisher: true });
 
   async function open(path: string, width: number, height: number, initScript?: string): Promise<Page> {
-    const { page, problems } = await openPage(browser, `${hub.url}${path}`, { width, height, ...(initScript ? { initScript } : {}) });
+    const { page, problems } = await openPage(rig.browser, `${rig.hub.url}${path}`, { width, height, ...(initScript ? { initScript } : {}) });
     await waitConnected(page);
     expect(problems).toEqual([]);
     return page;
@@ -44,18 +26,18 @@ describe.skipIf(!canRun('chromium'))('screenshots of the pages', { timeout: 90_0
 
   it('writes pictures of the kiosk, vote, bread and chat pages', async () => {
     const courses = ['IFT1215', 'MAT1400', 'IFT1065', 'MAT1600'];
-    await createOpenPoll(hub, { id: 'cours', question: 'Quel cours préférez-vous ?', options: courses });
+    await createOpenPoll(rig.hub, { id: 'cours', question: 'Quel cours préférez-vous ?', options: courses });
     const spread: Record<string, number> = { IFT1215: 12, MAT1400: 5, IFT1065: 9, MAT1600: 3 };
     let n = 0;
     for (const [option, count] of Object.entries(spread)) {
       for (let i = 0; i < count; i += 1) {
         n += 1;
         const vote = { id: `photo-${n}`, option, voter: `eleve-${n}`, source: 'web', ts: Date.now() };
-        await publisher.publishAsync('classroom/votes/cours', JSON.stringify(vote), { qos: 1 });
+        await rig.publisher.publishAsync('classroom/votes/cours', JSON.stringify(vote), { qos: 1 });
       }
     }
-    const account = hub.server.addDeviceAccount('four');
-    const oven = await connectClient(hub.server.mqttUrl, { ...account, clientId: 'mqtt-classroom-device-four' });
+    const account = rig.hub.server.addDeviceAccount('four');
+    const oven = await connectClient(rig.hub.server.mqttUrl, { ...account, clientId: 'mqtt-classroom-device-four' });
     await oven.publishAsync('pain/cuisson', 'cuisson', { qos: 1, retain: true });
     await oven.publishAsync('pain/cuisson/temperature', '84', { qos: 1, retain: true });
     await closeClient(oven);
@@ -76,7 +58,7 @@ describe.skipIf(!canRun('chromium'))('screenshots of the pages', { timeout: 90_0
 
     await chat.fill('#chat-name', 'Zoé');
     await chat.getByRole('button', { name: 'Entrer' }).click();
-    await publisher.publishAsync('classroom/chat/Léo', 'Le pain sent déjà bon !', { qos: 1 });
+    await rig.publisher.publishAsync('classroom/chat/Léo', 'Le pain sent déjà bon !', { qos: 1 });
     await chat.locator('.message-text', { hasText: 'Le pain sent déjà bon' }).waitFor();
     await chat.fill('#chat-message', 'Encore 10 minutes, il est à 84 °C');
     await chat.getByRole('button', { name: 'Envoyer' }).click();
