@@ -10,6 +10,8 @@ import { type TestServer, jsonVote, openPoll, startTestServer, waitForTally } fr
 
 const VOTES = 20_000;
 const OPTIONS = ['A', 'B', 'C', 'D'];
+/** mosquitto_sub's client id, to read in Mosquitto's log whether its receipts were dropped too. */
+const RECEIPT_READER = 'burst-receipt-reader';
 
 /**
  * Mosquitto with its default limits (max_queued_messages 1000, max_inflight 20)
@@ -43,7 +45,7 @@ describe.skipIf(!canRun('mosquitto', 'mosquitto-clients'))('a 20,000-vote burst 
     // on its way to the test (a device hears only its own receipts).
     const file = join(mosquitto.dir, 'receipts.jsonl');
     const fd = openSync(file, 'w');
-    receiptsSub = spawn(findBinary('mosquitto_sub') as string, ['-h', '127.0.0.1', '-p', String(mosquitto.port), '-q', '1', '-t', 'classroom/receipts/+'], {
+    receiptsSub = spawn(findBinary('mosquitto_sub') as string, ['-h', '127.0.0.1', '-p', String(mosquitto.port), '-i', RECEIPT_READER, '-q', '1', '-t', 'classroom/receipts/+'], {
       stdio: ['ignore', fd, 'ignore'],
     });
     closeSync(fd);
@@ -60,13 +62,18 @@ describe.skipIf(!canRun('mosquitto', 'mosquitto-clients'))('a 20,000-vote burst 
     await Promise.all(votes.map((v) => publisher.publishAsync('classroom/votes/burst', jsonVote(v.id, v.option, v.voter), { qos: 1 })));
     // Then wait until the server has nothing left: receipts stop arriving.
     await receipts.settle();
-    const tally = await waitForTally(listener, 'classroom', 'burst', (s) => s.total === receipts.total);
+    const tally = await waitForTally(listener, 'classroom', 'burst', (s) => s.total >= receipts.total);
     const receipted = votes.filter((v) => receipts.byId.has(v.id));
-    // Every receipt says counted, once; the tally is exactly the receipted votes.
+    // Every receipt says counted, once; the tally holds every receipted vote (and,
+    // if the receipt reader itself lost receipts, votes whose receipt it missed).
     expect(receipts.total).toBe(receipted.length);
     expect(receipted.every((v) => receipts.byId.get(v.id)?.[0]?.status === 'counted')).toBe(true);
-    expect(tally.total).toBe(receipted.length);
-    for (const option of OPTIONS) expect(tally.counts[option]).toBe(receipted.filter((v) => v.option === option).length);
+    if (!mosquitto.log().includes(`Outgoing messages are being dropped for client ${RECEIPT_READER}`)) {
+      expect(tally.total).toBe(receipted.length);
+      for (const option of OPTIONS) expect(tally.counts[option]).toBe(receipted.filter((v) => v.option === option).length);
+    } else {
+      expect(tally.total).toBeGreaterThanOrEqual(receipted.length);
+    }
     // One transaction per batch, not per vote.
     expect(server.running.status().store.commits).toBeLessThan(receipted.length / 5);
 
@@ -83,8 +90,14 @@ describe.skipIf(!canRun('mosquitto', 'mosquitto-clients'))('a 20,000-vote burst 
       await receipts.settle();
       pending = pending.filter((v) => !receipts.byId.has(v.id));
     }
-    expect(receipts.total).toBe(VOTES);
-    expect(missing.every((v) => receipts.byId.get(v.id)?.map((r) => r.status).join() === 'counted')).toBe(true);
+    expect(receipts.total).toBeGreaterThanOrEqual(VOTES);
+    // Mosquitto's default limits apply to the receipt reader as well: on a busy
+    // machine it may drop receipts on their way to mosquitto_sub. A vote whose
+    // receipt was dropped there was counted, so its re-send is a duplicate; one
+    // the broker dropped before the server is counted now. Either way, once.
+    const readerLostReceipts = mosquitto.log().includes(`Outgoing messages are being dropped for client ${RECEIPT_READER}`);
+    const allowed = readerLostReceipts ? ['counted', 'duplicate'] : ['counted'];
+    for (const v of missing) expect(allowed).toContain(receipts.byId.get(v.id)?.map((r) => r.status).join());
     const final = await waitForTally(listener, 'classroom', 'burst', (s) => s.total === VOTES);
     for (const option of OPTIONS) expect(final.counts[option]).toBe(VOTES / OPTIONS.length);
   }, 60_000);
@@ -120,7 +133,8 @@ function fileReceipts(file: string) {
       read();
       while (total !== last) {
         last = total;
-        await new Promise((r) => setTimeout(r, 750));
+        // Long enough that a server paused by a busy machine is not taken for done.
+        await new Promise((r) => setTimeout(r, 1_500));
         read();
       }
     },
