@@ -16,20 +16,23 @@ import { kioskLoad } from './kiosk-load.js';
 import { bundleEntries } from './lib/children.js';
 import { type BenchHub, PREFIX, startHub } from './lib/hub.js';
 import { type Row, fmt, machine, table } from './lib/report.js';
+import { outboxCommit } from './outbox-commit.js';
 import { type AgentRun, agentToScreen, rawToScreen } from './press-to-screen.js';
 import { rawPassThrough } from './raw-throughput.js';
 import { tallyThroughput } from './tally-throughput.js';
 import { bytesPerMessage } from './wire-bytes.js';
 
 const quick = process.argv.includes('--quick');
+/** `--million`: also 1,000,000 every-press votes per broker (not in the default full run: see docs/performance.md). */
+const million = !quick && process.argv.includes('--million');
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const n = (value: number) => value.toLocaleString('en-US');
 const ms = (v: number) => fmt(v, '', 0);
 const kb = (bytes: number) => fmt(bytes / 1024, ' KB', 1);
 
 const SIZES = quick
-  ? { presses: [[10, 10], [100, 100], [1000, 300]] as const, growth: [2_000, 10_000], loadSeconds: 2, wire: 50 }
-  : { presses: [[10, 100], [100, 1_000], [1000, 3_000]] as const, growth: [10_000, 100_000], loadSeconds: 10, wire: 500 };
+  ? { presses: [[10, 10], [100, 100], [1000, 300]] as const, growth: [2_000, 10_000], million: null, loadSeconds: 2, wire: 50, outbox: 200 }
+  : { presses: [[10, 100], [100, 1_000], [1000, 3_000]] as const, growth: [10_000, 100_000], million: million ? 1_000_000 : null, loadSeconds: 10, wire: 500, outbox: 1_000 };
 
 async function onHub(hub: BenchHub, browser: Browser | null, entries: Awaited<ReturnType<typeof bundleEntries>>, rows: Row[]): Promise<AgentRun | null> {
   const b = hub.broker;
@@ -73,7 +76,10 @@ async function onHub(hub: BenchHub, browser: Browser | null, entries: Awaited<Re
     note: 'one publisher -> one subscriber; the reference below',
   });
   for (const policy of ['every-press', 'one-per-voter'] as const) {
-    for (const votes of SIZES.growth) {
+    // --million: 1,000,000 every-press votes too, for the growth from 10k to 1M; the
+    // raw reference stays at the 100k run's length.
+    const sizes = SIZES.million !== null && policy === 'every-press' ? [...SIZES.growth, SIZES.million] : SIZES.growth;
+    for (const votes of sizes) {
       const t = await tallyThroughput(hub, policy, votes);
       rows.push({
         benchmark: 'tally throughput (QoS 1)',
@@ -116,6 +122,18 @@ async function main(): Promise<void> {
         reference: `${JSON.stringify({ id: randomUUID(), option: 'IFT1215', voter: 'boitier-1', source: 'button', ts: Date.now() }).length} B JSON vote`,
         ratio: '-',
         note: 'SQLite file + WAL after the server stopped, minus the empty database',
+      });
+    }
+    const single = await outboxCommit(SIZES.outbox, 0);
+    for (const perTurn of [1, 10, 100]) {
+      const r = await outboxCommit(SIZES.outbox, perTurn);
+      rows.push({
+        benchmark: 'device outbox presses/s (fsync)',
+        case: `${n(r.presses)} presses, ${perTurn} per event-loop turn, group commit`,
+        figure: `${fmt(r.perSecond, ' presses/s', 0)}, ${n(r.commits)} commits`,
+        reference: `${fmt(single.perSecond, ' presses/s', 0)}, commit per press`,
+        ratio: fmt(r.perSecond / single.perSecond, ' x', 1),
+        note: 'in the bench process; the file in the temp dir',
       });
     }
     const floor = await nodeFloor(entries);
