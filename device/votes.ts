@@ -12,7 +12,7 @@ export type VoteOutcome = 'queued' | 'no-poll' | 'no-such-option' | 'outbox-full
 export interface VoteMakerOptions {
   readonly deviceId: string;
   readonly topics: Topics;
-  readonly outbox: Pick<Outbox, 'add'>;
+  readonly outbox: Pick<Outbox, 'add' | 'whenStored'>;
   readonly polls: { current(): TargetPoll | null };
   readonly clock: Clock;
   readonly logger: Logger;
@@ -51,7 +51,9 @@ export class VoteMaker {
       return 'not-stored';
     }
     if (!stored) return 'outbox-full';
-    logger.info(`button ${button} → vote ${option} on poll ${poll.id}`, { id });
+    // Logged once the vote is on disk (group commit, end of this turn): a line in
+    // the log means the vote survives a power cut from then on.
+    outbox.whenStored(() => logger.info(`button ${button} → vote ${option} on poll ${poll.id}`, { id }));
     this.options.onQueued();
     return 'queued';
   }

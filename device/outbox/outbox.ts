@@ -56,6 +56,8 @@ export class Outbox implements Component {
   private batch = { added: 0, removed: 0 };
   private commitScheduled: NodeJS.Immediate | null = null;
   private commitCount = 0;
+  /** Called once the open transaction is on disk (dropped if it is rolled back). */
+  private afterCommit: (() => void)[] = [];
 
   constructor(private readonly options: OutboxOptions) {}
 
@@ -185,6 +187,8 @@ export class Outbox implements Component {
     if (db === null || !db.inTransaction) return true;
     const batch = this.batch;
     this.batch = { added: 0, removed: 0 };
+    const waiting = this.afterCommit;
+    this.afterCommit = [];
     try {
       db.exec('COMMIT');
     } catch (error) {
@@ -197,7 +201,18 @@ export class Outbox implements Component {
     }
     this.commitCount += 1;
     this.options.onCommit?.(batch);
+    for (const fn of waiting) fn();
     return true;
+  }
+
+  /**
+   * Runs `fn` once what was written so far is on disk (at once when nothing is
+   * pending); never when that write is rolled back. "Vote recorded" is said here,
+   * not when the row is inserted.
+   */
+  whenStored(fn: () => void): void {
+    if (this.db === null || !this.db.inTransaction) fn();
+    else this.afterCommit.push(fn);
   }
 
   getState(key: string): string | null {

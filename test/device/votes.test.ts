@@ -13,7 +13,7 @@ function maker(poll: TargetPoll | null, add: (entry: NewEntry) => boolean) {
   const votes = new VoteMaker({
     deviceId: 'box-1',
     topics: createTopics({ prefix: 'salle' }),
-    outbox: { add },
+    outbox: { add, whenStored: (fn: () => void) => fn() },
     polls: { current: () => poll },
     clock: { now: () => 1_764_160_000_000 },
     logger: log.logger,

@@ -113,6 +113,35 @@ describe('outbox group commit', () => {
     expect((reader.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n).toBe(0);
   });
 
+  it('says a vote is recorded only once it is on disk (the log line a teacher reads)', async () => {
+    const said: string[] = [];
+    const onDisk = reader.prepare('SELECT 1 FROM outbox WHERE id = ?');
+    const notYet: string[] = [];
+    let n = 0;
+    const votes = new VoteMaker({
+      deviceId: 'box-1',
+      topics: createTopics(),
+      outbox,
+      polls: { current: () => ({ id: 'cours', options: [{ id: 'A', label: 'A' }] }) },
+      clock: systemClock,
+      logger: {
+        ...silentLogger,
+        info: (_message: string, fields?: Record<string, unknown>) => {
+          const id = String(fields?.id);
+          if (onDisk.get(id) === undefined) notYet.push(id);
+          said.push(id);
+        },
+      },
+      onQueued: () => undefined,
+      newId: () => `log-${(n += 1)}`,
+    });
+    for (let i = 0; i < 20; i += 1) votes.vote('1', { vote: 1 }, 'button');
+    expect(said).toEqual([]);
+    await settle(() => said.length === 20);
+    expect(said).toHaveLength(20);
+    expect(notYet).toEqual([]);
+  });
+
   it('a full outbox still refuses presses of the same turn, before anything is committed', () => {
     const small = new Outbox({ path: join(dir, 'small.sqlite'), maxEntries: 3, logger: silentLogger });
     small.start();
