@@ -217,6 +217,18 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
             onVote: (topic, payload, retained) => ingest.handle(topic, payload, retained),
             onReady: () => polls.publishAll(),
             waitMs: options.brokerWaitMs ?? 10_000,
+            // A persistent session only where it outlives the server: on an external
+            // broker it keeps the votes sent while the server restarts. The embedded
+            // broker lives and dies with this process (its sessions are in memory), so
+            // there it would keep nothing, and it costs: aedes' memory persistence
+            // queues every QoS 1 vote for a persistent subscriber and finds each one
+            // again by a linear scan of that queue (outgoingUpdate), so once the server
+            // falls behind a fast publisher the queue grows and ingest collapses
+            // (~20k -> a few hundred votes/s after ~700k votes, docs/performance.md).
+            // The one case a clean session loses: votes in flight while this link
+            // reconnects inside a running process; their senders get no receipt and
+            // re-send them, as after any server restart.
+            persistentSession: broker === null,
           });
           await link.start();
         },

@@ -21,6 +21,11 @@ export interface ServerLinkContext {
   onReady: () => void;
   /** How long `start()` waits for the broker before going on in the background. */
   waitMs: number;
+  /**
+   * Ask the broker for a persistent session (clean false; the default). Off for the
+   * embedded broker: see `startServer`.
+   */
+  persistentSession?: boolean;
 }
 
 /** The server's presence topic: `<prefix>/devices/classroom-server/status`. */
@@ -30,8 +35,8 @@ export function serverStatusTopic(topics: Topics): string {
 
 /**
  * The server's own MQTT client: a persistent session (fixed client id, clean
- * false) subscribed to the votes at QoS 1, so the broker keeps the votes sent
- * while the server is away; `online`/`offline` retained, `offline` as last will.
+ * false; clean on the embedded broker, see `startServer`) subscribed to the votes
+ * at QoS 1, so the broker keeps the votes sent while the server is away; `online`/`offline` retained, `offline` as last will.
  */
 export class ServerLink implements MessageSink {
   private readonly connection: MqttConnection;
@@ -49,7 +54,7 @@ export class ServerLink implements MessageSink {
       clientId: ctx.clientId ?? SERVER_CLIENT_ID,
       username: ctx.username,
       password: ctx.password,
-      clean: false,
+      clean: ctx.persistentSession === false,
       will: { topic: this.statusTopic, payload: encodeStatus('offline'), retain: true, qos: 1 },
       logger: ctx.logger,
       backoff: { initialMs: 250, maxMs: 10_000 },
