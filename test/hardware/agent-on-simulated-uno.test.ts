@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { Agent } from '../../device/agent.js';
 import { type BoardConfig, parseDeviceConfig } from '../../device/config.js';
 import type { FirmataIo as AgentFirmataIo, OpenedIo } from '../../device/firmata/types.js';
@@ -143,6 +143,8 @@ describe.skipIf(!haveMosquitto)('the device agent on StandardFirmata in a simula
   it('counts a press on pin 2 at the server, and lights the LED on pin 13 once the receipt is back', async () => {
     const pressedAt = performance.now();
     uno.press(PIN_A);
+    // Released whatever happens below, so one failure does not cascade into the next tests.
+    onTestFinished(() => uno.release(PIN_A));
     const counts = await tallyWhere((c) => c.A === 1, 'A counted once');
     expect(counts).toMatchObject({ A: 1, B: 0, C: 0, D: 0 });
     const [vote] = votesFrom();
@@ -156,7 +158,9 @@ describe.skipIf(!haveMosquitto)('the device agent on StandardFirmata in a simula
     const pulse = ledTrace.filter((t) => t.wall > pressedAt);
     expect(pulse.map((t) => t.reading)).toEqual(['high', 'low']);
     const [on, off] = pulse as [(typeof pulse)[0], (typeof pulse)[0]];
-    expect(off.wall - on.wall).toBeGreaterThan(200);
+    // 250 ms means counted, 80 ms rejected; the simulated clock may drop a few ms
+    // when the machine falls behind, so the bar sits between the two.
+    expect(off.wall - on.wall).toBeGreaterThan(150);
     // Lit only after the vote left the agent: the LED answers the receipt, not the press.
     const published = log.on(`classroom/votes/${POLL}`)[0];
     expect(on.wall).toBeGreaterThan(published?.at ?? Number.POSITIVE_INFINITY);
