@@ -1,7 +1,7 @@
-import { networkInterfaces } from 'node:os';
 import { type EnvConfig, loadEnv } from '../../runtime/env.js';
 import { stopOnSignals } from '../../runtime/lifecycle.js';
 import { createLogger } from '../../runtime/logger.js';
+import { lanAddress } from '../../runtime/network.js';
 import { ConfigError } from '../../shared/errors/config-error.js';
 import type { RunningServer } from '../../server/index.js';
 import type { CliContext } from '../main.js';
@@ -54,12 +54,3 @@ function banner(running: RunningServer, config: EnvConfig): string {
   return lines.join('\n');
 }
 
-/** The machine's first non-loopback IPv4 address: what students' phones can reach. */
-function lanAddress(): string | null {
-  for (const addresses of Object.values(networkInterfaces())) {
-    for (const address of addresses ?? []) {
-      if (address.family === 'IPv4' && !address.internal) return address.address;
-    }
-  }
-  return null;
-}
