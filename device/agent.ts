@@ -14,7 +14,7 @@ import { HomeAssistantDiscovery } from './home-assistant.js';
 import type { ButtonEvent, ButtonInput } from './inputs/input.js';
 import type { KeyStream } from './inputs/keyboard.js';
 import { loadInput } from './inputs/load.js';
-import type { GpioClass } from './inputs/onoff.js';
+import type { GpioClass } from './inputs/gpio.js';
 import { Outbox } from './outbox/outbox.js';
 import { VoteSender } from './outbox/sender.js';
 import { PollTracker, type TargetPoll } from './poll-tracker.js';
@@ -122,10 +122,10 @@ export class Agent {
       logger: logger.child('mqtt'),
       ...(this.ctx.backoff ? { backoff: this.ctx.backoff } : {}),
     });
-    const polls = new PollTracker({ messaging: publisher, topics, fixedPollId: config.pollId, logger: logger.child('polls'), memory: outbox });
+    const polls = new PollTracker({ link: publisher, topics, fixedPollId: config.pollId, logger: logger.child('polls'), memory: outbox });
     const sender = new VoteSender({
       outbox,
-      messaging: publisher,
+      link: publisher,
       clock,
       logger: logger.child('outbox'),
       receiptTimeoutMs: config.outbox.receiptTimeoutMs,
@@ -153,7 +153,7 @@ export class Agent {
     if (config.homeAssistant !== null) {
       components.push(
         new HomeAssistantDiscovery({
-          messaging: publisher,
+          link: publisher,
           prefix: config.homeAssistant.prefix,
           deviceId: config.deviceId,
           name: config.name,
@@ -168,7 +168,7 @@ export class Agent {
     let bread: BreadMonitor | null = null;
     if (config.bread !== null) {
       const sensor = await loadSensor(config.bread.sensor, { clock, boards });
-      bread = new BreadMonitor({ sensor, messaging: publisher, config: config.bread, clock, logger: logger.child('bread') });
+      bread = new BreadMonitor({ sensor, link: publisher, config: config.bread, clock, logger: logger.child('bread') });
       components.push(bread);
     }
     for (const inputConfig of config.inputs) {

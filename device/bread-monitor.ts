@@ -3,12 +3,12 @@ import type { Component } from '../runtime/lifecycle.js';
 import type { Logger } from '../runtime/logger.js';
 import { type BreadMachine, INITIAL_BREAD, stepBread } from '../shared/bread.js';
 import type { BreadConfig } from './config.js';
-import type { Messaging } from './publisher.js';
+import type { MqttLink } from './publisher.js';
 import type { TemperatureSensor } from './sensors/sensor.js';
 
 export interface BreadMonitorOptions {
   readonly sensor: TemperatureSensor;
-  readonly messaging: Pick<Messaging, 'publish' | 'onConnect'>;
+  readonly link: Pick<MqttLink, 'publish' | 'onConnect'>;
   readonly config: BreadConfig;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -45,7 +45,7 @@ export class BreadMonitor implements Component {
   async start(): Promise<void> {
     await this.options.sensor.start();
     this.running = true;
-    this.options.messaging.onConnect(() => this.republish());
+    this.options.link.onConnect(() => this.republish());
     this.options.logger.info(`bread monitor: ${this.options.sensor.name}, every ${this.options.config.intervalMs} ms`);
     this.schedule(0);
   }
@@ -93,20 +93,20 @@ export class BreadMonitor implements Component {
     }
     const last = this.published;
     if (last === null || Math.abs(celsius - last.celsius) > config.deltaC || at - last.at >= config.heartbeatMs) {
-      if (this.options.messaging.publish(config.temperatureTopic, formatCelsius(celsius), { qos: 1, retain: true })) {
+      if (this.options.link.publish(config.temperatureTopic, formatCelsius(celsius), { qos: 1, retain: true })) {
         this.published = { celsius, at };
       }
     }
   }
 
   private publishState(): void {
-    this.options.messaging.publish(this.options.config.topic, this.machine.state, { qos: 1, retain: true });
+    this.options.link.publish(this.options.config.topic, this.machine.state, { qos: 1, retain: true });
   }
 
   private republish(): void {
     if (this.machine.since === null || this.machine.celsius === null) return;
     this.publishState();
-    if (this.options.messaging.publish(this.options.config.temperatureTopic, formatCelsius(this.machine.celsius), { qos: 1, retain: true })) {
+    if (this.options.link.publish(this.options.config.temperatureTopic, formatCelsius(this.machine.celsius), { qos: 1, retain: true })) {
       this.published = { celsius: this.machine.celsius, at: this.options.clock.now() };
     }
   }

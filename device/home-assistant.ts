@@ -2,10 +2,10 @@ import type { Component } from '../runtime/lifecycle.js';
 import type { Logger } from '../runtime/logger.js';
 import { BREAD_STATES } from '../shared/bread.js';
 import type { Topics } from '../shared/topics.js';
-import type { Messaging } from './publisher.js';
+import type { MqttLink } from './publisher.js';
 
 export interface HomeAssistantOptions {
-  readonly messaging: Pick<Messaging, 'publish' | 'subscribe' | 'onConnect'>;
+  readonly link: Pick<MqttLink, 'publish' | 'subscribe' | 'onConnect'>;
   /** Discovery prefix, `homeassistant` unless Home Assistant was configured otherwise. */
   readonly prefix: string;
   readonly deviceId: string;
@@ -28,7 +28,7 @@ function slug(value: string): string {
 }
 
 /** The retained discovery configs: one event entity per button, two bread sensors. */
-export function discoveryMessages(options: Omit<HomeAssistantOptions, 'messaging' | 'logger'>): DiscoveryMessage[] {
+export function discoveryMessages(options: Omit<HomeAssistantOptions, 'link' | 'logger'>): DiscoveryMessage[] {
   const { prefix, deviceId, name, topics, version } = options;
   const node = slug(deviceId);
   const uid = (what: string) => `mqtt-classroom-${node}-${what}`;
@@ -95,9 +95,9 @@ export class HomeAssistantDiscovery implements Component {
   }
 
   start(): void {
-    const { messaging, prefix } = this.options;
-    messaging.onConnect(() => this.publishAll());
-    messaging.subscribe(`${prefix}/status`, 1, (_topic, payload) => {
+    const { link, prefix } = this.options;
+    link.onConnect(() => this.publishAll());
+    link.subscribe(`${prefix}/status`, 1, (_topic, payload) => {
       if (payload.toString('utf8').trim() === 'online') {
         this.options.logger.info('Home Assistant is online: sending discovery again');
         this.publishAll();
@@ -109,7 +109,7 @@ export class HomeAssistantDiscovery implements Component {
 
   private publishAll(): void {
     for (const message of this.messages) {
-      this.options.messaging.publish(message.topic, JSON.stringify(message.config), { qos: 1, retain: true });
+      this.options.link.publish(message.topic, JSON.stringify(message.config), { qos: 1, retain: true });
     }
   }
 }

@@ -3,7 +3,7 @@ import type { Logger } from '../runtime/logger.js';
 import { decodePoll, encodePoll } from '../shared/codecs/poll.js';
 import type { Poll } from '../shared/poll.js';
 import { type Topics, parseTopic } from '../shared/topics.js';
-import type { Messaging } from './publisher.js';
+import type { MqttLink } from './publisher.js';
 
 /** The poll a press votes on; `options` null when it was never seen (fixed poll id, broker unreachable). */
 export interface TargetPoll {
@@ -12,7 +12,7 @@ export interface TargetPoll {
 }
 
 export interface PollTrackerOptions {
-  readonly messaging: Pick<Messaging, 'subscribe'>;
+  readonly link: Pick<MqttLink, 'subscribe'>;
   readonly topics: Topics;
   /** From the config: always vote on this poll. null: follow the open poll. */
   readonly fixedPollId: string | null;
@@ -43,7 +43,7 @@ export class PollTracker implements Component {
       if (decoded.ok) this.polls.set(decoded.value.id, decoded.value);
     }
     this.announced = this.current()?.id ?? null;
-    this.options.messaging.subscribe(this.options.topics.allPolls, 1, (topic, payload) => this.onPoll(topic, payload));
+    this.options.link.subscribe(this.options.topics.allPolls, 1, (topic, payload) => this.onPoll(topic, payload));
   }
 
   stop(): void {}

@@ -21,7 +21,7 @@ export interface PublisherOptions {
 export type MessageHandler = (topic: string, payload: Buffer) => void;
 
 /** What the other parts of the agent need from MQTT; tests fake it. */
-export interface Messaging {
+export interface MqttLink {
   readonly connected: boolean;
   publish(topic: string, payload: string, options: { qos: 0 | 1; retain: boolean }): boolean;
   subscribe(filter: string, qos: 0 | 1, handler: MessageHandler): void;
@@ -34,7 +34,7 @@ export interface Messaging {
  * (the broker queues receipts while we are away), retained `offline` as last will
  * and `online` after every connect, reconnect with capped backoff and jitter.
  */
-export class Publisher implements Component, Messaging {
+export class Publisher implements Component, MqttLink {
   readonly name = 'mqtt publisher';
   private readonly connection: MqttConnection;
   private readonly subscriptions: { filter: string; qos: 0 | 1; handler: MessageHandler }[] = [];

@@ -2,7 +2,7 @@ import type { InputConfig } from '../config.js';
 import type { BoardRegistry } from '../firmata/boards.js';
 import type { ButtonInput, InputContext } from './input.js';
 import type { KeyStream } from './keyboard.js';
-import type { GpioClass } from './onoff.js';
+import type { GpioClass } from './gpio.js';
 
 export interface LoadInputContext extends InputContext {
   readonly boards: Pick<BoardRegistry, 'get'>;
@@ -20,11 +20,11 @@ export async function loadInput(config: InputConfig, ctx: LoadInputContext): Pro
   const base = { logger: ctx.logger.child(config.type), clock: ctx.clock, emit: ctx.emit };
   switch (config.type) {
     case 'gpio': {
-      const { OnoffInput } = await import('./onoff.js');
+      const { OnoffInput } = await import('./gpio.js');
       return new OnoffInput({ ...base, config, ...(ctx.Gpio ? { Gpio: ctx.Gpio } : {}), ...(ctx.gpioRoot ? { gpioRoot: ctx.gpioRoot } : {}) });
     }
     case 'firmata': {
-      const { FirmataInput } = await import('./johnny-five.js');
+      const { FirmataInput } = await import('./firmata.js');
       return new FirmataInput({ ...base, config, boards: ctx.boards });
     }
     case 'keyboard': {

@@ -2,12 +2,12 @@ import type { Clock } from '../../runtime/clock.js';
 import type { Component } from '../../runtime/lifecycle.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { Receipt } from '../../shared/codecs/receipt.js';
-import type { Messaging } from '../publisher.js';
+import type { MqttLink } from '../publisher.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
 
 export interface VoteSenderOptions {
   readonly outbox: Outbox;
-  readonly messaging: Pick<Messaging, 'connected' | 'publish'>;
+  readonly link: Pick<MqttLink, 'connected' | 'publish'>;
   readonly clock: Clock;
   readonly logger: Logger;
   /** A vote without a receipt this long after it was sent is sent again (same id). */
@@ -86,14 +86,14 @@ export class VoteSender implements Component {
   }
 
   private pump(): void {
-    const { outbox, messaging, clock, receiptTimeoutMs, maxInFlight, logger } = this.options;
-    if (!messaging.connected || outbox.size === 0) return;
+    const { outbox, link, clock, receiptTimeoutMs, maxInFlight, logger } = this.options;
+    if (!link.connected || outbox.size === 0) return;
     const now = clock.now();
     let resent = 0;
     for (const entry of outbox.head(maxInFlight)) {
       const last = this.sentAt.get(entry.id);
       if (last !== undefined && now - last < receiptTimeoutMs) continue;
-      if (!messaging.publish(entry.topic, entry.payload, { qos: 1, retain: false })) return;
+      if (!link.publish(entry.topic, entry.payload, { qos: 1, retain: false })) return;
       if (last !== undefined) resent += 1;
       this.sentAt.set(entry.id, now);
     }

@@ -16,7 +16,7 @@ export async function loadSensor(config: SensorConfig, ctx: LoadSensorContext): 
       return new Ds18b20Sensor({ w1Root: config.w1Root, ...(config.id === undefined ? {} : { id: config.id }) });
     }
     case 'firmata': {
-      const { J5Thermometer } = await import('./j5-thermometer.js');
+      const { J5Thermometer } = await import('./firmata-thermometer.js');
       return new J5Thermometer({
         boards: ctx.boards,
         clock: ctx.clock,

@@ -4,7 +4,7 @@ import { MqttConnection } from '../../runtime/mqtt/connection.js';
 import { encodeStatus } from '../../shared/codecs/status.js';
 import type { Topics } from '../../shared/topics.js';
 import { SERVER_ACCOUNT, SERVER_CLIENT_ID } from '../access/accounts.js';
-import type { MessageSink } from '../publish/sink.js';
+import type { MqttLink } from './mqtt-link.js';
 
 export interface ServerLinkContext {
   url: string;
@@ -38,7 +38,7 @@ export function serverStatusTopic(topics: Topics): string {
  * false; clean on the embedded broker, see `startServer`) subscribed to the votes
  * at QoS 1, so the broker keeps the votes sent while the server is away; `online`/`offline` retained, `offline` as last will.
  */
-export class ServerLink implements MessageSink {
+export class ServerLink implements MqttLink {
   private readonly connection: MqttConnection;
   private readonly statusTopic: string;
   private readyOnce: () => void = () => undefined;

@@ -7,7 +7,7 @@ import type { Poll, PollOption, Policy } from '../../shared/poll.js';
 import { createTally, updatePoll } from '../../shared/tally.js';
 import type { Topics } from '../../shared/topics.js';
 import { InvalidPollError, PollExistsError, PollNotFoundError } from '../errors/poll-errors.js';
-import type { MessageSink } from '../publish/sink.js';
+import type { MqttLink } from '../mqtt/mqtt-link.js';
 import type { TallyPublisher } from '../publish/tally-publisher.js';
 import type { PollStore } from '../store/poll-store.js';
 import type { VoteLog } from '../store/vote-log.js';
@@ -33,7 +33,7 @@ export interface PollServiceContext {
   store: PollStore;
   log: VoteLog;
   book: PollBook;
-  sink: MessageSink;
+  sink: MqttLink;
   tallies: TallyPublisher;
   topics: Topics;
   clock: Clock;

@@ -1,11 +1,11 @@
 import type { Clock } from '../../runtime/clock.js';
 import { type TallySnapshot, encodeTally } from '../../shared/codecs/tally.js';
 import type { Topics } from '../../shared/topics.js';
-import type { MessageSink } from './sink.js';
+import type { MqttLink } from '../mqtt/mqtt-link.js';
 
 export interface TallyPublisherContext {
   topics: Topics;
-  sink: MessageSink;
+  sink: MqttLink;
   clock: Clock;
   /** At most one snapshot per poll per this many milliseconds (TALLY_INTERVAL_MS). */
   intervalMs: number;

@@ -6,7 +6,7 @@ import { decodeVote } from '../../shared/codecs/vote.js';
 import { type Outcome, applyVote, recordRejection } from '../../shared/tally.js';
 import { type Topics, parseTopic } from '../../shared/topics.js';
 import type { ThrottledLog } from '../logging/throttled-log.js';
-import type { MessageSink } from '../publish/sink.js';
+import type { MqttLink } from '../mqtt/mqtt-link.js';
 import type { VoteLog } from '../store/vote-log.js';
 import type { PollBook, PollEntry } from '../tally/poll-book.js';
 import type { ServerStats } from './server-stats.js';
@@ -19,7 +19,7 @@ export interface VoteIngestContext {
   maxPayloadBytes: number;
   book: PollBook;
   log: VoteLog;
-  sink: MessageSink;
+  sink: MqttLink;
   clock: Clock;
   logger: Logger;
   rejections: ThrottledLog;

@@ -6,7 +6,7 @@ import { SimulatedOven } from '../../device/sensors/simulated-oven.js';
 import type { TemperatureSensor } from '../../device/sensors/sensor.js';
 import { systemClock } from '../../runtime/clock.js';
 import { DEFAULT_BREAD_THRESHOLDS, INITIAL_BREAD, stepBread } from '../../shared/bread.js';
-import { FakeMessaging } from './helpers/fake-messaging.js';
+import { FakeLink } from './helpers/fake-link.js';
 import { captureLogger } from './helpers/logs.js';
 
 afterEach(() => {
@@ -42,36 +42,36 @@ async function run(monitor: BreadMonitor, ticks: number, intervalMs = 1_000) {
 describe('BreadMonitor', () => {
   it('publishes the temperature only when it moved more than deltaC, or on the heartbeat', async () => {
     vi.useFakeTimers();
-    const messaging = new FakeMessaging();
+    const link = new FakeLink();
     const readings = [20, 20.2, 20.4, 20.6, 20.7, 20.7, 20.7, 20.7, 20.7, 20.7, 20.7, 20.7, 20.7, 20.7, 20.7];
-    const monitor = new BreadMonitor({ sensor: scripted(readings), messaging, config: breadConfig(), clock: systemClock, logger: captureLogger().logger });
+    const monitor = new BreadMonitor({ sensor: scripted(readings), link, config: breadConfig(), clock: systemClock, logger: captureLogger().logger });
     await run(monitor, 15);
     // 20 (first), 20.6 (moved 0.6), then the same value again after the 10 s heartbeat.
-    expect(messaging.on('pain/cuisson/temperature')).toEqual(['20', '20.6', '20.7']);
-    expect(messaging.published.find((p) => p.topic === 'pain/cuisson/temperature')).toMatchObject({ retain: true, qos: 1 });
+    expect(link.on('pain/cuisson/temperature')).toEqual(['20', '20.6', '20.7']);
+    expect(link.published.find((p) => p.topic === 'pain/cuisson/temperature')).toMatchObject({ retain: true, qos: 1 });
     await monitor.stop();
   });
 
   it('publishes the doneness state, retained, once per change, through every state without flapping', async () => {
     vi.useFakeTimers();
-    const messaging = new FakeMessaging();
+    const link = new FakeLink();
     // Wobbling around each threshold by less than the hysteresis (1.5 °C).
     const readings = [21, 39.5, 40.2, 39.4, 40.1, 60, 91.8, 92.1, 91.2, 92.3, 95, 98.9, 99.1, 98.2, 99.2];
-    const monitor = new BreadMonitor({ sensor: scripted(readings), messaging, config: breadConfig(), clock: systemClock, logger: captureLogger().logger });
+    const monitor = new BreadMonitor({ sensor: scripted(readings), link, config: breadConfig(), clock: systemClock, logger: captureLogger().logger });
     await run(monitor, readings.length);
-    expect(messaging.on('pain/cuisson')).toEqual(['froid', 'cuisson', 'prêt', 'brûlé']);
-    expect(messaging.published.filter((p) => p.topic === 'pain/cuisson').every((p) => p.retain)).toBe(true);
+    expect(link.on('pain/cuisson')).toEqual(['froid', 'cuisson', 'prêt', 'brûlé']);
+    expect(link.published.filter((p) => p.topic === 'pain/cuisson').every((p) => p.retain)).toBe(true);
     expect(monitor.state.state).toBe('brûlé');
     await monitor.stop();
   });
 
   it('logs a probe fault once when it starts and once when it ends, and keeps going', async () => {
     vi.useFakeTimers();
-    const messaging = new FakeMessaging();
+    const link = new FakeLink();
     const log = captureLogger();
     const monitor = new BreadMonitor({
       sensor: scripted([20, 'bad CRC', 'bad CRC', 'bad CRC', 21]),
-      messaging,
+      link,
       config: breadConfig(),
       clock: systemClock,
       logger: log.logger,
@@ -79,32 +79,32 @@ describe('BreadMonitor', () => {
     await run(monitor, 5);
     expect(log.lines.filter((l) => l.includes('bread probe fault: scripted probe: bad CRC'))).toHaveLength(1);
     expect(log.lines.filter((l) => l.includes('bread probe reads again'))).toHaveLength(1);
-    expect(messaging.on('pain/cuisson/temperature')).toEqual(['20', '21']);
+    expect(link.on('pain/cuisson/temperature')).toEqual(['20', '21']);
     await monitor.stop();
   });
 
   it('re-publishes state and temperature after a reconnect, and nothing while offline', async () => {
     vi.useFakeTimers();
-    const messaging = new FakeMessaging();
-    const monitor = new BreadMonitor({ sensor: scripted([50, 50, 60, 61]), messaging, config: breadConfig(), clock: systemClock, logger: captureLogger().logger });
+    const link = new FakeLink();
+    const monitor = new BreadMonitor({ sensor: scripted([50, 50, 60, 61]), link, config: breadConfig(), clock: systemClock, logger: captureLogger().logger });
     await run(monitor, 2);
-    messaging.connected = false;
+    link.connected = false;
     await vi.advanceTimersByTimeAsync(2_000);
-    expect(messaging.on('pain/cuisson/temperature')).toEqual(['50']);
-    messaging.connect();
-    expect(messaging.on('pain/cuisson')).toEqual(['cuisson', 'cuisson']);
-    expect(messaging.on('pain/cuisson/temperature')).toEqual(['50', '61']);
+    expect(link.on('pain/cuisson/temperature')).toEqual(['50']);
+    link.connect();
+    expect(link.on('pain/cuisson')).toEqual(['cuisson', 'cuisson']);
+    expect(link.on('pain/cuisson/temperature')).toEqual(['50', '61']);
     await monitor.stop();
   });
 
   it('uses the configured topics', async () => {
     vi.useFakeTimers();
-    const messaging = new FakeMessaging();
+    const link = new FakeLink();
     const config = breadConfig({ topic: 'maison/four' });
-    const monitor = new BreadMonitor({ sensor: scripted([20]), messaging, config, clock: systemClock, logger: captureLogger().logger });
+    const monitor = new BreadMonitor({ sensor: scripted([20]), link, config, clock: systemClock, logger: captureLogger().logger });
     await run(monitor, 1);
-    expect(messaging.on('maison/four')).toEqual(['froid']);
-    expect(messaging.on('maison/four/temperature')).toEqual(['20']);
+    expect(link.on('maison/four')).toEqual(['froid']);
+    expect(link.on('maison/four/temperature')).toEqual(['20']);
     await monitor.stop();
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HomeAssistantDiscovery, discoveryMessages } from '../../device/home-assistant.js';
 import { silentLogger } from '../../runtime/logger.js';
 import { createTopics } from '../../shared/topics.js';
-import { FakeMessaging } from './helpers/fake-messaging.js';
+import { FakeLink } from './helpers/fake-link.js';
 
 const options = {
   prefix: 'homeassistant',
@@ -63,15 +63,15 @@ describe('Home Assistant discovery', () => {
   });
 
   it('publishes retained configs on connect and again when Home Assistant comes online', () => {
-    const messaging = new FakeMessaging();
-    const discovery = new HomeAssistantDiscovery({ ...options, messaging, logger: silentLogger });
+    const link = new FakeLink();
+    const discovery = new HomeAssistantDiscovery({ ...options, link, logger: silentLogger });
     discovery.start();
-    messaging.connect();
-    expect(messaging.published).toHaveLength(4);
-    expect(messaging.published.every((p) => p.retain && p.qos === 1)).toBe(true);
-    messaging.deliver('homeassistant/status', 'offline');
-    expect(messaging.published).toHaveLength(4);
-    messaging.deliver('homeassistant/status', 'online');
-    expect(messaging.published).toHaveLength(8);
+    link.connect();
+    expect(link.published).toHaveLength(4);
+    expect(link.published.every((p) => p.retain && p.qos === 1)).toBe(true);
+    link.deliver('homeassistant/status', 'offline');
+    expect(link.published).toHaveLength(4);
+    link.deliver('homeassistant/status', 'online');
+    expect(link.published).toHaveLength(8);
   });
 });

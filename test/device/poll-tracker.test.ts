@@ -4,56 +4,56 @@ import { silentLogger } from '../../runtime/logger.js';
 import { encodePoll } from '../../shared/codecs/poll.js';
 import { samplePoll } from '../../shared/poll.js';
 import { createTopics } from '../../shared/topics.js';
-import { FakeMessaging } from './helpers/fake-messaging.js';
+import { FakeLink } from './helpers/fake-link.js';
 
 const topics = createTopics();
 const poll = (id: string, state: 'open' | 'closed', openedAt: number | null) => encodePoll({ ...samplePoll(id), state, openedAt });
 
 function tracker(fixedPollId: string | null = null, memory = new Map<string, string>()) {
-  const messaging = new FakeMessaging();
+  const link = new FakeLink();
   const polls = new PollTracker({
-    messaging,
+    link,
     topics,
     fixedPollId,
     logger: silentLogger,
     memory: { getState: (k) => memory.get(k) ?? null, setState: (k, v) => void memory.set(k, v) },
   });
   polls.start();
-  return { messaging, polls, memory };
+  return { link, polls, memory };
 }
 
 describe('PollTracker', () => {
   it('follows the most recently opened poll, and none once all are closed or removed', () => {
-    const { messaging, polls } = tracker();
+    const { link, polls } = tracker();
     expect(polls.current()).toBeNull();
-    messaging.deliver('classroom/polls/q1', poll('q1', 'open', 1_000));
-    messaging.deliver('classroom/polls/q2', poll('q2', 'open', 2_000));
+    link.deliver('classroom/polls/q1', poll('q1', 'open', 1_000));
+    link.deliver('classroom/polls/q2', poll('q2', 'open', 2_000));
     expect(polls.current()?.id).toBe('q2');
-    messaging.deliver('classroom/polls/q2', poll('q2', 'closed', 2_000));
+    link.deliver('classroom/polls/q2', poll('q2', 'closed', 2_000));
     expect(polls.current()?.id).toBe('q1');
     // An empty retained message removes the poll.
-    messaging.deliver('classroom/polls/q1', '');
+    link.deliver('classroom/polls/q1', '');
     expect(polls.current()).toBeNull();
   });
 
   it('ignores a malformed poll message', () => {
-    const { messaging, polls } = tracker();
-    messaging.deliver('classroom/polls/q1', '{"id":');
+    const { link, polls } = tracker();
+    link.deliver('classroom/polls/q1', '{"id":');
     expect(polls.current()).toBeNull();
   });
 
   it('remembers the target across a restart, before the broker is reachable', () => {
     const first = tracker();
-    first.messaging.deliver('classroom/polls/cours', poll('cours', 'open', 1_000));
+    first.link.deliver('classroom/polls/cours', poll('cours', 'open', 1_000));
     const second = tracker(null, first.memory);
     expect(second.polls.current()).toEqual({ id: 'cours', options: samplePoll().options });
   });
 
   it('with a fixed poll id, votes on it whatever is open, and learns its options when they come', () => {
-    const { messaging, polls } = tracker('cours');
+    const { link, polls } = tracker('cours');
     expect(polls.current()).toEqual({ id: 'cours', options: null });
-    messaging.deliver('classroom/polls/autre', poll('autre', 'open', 5_000));
-    messaging.deliver('classroom/polls/cours', poll('cours', 'closed', null));
+    link.deliver('classroom/polls/autre', poll('autre', 'open', 5_000));
+    link.deliver('classroom/polls/cours', poll('cours', 'closed', null));
     expect(polls.current()).toEqual({ id: 'cours', options: samplePoll().options });
   });
 });

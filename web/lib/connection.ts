@@ -24,7 +24,7 @@ export interface LinkOptions {
   password?: string;
 }
 
-export interface Link {
+export interface MqttLink {
   readonly state: LinkState;
   /** Subscribes (QoS 1) now if connected and again after every reconnect. */
   subscribe(filters: readonly string[]): void;
@@ -46,7 +46,7 @@ export function reconnectDelay(attempt: number, random: () => number = Math.rand
   return Math.round(step / 2 + random() * (step / 2));
 }
 
-export function openLink(options: LinkOptions): Link {
+export function openLink(options: LinkOptions): MqttLink {
   const filters = new Set<string>();
   const stateListeners: ((state: LinkState) => void)[] = [];
   const connectListeners: (() => void)[] = [];

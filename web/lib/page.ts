@@ -5,13 +5,13 @@
 import type { BrowserConfig } from '../../shared/browser-config.js';
 import { type Topics, createTopics } from '../../shared/topics.js';
 import { fetchConfig, resolveWsUrl } from './config.js';
-import { type Link, openLink, reconnectDelay } from './connection.js';
+import { type MqttLink, openLink, reconnectDelay } from './connection.js';
 import type { PageState } from './status.js';
 
 export interface PageContext {
   readonly config: BrowserConfig;
   readonly topics: Topics;
-  readonly link: Link;
+  readonly link: MqttLink;
 }
 
 export async function startPage(name: string, onState: (state: PageState) => void): Promise<PageContext> {

@@ -9,7 +9,7 @@ import type { RejectReason } from '../../shared/codecs/rejection.js';
 import { encodeVote } from '../../shared/codecs/vote.js';
 import type { Poll } from '../../shared/poll.js';
 import { type Topics, parseTopic } from '../../shared/topics.js';
-import type { Link } from '../lib/connection.js';
+import type { MqttLink } from '../lib/connection.js';
 import { appRoot, el, navBar, setText } from '../lib/dom.js';
 import { pageTranslator } from '../lib/i18n.js';
 import { randomId } from '../lib/ids.js';
@@ -53,7 +53,7 @@ const outbox = new VoteOutbox(storage, 'mqtt-classroom.outbox');
 outbox.expire(Date.now());
 const waiting = outbox.all().at(-1);
 if (waiting !== undefined) feedback = { id: waiting.vote.id, value: { kind: 'queued', label: waiting.label } };
-let link: Link | null = null;
+let link: MqttLink | null = null;
 let topics: Topics | null = null;
 
 const schedule = renderScheduler(render);

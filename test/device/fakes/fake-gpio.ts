@@ -1,5 +1,5 @@
 import type { BinaryValue, Direction, Edge, Options } from 'onoff';
-import type { GpioClass, GpioPin } from '../../../device/inputs/onoff.js';
+import type { GpioClass, GpioPin } from '../../../device/inputs/gpio.js';
 
 type Callback = (error: Error | null | undefined, value: BinaryValue) => void;
 

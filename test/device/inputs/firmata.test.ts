@@ -3,7 +3,7 @@ import { parseDeviceConfig } from '../../../device/config.js';
 import { BoardError } from '../../../device/errors/board-error.js';
 import { BoardRegistry } from '../../../device/firmata/boards.js';
 import type { ButtonEvent } from '../../../device/inputs/input.js';
-import { FirmataInput, type FirmataInputConfig } from '../../../device/inputs/johnny-five.js';
+import { FirmataInput, type FirmataInputConfig } from '../../../device/inputs/firmata.js';
 import { systemClock } from '../../../runtime/clock.js';
 import { silentLogger } from '../../../runtime/logger.js';
 import { FakeFirmataWifi } from '../fakes/fake-firmata-wifi.js';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseDeviceConfig } from '../../../device/config.js';
 import { GpioAccessError } from '../../../device/errors/gpio-access-error.js';
 import { findHeaderBase } from '../../../device/inputs/gpio-base.js';
-import { type GpioInputConfig, OnoffInput } from '../../../device/inputs/onoff.js';
+import { type GpioInputConfig, OnoffInput } from '../../../device/inputs/gpio.js';
 import { systemClock } from '../../../runtime/clock.js';
 import { silentLogger } from '../../../runtime/logger.js';
 import { createFakeGpio } from '../fakes/fake-gpio.js';

@@ -36,7 +36,7 @@ describe('outbox group commit', () => {
     outbox.start();
     reader = new Database(path, { readonly: true });
     const onDisk = reader.prepare('SELECT 1 FROM outbox WHERE id = ?');
-    const messaging = {
+    const link = {
       connected: true,
       publish(_topic: string, payload: string) {
         const id = (JSON.parse(payload) as { id: string }).id;
@@ -45,7 +45,7 @@ describe('outbox group commit', () => {
         return true;
       },
     };
-    sender = new VoteSender({ outbox, messaging, clock: systemClock, logger: silentLogger, receiptTimeoutMs: 60_000, maxInFlight: 1_000 });
+    sender = new VoteSender({ outbox, link, clock: systemClock, logger: silentLogger, receiptTimeoutMs: 60_000, maxInFlight: 1_000 });
     sender.start();
   });
   afterEach(() => {

@@ -9,7 +9,7 @@ import { silentLogger } from '../../../runtime/logger.js';
 import type { Receipt } from '../../../shared/codecs/receipt.js';
 
 /** The MQTT side, recorded: what was published, and whether we are online. */
-class FakeMessaging {
+class FakeLink {
   connected = true;
   sent: string[] = [];
   publish(_topic: string, payload: string) {
@@ -22,7 +22,7 @@ class FakeMessaging {
 describe('VoteSender', () => {
   let dir: string;
   let outbox: Outbox;
-  let messaging: FakeMessaging;
+  let link: FakeLink;
   let receipts: [string, string][];
   let sender: VoteSender;
 
@@ -38,11 +38,11 @@ describe('VoteSender', () => {
     dir = mkdtempSync(join(tmpdir(), 'sender-'));
     outbox = new Outbox({ path: join(dir, 'o.sqlite'), maxEntries: 1000, logger: silentLogger });
     outbox.start();
-    messaging = new FakeMessaging();
+    link = new FakeLink();
     receipts = [];
     sender = new VoteSender({
       outbox,
-      messaging,
+      link,
       clock: systemClock,
       logger: silentLogger,
       receiptTimeoutMs: 2_000,
@@ -61,10 +61,10 @@ describe('VoteSender', () => {
   it('sends oldest first, at most maxInFlight waiting for receipts', () => {
     add('a', 'b', 'c', 'd', 'e');
     vi.advanceTimersToNextTimer();
-    expect(messaging.sent).toEqual(['a', 'b', 'c']);
+    expect(link.sent).toEqual(['a', 'b', 'c']);
     sender.receipt(receipt('b'));
     vi.advanceTimersToNextTimer();
-    expect(messaging.sent).toEqual(['a', 'b', 'c', 'd']);
+    expect(link.sent).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('removes a vote on its receipt, whatever the status, and tells whose button it was', () => {
@@ -85,25 +85,25 @@ describe('VoteSender', () => {
   it('sends a vote again, same id, when no receipt came within the timeout (a PUBACK is not enough)', () => {
     add('a', 'b');
     vi.advanceTimersByTime(1_000);
-    expect(messaging.sent).toEqual(['a', 'b']);
+    expect(link.sent).toEqual(['a', 'b']);
     sender.receipt(receipt('b'));
     vi.advanceTimersByTime(1_500);
-    expect(messaging.sent).toEqual(['a', 'b', 'a']);
+    expect(link.sent).toEqual(['a', 'b', 'a']);
     sender.receipt(receipt('a'));
     vi.advanceTimersByTime(10_000);
-    expect(messaging.sent).toEqual(['a', 'b', 'a']);
+    expect(link.sent).toEqual(['a', 'b', 'a']);
     expect(outbox.size).toBe(0);
   });
 
   it('holds votes while offline and sends them in order on connect', () => {
-    messaging.connected = false;
+    link.connected = false;
     add('a', 'b');
     vi.advanceTimersByTime(5_000);
-    expect(messaging.sent).toEqual([]);
-    messaging.connected = true;
+    expect(link.sent).toEqual([]);
+    link.connected = true;
     sender.connected(true);
     vi.advanceTimersToNextTimer();
-    expect(messaging.sent).toEqual(['a', 'b']);
+    expect(link.sent).toEqual(['a', 'b']);
   });
 
   it('resends at once after reconnecting to a broker that lost the session', () => {
@@ -111,9 +111,9 @@ describe('VoteSender', () => {
     vi.advanceTimersToNextTimer();
     sender.connected(true);
     vi.advanceTimersToNextTimer();
-    expect(messaging.sent).toEqual(['a']);
+    expect(link.sent).toEqual(['a']);
     sender.connected(false);
     vi.advanceTimersToNextTimer();
-    expect(messaging.sent).toEqual(['a', 'a']);
+    expect(link.sent).toEqual(['a', 'a']);
   });
 });

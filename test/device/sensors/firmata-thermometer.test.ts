@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SensorFaultError } from '../../../device/errors/sensor-fault-error.js';
 import { BoardRegistry } from '../../../device/firmata/boards.js';
-import { J5Thermometer } from '../../../device/sensors/j5-thermometer.js';
+import { J5Thermometer } from '../../../device/sensors/firmata-thermometer.js';
 import { systemClock } from '../../../runtime/clock.js';
 import { silentLogger } from '../../../runtime/logger.js';
 import { createMockIo } from '../fakes/mock-board.js';

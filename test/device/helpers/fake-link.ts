@@ -1,8 +1,8 @@
-import type { MessageHandler, Messaging } from '../../../device/publisher.js';
+import type { MessageHandler, MqttLink } from '../../../device/publisher.js';
 import { topicMatches } from '../../../device/topic-filter.js';
 
 /** The agent's MQTT side, in memory: records publishes, delivers messages to subscribers. */
-export class FakeMessaging implements Messaging {
+export class FakeLink implements MqttLink {
   connected = true;
   readonly published: { topic: string; payload: string; retain: boolean; qos: 0 | 1 }[] = [];
   private readonly subs: { filter: string; handler: MessageHandler }[] = [];
