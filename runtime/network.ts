@@ -10,8 +10,22 @@ export function lanAddress(): string | null {
   return null;
 }
 
-/** The host to print in URLs for a listener bound to `bindHost`. */
+/** The host to print in URLs for a listener bound to `bindHost`: what other machines reach. */
 export function publicHost(bindHost: string): string {
-  if (bindHost === '0.0.0.0' || bindHost === '::' || bindHost === '') return lanAddress() ?? '127.0.0.1';
-  return bindHost.includes(':') ? `[${bindHost}]` : bindHost;
+  return isEveryAddress(bindHost) ? (lanAddress() ?? '127.0.0.1') : urlHost(bindHost);
+}
+
+/** Where a client on this machine reaches a listener bound to `bindHost`. */
+export function localHost(bindHost: string): string {
+  return isEveryAddress(bindHost) ? '127.0.0.1' : urlHost(bindHost);
+}
+
+/** 0.0.0.0, :: and '' bind every address: no client can connect to them as such. */
+function isEveryAddress(bindHost: string): boolean {
+  return bindHost === '0.0.0.0' || bindHost === '::' || bindHost === '';
+}
+
+/** An IPv6 literal goes in brackets inside a URL. */
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
 }

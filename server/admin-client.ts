@@ -5,7 +5,7 @@ import type { ServerStatus } from './index.js';
 import type { ExportFormat } from './polls/export.js';
 import type { NewPoll, PollSummary } from './polls/poll-service.js';
 
-export interface AdminClientOptions {
+export interface AdminClientContext {
   /** The server's base URL (SERVER_URL), e.g. http://127.0.0.1:8080. */
   serverUrl: string;
   token: string;
@@ -20,9 +20,9 @@ export class AdminClient {
   private readonly base: string;
   private readonly fetch: typeof fetch;
 
-  constructor(private readonly options: AdminClientOptions) {
-    this.base = options.serverUrl.replace(/\/+$/, '');
-    this.fetch = options.fetch ?? globalThis.fetch;
+  constructor(private readonly ctx: AdminClientContext) {
+    this.base = ctx.serverUrl.replace(/\/+$/, '');
+    this.fetch = ctx.fetch ?? globalThis.fetch;
   }
 
   async listPolls(): Promise<PollSummary[]> {
@@ -70,7 +70,7 @@ export class AdminClient {
       response = await this.fetch(`${this.base}${path}`, {
         method,
         headers: {
-          authorization: `Bearer ${this.options.token}`,
+          authorization: `Bearer ${this.ctx.token}`,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),

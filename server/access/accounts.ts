@@ -8,7 +8,7 @@ export const SERVER_CLIENT_ID = 'mqtt-classroom-server';
 /** Client ids of device agents: `mqtt-classroom-device-<deviceId>`. */
 export const DEVICE_CLIENT_ID_PREFIX = 'mqtt-classroom-device-';
 
-export interface AccountsOptions {
+export interface AccountsContext {
   /** The server's password, known only to this process; null: nobody is the server. */
   serverPassword: string | null;
   /** device id -> password (DEVICE_ACCOUNTS). */
@@ -29,8 +29,8 @@ export type LoginResult = { ok: true; role: Role } | { ok: false; why: 'bad-cred
 export class Accounts {
   private readonly devices: Map<string, string>;
 
-  constructor(private readonly options: AccountsOptions) {
-    this.devices = new Map(options.devices);
+  constructor(private readonly ctx: AccountsContext) {
+    this.devices = new Map(ctx.devices);
   }
 
   addDevice(deviceId: string, password: string): void {
@@ -42,7 +42,7 @@ export class Accounts {
     if (role === null) return { ok: false, why: 'bad-credentials' };
     // A client id names a persistent session: taking the server's (or a device's)
     // would steal the votes queued for it, so those ids need the matching account.
-    if (clientId === (this.options.serverClientId ?? SERVER_CLIENT_ID) && role.kind !== 'server') return { ok: false, why: 'reserved-client-id' };
+    if (clientId === (this.ctx.serverClientId ?? SERVER_CLIENT_ID) && role.kind !== 'server') return { ok: false, why: 'reserved-client-id' };
     if (clientId.startsWith(DEVICE_CLIENT_ID_PREFIX)) {
       const deviceId = clientId.slice(DEVICE_CLIENT_ID_PREFIX.length);
       if (this.devices.has(deviceId) && !(role.kind === 'device' && role.deviceId === deviceId)) {
@@ -56,14 +56,14 @@ export class Accounts {
     if (username === undefined || username === '') return ANONYMOUS;
     const given = password ?? Buffer.alloc(0);
     if (username === SERVER_ACCOUNT) {
-      const expected = this.options.serverPassword;
+      const expected = this.ctx.serverPassword;
       return expected !== null && sameSecret(given, expected) ? { kind: 'server' } : null;
     }
     const devicePassword = this.devices.get(username);
     if (devicePassword !== undefined) {
       return sameSecret(given, devicePassword) ? { kind: 'device', deviceId: username } : null;
     }
-    const browser = this.options.browser;
+    const browser = this.ctx.browser;
     if (browser !== null && username === browser.username) {
       return sameSecret(given, browser.password) ? { kind: 'voter' } : null;
     }

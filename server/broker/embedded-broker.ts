@@ -5,10 +5,10 @@ import { Aedes, type AedesOptions } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { Logger } from '../../runtime/logger.js';
 import { silentLogger } from '../../runtime/logger.js';
-import { PortInUseError } from '../../runtime/errors/port-in-use-error.js';
+import { listen } from '../../runtime/listen.js';
 import { type BrokerAccess, accessHooks } from './access-hooks.js';
 
-export interface EmbeddedBrokerOptions {
+export interface EmbeddedBrokerContext {
   /** Address for the MQTT/TCP listener; loopback by default in tests, 0.0.0.0 in a classroom. */
   host?: string;
   /** MQTT/TCP port; 0 picks a free one (read it back from `mqttPort`). */
@@ -60,8 +60,8 @@ export class EmbeddedBroker {
   private stopHooks: () => void = () => undefined;
   private detachUpgrade: () => void = () => undefined;
 
-  constructor(private readonly options: EmbeddedBrokerOptions) {
-    this.logger = options.logger ?? silentLogger;
+  constructor(private readonly ctx: EmbeddedBrokerContext) {
+    this.logger = ctx.logger ?? silentLogger;
   }
 
   get broker(): Aedes {
@@ -74,19 +74,19 @@ export class EmbeddedBroker {
   }
 
   get wsPort(): number {
-    const server = this.ownHttp ?? this.options.httpServer;
+    const server = this.ownHttp ?? this.ctx.httpServer;
     return (server?.address() as AddressInfo | null)?.port ?? 0;
   }
 
   get wsPath(): string {
-    return this.options.wsPath ?? '/mqtt';
+    return this.ctx.wsPath ?? '/mqtt';
   }
 
   async start(): Promise<void> {
-    const host = this.options.host ?? '0.0.0.0';
-    let aedesOptions: AedesOptions = { connectTimeout: this.options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS, ...this.options.aedes };
-    if (this.options.access !== undefined) {
-      const { stop, ...hooks } = accessHooks(this.options.access, this.logger);
+    const host = this.ctx.host ?? '0.0.0.0';
+    let aedesOptions: AedesOptions = { connectTimeout: this.ctx.connectTimeoutMs ?? CONNECT_TIMEOUT_MS, ...this.ctx.aedes };
+    if (this.ctx.access !== undefined) {
+      const { stop, ...hooks } = accessHooks(this.ctx.access, this.logger);
       this.stopHooks = stop;
       aedesOptions = { ...aedesOptions, ...hooks };
     }
@@ -102,15 +102,15 @@ export class EmbeddedBroker {
       aedes.handle(socket);
     });
     this.tcp = tcp;
-    let http = this.options.httpServer;
+    let http = this.ctx.httpServer;
     try {
-      await listen(tcp, this.options.mqttPort, host, 'MQTT_PORT');
+      await listen(tcp, { port: this.ctx.mqttPort, host, what: 'MQTT_PORT' });
       if (http === undefined) {
         http = createHttpServer((_req, res) => {
           res.writeHead(404).end();
         });
         this.ownHttp = http;
-        await listen(http, this.options.wsPort ?? 0, host, 'the WebSocket port');
+        await listen(http, { port: this.ctx.wsPort ?? 0, host, what: 'the WebSocket port' });
       }
     } catch (error) {
       // aedes runs timers from its creation on: close it, or the process never exits.
@@ -163,7 +163,7 @@ export class EmbeddedBroker {
       this.sockets.delete(stream);
       this.waiting.delete(stream);
     });
-    if (this.waiting.size > (this.options.maxWaitingForConnect ?? MAX_WAITING_FOR_CONNECT)) {
+    if (this.waiting.size > (this.ctx.maxWaitingForConnect ?? MAX_WAITING_FOR_CONNECT)) {
       const oldest = this.waiting.values().next().value as Duplex;
       this.waiting.delete(oldest);
       oldest.destroy();
@@ -175,19 +175,6 @@ export class EmbeddedBroker {
     // A client that resets its connection must not crash the broker.
     stream.on('error', () => undefined);
   }
-}
-
-function listen(server: NetServer | HttpServer, port: number, host: string, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'EADDRINUSE' ? new PortInUseError(what, port, { cause: error }) : error);
-    };
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
 }
 
 function closeServer(server: NetServer | HttpServer | null): Promise<void> {

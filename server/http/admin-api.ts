@@ -1,13 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isClassroomError } from '../../shared/errors/classroom-error.js';
 import { isPolicy } from '../../shared/poll.js';
-import { InvalidPollError, PollExistsError, PollNotFoundError } from '../errors/poll-errors.js';
+import { AdminRequestError } from '../errors/admin-request-error.js';
+import { InvalidPollError, PollNotFoundError } from '../errors/poll-errors.js';
 import { EXPORT_FORMATS, type ExportFormat, type RoundChoice, resultsCsv, resultsJson, roundResults } from '../polls/export.js';
 import type { NewPoll, PollService } from '../polls/poll-service.js';
 import type { PollStore } from '../store/poll-store.js';
 import type { VoteLog } from '../store/vote-log.js';
 import type { PollBook } from '../tally/poll-book.js';
+import { httpStatusOf } from './error-status.js';
 import { sendJson, sendText } from './security-headers.js';
 
 export interface AdminApiContext {
@@ -23,15 +24,6 @@ export interface AdminApiContext {
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /**
  * The admin API under `/api/` (docs/server.md lists it). Every request needs
  * `Authorization: Bearer <ADMIN_TOKEN>`; without it nothing is read or changed.
@@ -45,12 +37,9 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, url
   try {
     await route(req, res, url, ctx);
   } catch (error) {
-    if (error instanceof HttpError) sendJson(res, error.status, { error: error.message });
-    else if (error instanceof PollNotFoundError) sendJson(res, 404, { error: error.message });
-    else if (error instanceof PollExistsError) sendJson(res, 409, { error: error.message });
-    else if (error instanceof InvalidPollError) sendJson(res, 400, { error: error.message });
-    else if (isClassroomError(error)) sendJson(res, 400, { error: error.message });
-    else throw error;
+    const status = httpStatusOf(error);
+    if (status === null) throw error;
+    sendJson(res, status, { error: (error as Error).message });
   }
 }
 
@@ -63,7 +52,7 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, ctx: A
     sendJson(res, 200, ctx.status());
     return;
   }
-  if (first !== 'polls' || extra !== undefined) throw new HttpError(404, `no such admin endpoint: ${url.pathname}`);
+  if (first !== 'polls' || extra !== undefined) throw new AdminRequestError(404, `no such admin endpoint: ${url.pathname}`);
   if (pollId === undefined || pollId === '') {
     if (method === 'GET') {
       sendJson(res, 200, { polls: ctx.polls.list() });
@@ -90,24 +79,24 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, ctx: A
       exportResults(res, url, pollId, ctx);
       return;
     default:
-      throw new HttpError(404, `no such poll action: ${action} (open, close, reset, export)`);
+      throw new AdminRequestError(404, `no such poll action: ${action} (open, close, reset, export)`);
   }
 }
 
 function exportResults(res: ServerResponse, url: URL, pollId: string, ctx: AdminApiContext): void {
   const format = (url.searchParams.get('format') ?? 'json') as ExportFormat;
-  if (!EXPORT_FORMATS.includes(format)) throw new HttpError(400, 'format must be csv or json');
+  if (!EXPORT_FORMATS.includes(format)) throw new AdminRequestError(400, 'format must be csv or json');
   const roundParam = url.searchParams.get('round') ?? 'current';
   let choice: RoundChoice;
   if (roundParam === 'current' || roundParam === 'all') choice = roundParam;
   else if (/^[1-9]\d{0,8}$/.test(roundParam)) choice = Number(roundParam);
-  else throw new HttpError(400, 'round must be current, all or a round number');
+  else throw new AdminRequestError(400, 'round must be current, all or a round number');
   const entry = ctx.book.get(pollId);
   if (entry === undefined) throw new PollNotFoundError(pollId);
   // The export recounts from the database: commit what is still queued first.
   ctx.log.flush();
   const results = roundResults(ctx.store, entry.tally.poll, entry.round, choice, ctx.now());
-  if (results.length === 0) throw new HttpError(404, `poll ${pollId} has no round ${roundParam}`);
+  if (results.length === 0) throw new AdminRequestError(404, `poll ${pollId} has no round ${roundParam}`);
   const name = `${pollId}-${roundParam === 'current' ? `round-${entry.round}` : `round-${roundParam}`}`;
   if (format === 'csv') {
     sendText(res, 200, resultsCsv(entry.tally.poll, results), {
@@ -136,12 +125,12 @@ function decodeLevel(level: string): string {
   try {
     return decodeURIComponent(level);
   } catch {
-    throw new HttpError(400, `bad URL encoding in ${JSON.stringify(level)}`);
+    throw new AdminRequestError(400, `bad URL encoding in ${JSON.stringify(level)}`);
   }
 }
 
 function allow(method: string, expected: string): void {
-  if (method !== expected) throw new HttpError(405, `use ${expected} here`);
+  if (method !== expected) throw new AdminRequestError(405, `use ${expected} here`);
 }
 
 function authorised(req: IncomingMessage, token: string): boolean {
@@ -155,20 +144,20 @@ function authorised(req: IncomingMessage, token: string): boolean {
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   const type = req.headers['content-type'] ?? '';
-  if (!type.startsWith('application/json')) throw new HttpError(415, 'send the body as application/json');
+  if (!type.startsWith('application/json')) throw new AdminRequestError(415, 'send the body as application/json');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `the body is over ${MAX_BODY_BYTES} bytes`);
+    if (size > MAX_BODY_BYTES) throw new AdminRequestError(413, `the body is over ${MAX_BODY_BYTES} bytes`);
     chunks.push(chunk);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
-    throw new HttpError(400, 'the body is not valid JSON');
+    throw new AdminRequestError(400, 'the body is not valid JSON');
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new HttpError(400, 'the body must be a JSON object');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new AdminRequestError(400, 'the body must be a JSON object');
   return parsed as Record<string, unknown>;
 }

@@ -1,6 +1,6 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PortInUseError } from '../../runtime/errors/port-in-use-error.js';
+import { listen } from '../../runtime/listen.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { BrowserConfig } from '../../shared/browser-config.js';
 import { type AdminApiContext, handleAdmin } from './admin-api.js';
@@ -41,16 +41,7 @@ export class HttpServer {
   async start(): Promise<void> {
     this.server.on('request', this.onRequest);
     if (this.server.listening) return;
-    await new Promise<void>((resolve, reject) => {
-      const onError = (error: NodeJS.ErrnoException) => {
-        reject(error.code === 'EADDRINUSE' ? new PortInUseError('HTTP_PORT', this.ctx.port, { cause: error }) : error);
-      };
-      this.server.once('error', onError);
-      this.server.listen(this.ctx.port, this.ctx.host, () => {
-        this.server.off('error', onError);
-        resolve();
-      });
-    });
+    await listen(this.server, { port: this.ctx.port, host: this.ctx.host, what: 'HTTP_PORT' });
     this.ctx.logger.info('web pages and admin API listening', { port: this.port });
   }
 

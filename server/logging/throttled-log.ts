@@ -1,6 +1,6 @@
 import type { Logger } from '../../runtime/logger.js';
 
-export interface ThrottledLogOptions {
+export interface ThrottledLogContext {
   logger: Logger;
   /** What is being counted, for the summary line ("rejected votes"). */
   what: string;
@@ -18,17 +18,17 @@ export class ThrottledLog {
   private readonly pending = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly options: ThrottledLogOptions) {}
+  constructor(private readonly ctx: ThrottledLogContext) {}
 
   note(key: string, message: string, fields?: Record<string, unknown>): void {
     if (!this.seen.has(key)) {
       this.seen.add(key);
-      this.options.logger.warn(message, fields);
+      this.ctx.logger.warn(message, fields);
       return;
     }
     this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
     if (this.timer === null) {
-      this.timer = setTimeout(() => this.summarise(), this.options.intervalMs);
+      this.timer = setTimeout(() => this.summarise(), this.ctx.intervalMs);
       this.timer.unref();
     }
   }
@@ -45,6 +45,6 @@ export class ThrottledLog {
     const counts = Object.fromEntries(this.pending);
     const total = [...this.pending.values()].reduce((a, b) => a + b, 0);
     this.pending.clear();
-    this.options.logger.warn(`${total} more ${this.options.what}`, counts);
+    this.ctx.logger.warn(`${total} more ${this.ctx.what}`, counts);
   }
 }

@@ -7,7 +7,11 @@ import { SERVER_ACCOUNT, SERVER_CLIENT_ID } from '../access/accounts.js';
 import type { MqttLink } from './mqtt-link.js';
 
 export interface ServerLinkContext {
-  url: string;
+  /**
+   * Where the broker is, asked once by `start()`: the embedded broker's port is
+   * known only once it listens, after this link is made.
+   */
+  url: () => string;
   /** The persistent session's id (MQTT_CLIENT_ID, default SERVER_CLIENT_ID). */
   clientId?: string;
   username: string | null;
@@ -23,7 +27,7 @@ export interface ServerLinkContext {
   waitMs: number;
   /**
    * Ask the broker for a persistent session (clean false; the default). Off for the
-   * embedded broker: see `startServer`.
+   * embedded broker: see `createServerLink` (server/wiring/mqtt-side.ts).
    */
   persistentSession?: boolean;
 }
@@ -35,22 +39,41 @@ export function serverStatusTopic(topics: Topics): string {
 
 /**
  * The server's own MQTT client: a persistent session (fixed client id, clean
- * false; clean on the embedded broker, see `startServer`) subscribed to the votes
+ * false; clean on the embedded broker, see `createServerLink`) subscribed to the votes
  * at QoS 1, so the broker keeps the votes sent while the server is away; `online`/`offline` retained, `offline` as last will.
  */
 export class ServerLink implements MqttLink {
-  private readonly connection: MqttConnection;
+  private connection: MqttConnection | null = null;
+  private brokerUrl: string | null = null;
   private readonly statusTopic: string;
   private readyOnce: () => void = () => undefined;
   private readonly firstReady: Promise<void>;
 
+  // Only stores: the parts that publish through this link are made with it before
+  // anything starts; it connects in start().
   constructor(private readonly ctx: ServerLinkContext) {
     this.statusTopic = serverStatusTopic(ctx.topics);
     this.firstReady = new Promise((resolve) => {
       this.readyOnce = resolve;
     });
-    this.connection = new MqttConnection({
-      url: ctx.url,
+  }
+
+  get connected(): boolean {
+    return this.connection?.connected ?? false;
+  }
+
+  /** The broker's URL, once started. */
+  get url(): string {
+    if (this.brokerUrl === null) throw new Error('the server link is not started');
+    return this.brokerUrl;
+  }
+
+  async start(): Promise<void> {
+    const { ctx } = this;
+    const url = ctx.url();
+    this.brokerUrl = url;
+    const connection = new MqttConnection({
+      url,
       clientId: ctx.clientId ?? SERVER_CLIENT_ID,
       username: ctx.username,
       password: ctx.password,
@@ -62,34 +85,29 @@ export class ServerLink implements MqttLink {
       // We subscribe after every connect ourselves.
       extra: { resubscribe: false },
     });
-    this.connection.client.on('message', (topic, payload, packet) => ctx.onVote(topic, payload, packet.retain === true));
-  }
-
-  get connected(): boolean {
-    return this.connection.connected;
-  }
-
-  async start(): Promise<void> {
-    this.connection.start();
+    connection.client.on('message', (topic, payload, packet) => ctx.onVote(topic, payload, packet.retain === true));
+    this.connection = connection;
+    connection.start();
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), this.ctx.waitMs);
+      timer = setTimeout(() => resolve('late'), ctx.waitMs);
     });
     const result = await Promise.race([this.firstReady, late]);
     clearTimeout(timer);
     if (result === 'late') {
-      this.ctx.logger.warn('the broker is not reachable yet; votes will be taken once it is', { url: this.ctx.url });
+      ctx.logger.warn('the broker is not reachable yet; votes will be taken once it is', { url });
     }
   }
 
+  /** Before start() there is no broker to tell: nothing is sent (what is retained goes out on connect). */
   publish(topic: string, payload: string, options: { qos: 0 | 1; retain: boolean }): void {
-    this.connection.client.publish(topic, payload, options, (error) => {
+    this.connection?.client.publish(topic, payload, options, (error) => {
       if (error) this.ctx.logger.debug('publish failed', { topic, error: error.message });
     });
   }
 
   async stop(): Promise<void> {
-    await this.connection.stop({ topic: this.statusTopic, payload: encodeStatus('offline'), retain: true });
+    await this.connection?.stop({ topic: this.statusTopic, payload: encodeStatus('offline'), retain: true });
   }
 
   private subscribe(client: MqttClient): void {

@@ -33,7 +33,7 @@ export interface PollServiceContext {
   store: PollStore;
   log: VoteLog;
   book: PollBook;
-  sink: MqttLink;
+  link: MqttLink;
   tallies: TallyPublisher;
   topics: Topics;
   clock: Clock;
@@ -125,7 +125,7 @@ export class PollService {
 
   private announce(entry: PollEntry): void {
     const poll = entry.tally.poll;
-    this.ctx.sink.publish(this.ctx.topics.poll(poll.id), encodePoll(poll), { qos: 1, retain: true });
+    this.ctx.link.publish(this.ctx.topics.poll(poll.id), encodePoll(poll), { qos: 1, retain: true });
     this.ctx.tallies.publishNow(poll.id);
   }
 

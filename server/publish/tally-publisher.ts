@@ -5,7 +5,7 @@ import type { MqttLink } from '../mqtt/mqtt-link.js';
 
 export interface TallyPublisherContext {
   topics: Topics;
-  sink: MqttLink;
+  link: MqttLink;
   clock: Clock;
   /** At most one snapshot per poll per this many milliseconds (TALLY_INTERVAL_MS). */
   intervalMs: number;
@@ -72,6 +72,6 @@ export class TallyPublisher {
     if (!force && this.lastSeq.get(pollId) === snapshot.seq) return;
     this.lastSeq.set(pollId, snapshot.seq);
     this.lastAt.set(pollId, this.ctx.clock.now());
-    this.ctx.sink.publish(this.ctx.topics.tally(pollId), encodeTally(snapshot), { qos: 1, retain: true });
+    this.ctx.link.publish(this.ctx.topics.tally(pollId), encodeTally(snapshot), { qos: 1, retain: true });
   }
 }

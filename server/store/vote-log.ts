@@ -2,7 +2,7 @@ import type { Logger } from '../../runtime/logger.js';
 import type { Db } from './database.js';
 import type { RejectionRow, VoteRow } from './rows.js';
 
-export interface VoteLogOptions {
+export interface VoteLogContext {
   db: Db;
   logger: Logger;
   /** A batch this large is committed at once instead of waiting for the next turn. */
@@ -36,9 +36,9 @@ export class VoteLog {
   private readonly insertRejection;
   private readonly commitBatch;
 
-  constructor(private readonly options: VoteLogOptions) {
-    this.maxBatch = options.maxBatch ?? 2000;
-    const db = options.db;
+  constructor(private readonly ctx: VoteLogContext) {
+    this.maxBatch = ctx.maxBatch ?? 2000;
+    const db = ctx.db;
     this.insertVote = db.prepare(
       `INSERT INTO votes (poll_id, round, vote_id, option, voter, source, ts, received_at, seq)
        VALUES (@pollId, @round, @voteId, @option, @voter, @source, @ts, @receivedAt, @seq)`,
@@ -92,12 +92,12 @@ export class VoteLog {
         this.commitBatch(votes, rejections);
       } catch (error) {
         // No receipt goes out for these votes, so their senders will re-send them.
-        this.options.logger.error('could not store a batch of votes; they get no receipt and will be re-sent', {
+        this.ctx.logger.error('could not store a batch of votes; they get no receipt and will be re-sent', {
           votes: votes.length,
           rejections: rejections.length,
           error: error instanceof Error ? error.message : String(error),
         });
-        this.options.onCommitError(error);
+        this.ctx.onCommitError(error);
         return;
       }
       this.commits += 1;
@@ -107,7 +107,7 @@ export class VoteLog {
       try {
         callback();
       } catch (error) {
-        this.options.logger.error('after-commit step failed', { error: error instanceof Error ? error.message : String(error) });
+        this.ctx.logger.error('after-commit step failed', { error: error instanceof Error ? error.message : String(error) });
       }
     }
   }

@@ -19,7 +19,7 @@ export interface VoteIngestContext {
   maxPayloadBytes: number;
   book: PollBook;
   log: VoteLog;
-  sink: MqttLink;
+  link: MqttLink;
   clock: Clock;
   logger: Logger;
   rejections: ThrottledLog;
@@ -32,6 +32,28 @@ export interface VoteIngestContext {
 type Target =
   | { readonly entry: PollEntry; readonly pollId: string }
   | { readonly entry: null; readonly pollId: string | null; readonly reason: RejectReason; readonly detail: string };
+
+/** The id and voter a receipt goes to: a vote has both, or no receipt. */
+type VoteIds = { readonly id: string; readonly voter: string };
+
+/** A vote that is not counted: where it was sent, why it was refused, what is known of it. */
+interface Refusal {
+  readonly target: Target;
+  readonly reason: RejectReason;
+  readonly detail: string;
+  readonly voteId: string | null;
+  readonly voter: string | null;
+  readonly topic: string;
+  readonly receivedAt: number;
+}
+
+function votedBy(ids: VoteIds | null): Pick<Refusal, 'voteId' | 'voter'> {
+  return { voteId: ids?.id ?? null, voter: ids?.voter ?? null };
+}
+
+function idsOf(refusal: Refusal): VoteIds | null {
+  return refusal.voteId !== null && refusal.voter !== null ? { id: refusal.voteId, voter: refusal.voter } : null;
+}
 
 /**
  * From an MQTT message on a votes topic to a stored outcome and a receipt. The
@@ -54,13 +76,13 @@ export class VoteIngest {
     const decoded = decodeVote(payload, { maxBytes: this.ctx.maxPayloadBytes, receivedAt });
     if (!decoded.ok) {
       const ids = decoded.reason === 'too-large' ? null : idsOfRefusedVote(payload, this.ctx.maxPayloadBytes);
-      this.refuse(target, decoded.reason, decoded.detail, ids, topic, receivedAt);
+      this.refuse({ target, reason: decoded.reason, detail: decoded.detail, ...votedBy(ids), topic, receivedAt });
       return;
     }
     const vote = decoded.value;
     const ids = vote.id !== null && vote.voter !== null ? { id: vote.id, voter: vote.voter } : null;
     if (target.entry === null) {
-      this.refuse(target, target.reason, target.detail, ids, topic, receivedAt);
+      this.refuse({ target, reason: target.reason, detail: target.detail, ...votedBy(ids), topic, receivedAt });
       return;
     }
     const { entry, pollId } = target;
@@ -79,7 +101,7 @@ export class VoteIngest {
         seq: entry.tally.seq,
       });
     } else if (outcome.status === 'rejected') {
-      this.store(entry, pollId, outcome.reason, outcome.detail, vote.id, vote.voter, topic, receivedAt);
+      this.store({ target, reason: outcome.reason, detail: outcome.detail, voteId: vote.id, voter: vote.voter, topic, receivedAt });
     } else {
       this.ctx.stats.duplicates += 1;
     }
@@ -104,40 +126,29 @@ export class VoteIngest {
     return { entry, pollId: parsed.pollId };
   }
 
-  private refuse(
-    target: Target,
-    reason: RejectReason,
-    detail: string,
-    ids: { id: string; voter: string } | null,
-    topic: string,
-    receivedAt: number,
-  ): void {
+  /** A vote that cannot count: stored with its reason, and a receipt when it has ids. */
+  private refuse(refusal: Refusal): void {
+    const { target, reason, detail } = refusal;
+    const ids = idsOf(refusal);
     if (target.entry === null) {
-      this.store(null, null, reason, detail, ids?.id ?? null, ids?.voter ?? null, topic, receivedAt);
+      this.store(refusal);
       if (target.pollId !== null) this.acknowledge(target.pollId, { status: 'rejected', reason, detail }, ids);
       return;
     }
-    const outcome = recordRejection(target.entry.tally, reason, ids?.id ?? null);
+    const outcome = recordRejection(target.entry.tally, reason, refusal.voteId);
     if (outcome.status === 'duplicate') this.ctx.stats.duplicates += 1;
-    else this.store(target.entry, target.pollId, reason, detail, ids?.id ?? null, ids?.voter ?? null, topic, receivedAt);
+    else this.store(refusal);
     this.acknowledge(target.pollId, outcome.status === 'duplicate' ? outcome : { status: 'rejected', reason, detail }, ids);
   }
 
-  private store(
-    entry: PollEntry | null,
-    pollId: string | null,
-    reason: RejectReason,
-    detail: string,
-    voteId: string | null,
-    voter: string | null,
-    topic: string,
-    receivedAt: number,
-  ): void {
+  private store(refusal: Refusal): void {
+    const { target, reason, detail, voteId, voter, topic, receivedAt } = refusal;
     const { stats, rejections, log } = this.ctx;
     stats.rejectedBy[reason] = (stats.rejectedBy[reason] ?? 0) + 1;
     rejections.note(reason, `vote rejected (${reason}): ${detail}`, { topic, ...(voteId === null ? {} : { id: voteId }) });
+    const entry = target.entry;
     log.addRejection({
-      pollId: entry === null ? null : pollId,
+      pollId: entry === null ? null : target.pollId,
       round: entry?.round ?? null,
       voteId,
       voter,
@@ -150,10 +161,10 @@ export class VoteIngest {
   }
 
   /** Once committed: the receipt (votes with an id only) and the next snapshot. */
-  private acknowledge(pollId: string, outcome: Outcome, ids: { id: string; voter: string } | null): void {
+  private acknowledge(pollId: string, outcome: Outcome, ids: VoteIds | null): void {
     const changes = outcome.status === 'rejected' || (outcome.status === 'counted' && outcome.changed);
     if (ids === null && !changes) return;
-    const { log, sink, topics, changed } = this.ctx;
+    const { log, link, topics, changed } = this.ctx;
     log.afterCommit(() => {
       if (changes) changed(pollId);
       if (ids === null) return;
@@ -161,7 +172,7 @@ export class VoteIngest {
         outcome.status === 'rejected'
           ? { id: ids.id, poll: pollId, status: 'rejected', reason: outcome.reason }
           : { id: ids.id, poll: pollId, status: outcome.status };
-      sink.publish(topics.receipts(ids.voter), encodeReceipt(receipt), { qos: 1, retain: false });
+      link.publish(topics.receipts(ids.voter), encodeReceipt(receipt), { qos: 1, retain: false });
     });
   }
 }

@@ -20,7 +20,7 @@ describe('tally snapshots', () => {
       intervalMs,
       commit: () => (commits += 1),
       snapshot: () => snapshotOf(tally, Date.now()),
-      sink: {
+      link: {
         publish: (topic, payload, options) => {
           const decoded = decodeTally(payload);
           if (!decoded.ok) throw new Error('bad snapshot');

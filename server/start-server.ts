@@ -1,0 +1,103 @@
+import type { Server as NodeHttpServer } from 'node:http';
+import { join } from 'node:path';
+import { type Clock, systemClock } from '../runtime/clock.js';
+import type { EnvConfig } from '../runtime/env.js';
+import { type Component, Lifecycle } from '../runtime/lifecycle.js';
+import { type Logger, createLogger } from '../runtime/logger.js';
+import { projectRoot } from '../runtime/package-info.js';
+import { createTopics } from '../shared/topics.js';
+import { resolveAdminToken } from './admin-token.js';
+import { browserConfig } from './http/config-json.js';
+import { HttpServer } from './http/http-server.js';
+import { type RunningServer, runningServer, statusOf } from './running-server.js';
+import { DATABASE_FILE } from './store/database.js';
+import { brokerUrl, chooseBroker, createEmbeddedBroker, createServerLink } from './wiring/mqtt-side.js';
+import { createVoteCore } from './wiring/vote-core.js';
+
+export interface StartServerOptions {
+  config: EnvConfig;
+  logger?: Logger;
+  clock?: Clock;
+  /** Use this HTTP server (listening or not) instead of making one; it is left open on stop. */
+  httpServerOverride?: NodeHttpServer;
+  /** The built pages; default `web/dist` of this package. */
+  webRoot?: string;
+  /** The SQLite file; default `DATA_DIR/classroom.sqlite`. */
+  databasePath?: string;
+  /** How long start-up waits for an external broker before going on (default 10 s). */
+  brokerWaitMs?: number;
+  /** Period of the "N more rejected votes" log summary (default 30 s). */
+  logSummaryMs?: number;
+}
+
+/**
+ * Starts the hub: the database (rebuilding every tally from it), the HTTP server,
+ * the embedded broker unless `config.mqttUrl` names one, and the MQTT session that
+ * takes the votes. Resolves once it is serving.
+ */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger({ level: config.logLevel, name: 'server' });
+  const clock = options.clock ?? systemClock;
+  const topics = createTopics({ prefix: config.topicPrefix });
+  const choice = chooseBroker(config);
+  const admin = resolveAdminToken(config.adminToken, config.dataDir);
+  const startedAt = clock.now();
+
+  // Every part is made first, then started in order by the lifecycle below. The
+  // link publishes nothing before it starts, and the parts it calls back (votes
+  // in, retained state out) exist by then.
+  const link = createServerLink(choice, {
+    config,
+    url: () => brokerUrl(config, broker),
+    topics,
+    voteTopic: config.voteTopic,
+    logger: logger.child('mqtt'),
+    onVote: (topic, payload, retained) => core.ingest.handle(topic, payload, retained),
+    onReady: () => core.polls.publishAll(),
+    waitMs: options.brokerWaitMs ?? 10_000,
+  });
+  const core = createVoteCore({
+    config,
+    topics,
+    link,
+    clock,
+    logger,
+    databasePath: options.databasePath ?? join(config.dataDir, DATABASE_FILE),
+    logSummaryMs: options.logSummaryMs ?? 30_000,
+  });
+  const { polls, book, store, log, tallies } = core;
+  const status = statusOf({ startedAt, choice, link, core });
+  const http = new HttpServer({
+    host: config.httpHost,
+    port: config.httpPort,
+    webRoot: options.webRoot ?? join(projectRoot(), 'web', 'dist'),
+    browserConfig: browserConfig(config, topics),
+    logger: logger.child('http'),
+    ...(options.httpServerOverride === undefined ? {} : { server: options.httpServerOverride }),
+    admin: { token: admin.token, polls, book, store, log, now: () => clock.now(), status },
+  });
+  const broker = createEmbeddedBroker(choice, { config, topics, httpServer: http.server, logger: logger.child('broker') });
+  const mqtt: Component = {
+    name: 'mqtt',
+    start: () => link.start(),
+    stop: async () => {
+      // Commit and announce what arrived, then say goodbye.
+      tallies.flush();
+      await link.stop();
+      tallies.stop();
+    },
+  };
+
+  const lifecycle = new Lifecycle(logger);
+  try {
+    await lifecycle.start([core.database, http, ...(broker === null ? [] : [broker]), mqtt]);
+  } catch (error) {
+    if (core.db.open) core.db.close();
+    throw error;
+  }
+  if (broker === null && config.mqttWsUrl === null) {
+    logger.warn('MQTT_WS_URL is not set: browsers will try ws://<this host>/mqtt, which an external broker does not serve; set it to the broker\'s WebSocket listener');
+  }
+  return runningServer({ config, admin, choice, http, broker, link, polls, status, stop: () => lifecycle.stop() });
+}

@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import type { Server as NodeHttpServer } from 'node:http';
+import type { EnvConfig } from '../../runtime/env.js';
+import type { Logger } from '../../runtime/logger.js';
+import { localHost } from '../../runtime/network.js';
+import { ConfigError } from '../../shared/errors/config-error.js';
+import type { Topics } from '../../shared/topics.js';
+import { createAccessRules } from '../access/access-rules.js';
+import { Accounts, SERVER_ACCOUNT, SERVER_CLIENT_ID } from '../access/accounts.js';
+import { EmbeddedBroker } from '../broker/embedded-broker.js';
+import { ServerLink, type ServerLinkContext } from '../mqtt/server-link.js';
+
+/** Which broker the server uses, and who may log in to the embedded one. */
+export interface BrokerChoice {
+  /** No MQTT_URL: the server runs its own broker. */
+  readonly embedded: boolean;
+  /** The server account's password on the embedded broker, made at each start; null on an external one. */
+  readonly serverPassword: string | null;
+  readonly serverClientId: string;
+  readonly accounts: Accounts;
+}
+
+export function chooseBroker(config: EnvConfig): BrokerChoice {
+  if (config.deviceAccounts.has(SERVER_ACCOUNT)) {
+    throw new ConfigError('The environment (.env)', [
+      { path: 'DEVICE_ACCOUNTS', message: `${SERVER_ACCOUNT} is the server's own account: give the device another name` },
+    ]);
+  }
+  const embedded = config.mqttUrl === null;
+  const serverPassword = embedded ? randomBytes(24).toString('base64url') : null;
+  const serverClientId = config.mqttClientId ?? SERVER_CLIENT_ID;
+  const accounts = new Accounts({
+    serverPassword,
+    serverClientId,
+    devices: config.deviceAccounts,
+    browser:
+      config.browserUsername !== null && config.browserPassword !== null
+        ? { username: config.browserUsername, password: config.browserPassword }
+        : null,
+  });
+  return { embedded, serverPassword, serverClientId, accounts };
+}
+
+/** The embedded broker, its WebSocket on the pages' HTTP server; null with MQTT_URL. */
+export function createEmbeddedBroker(
+  choice: BrokerChoice,
+  ctx: { config: EnvConfig; topics: Topics; httpServer: NodeHttpServer; logger: Logger },
+): EmbeddedBroker | null {
+  if (!choice.embedded) return null;
+  const { config, topics } = ctx;
+  return new EmbeddedBroker({
+    host: config.mqttHost,
+    mqttPort: config.mqttPort,
+    httpServer: ctx.httpServer,
+    logger: ctx.logger,
+    access: { rules: createAccessRules({ topics, voteTopic: config.voteTopic }), accounts: choice.accounts },
+  });
+}
+
+/** What local MQTT clients connect to: MQTT_URL, or the embedded broker once it listens. */
+export function brokerUrl(config: EnvConfig, broker: EmbeddedBroker | null): string {
+  return broker === null ? (config.mqttUrl as string) : `mqtt://${localHost(config.mqttHost)}:${broker.mqttPort}`;
+}
+
+/** The server's own MQTT session, with the account that matches the broker. */
+export function createServerLink(
+  choice: BrokerChoice,
+  ctx: Pick<ServerLinkContext, 'url' | 'topics' | 'voteTopic' | 'logger' | 'onVote' | 'onReady' | 'waitMs'> & { config: EnvConfig },
+): ServerLink {
+  const { config, ...link } = ctx;
+  return new ServerLink({
+    ...link,
+    clientId: choice.serverClientId,
+    username: choice.embedded ? SERVER_ACCOUNT : config.mqttUsername,
+    password: choice.embedded ? choice.serverPassword : config.mqttPassword,
+    // A persistent session only where it outlives the server: on an external
+    // broker it keeps the votes sent while the server restarts. The embedded
+    // broker lives and dies with this process (its sessions are in memory), so
+    // there it would keep nothing, and it costs: aedes' memory persistence
+    // queues every QoS 1 vote for a persistent subscriber and finds each one
+    // again by a linear scan of that queue (outgoingUpdate), so once the server
+    // falls behind a fast publisher the queue grows and ingest collapses
+    // (~20k -> a few hundred votes/s after ~700k votes, docs/performance.md).
+    // The one case a clean session loses: votes in flight while this link
+    // reconnects inside a running process; their senders get no receipt and
+    // re-send them, as after any server restart.
+    persistentSession: !choice.embedded,
+  });
+}
