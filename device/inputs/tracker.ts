@@ -36,10 +36,6 @@ export class ButtonTracker {
     private readonly options: TrackerOptions,
   ) {}
 
-  get pressed(): boolean {
-    return this.stable;
-  }
-
   /** The level found at start-up: taken as is, without an event (a button held at boot is not a vote). */
   initial(pressed: boolean): void {
     this.raw = pressed;
