@@ -96,4 +96,15 @@ export default tseslint.config(
   { files: ['device/**/*.ts'], rules: { 'no-restricted-imports': restrict({ regex: layer('server', 'cli', 'web', 'bench', 'test'), message: 'device/ talks to the server over MQTT only: it imports shared/ and runtime/.' }) } },
   { files: ['server/**/*.ts'], rules: { 'no-restricted-imports': restrict({ regex: layer('device', 'cli', 'web', 'bench', 'test'), message: 'server/ talks to devices over MQTT only: it imports shared/ and runtime/.' }) } },
   { files: ['web/**/*.ts'], rules: { ...noHtmlSinks, 'no-restricted-imports': webImports } },
+  // Every environment variable is read and validated once, in runtime/env.ts.
+  {
+    files: ['device/**/*.ts', 'server/**/*.ts', 'runtime/**/*.ts', 'cli/**/*.ts'],
+    ignores: ['runtime/env.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read settings through runtime/env.ts (validated once), or take them as arguments.' },
+      ],
+    },
+  },
 );
