@@ -6,7 +6,7 @@ import type { BreadConfig } from './config.js';
 import type { MqttLink } from './publisher.js';
 import type { TemperatureSensor } from './sensors/sensor.js';
 
-export interface BreadMonitorOptions {
+export interface BreadMonitorContext {
   readonly sensor: TemperatureSensor;
   readonly link: Pick<MqttLink, 'publish' | 'onConnect'>;
   readonly config: BreadConfig;
@@ -35,7 +35,7 @@ export class BreadMonitor implements Component {
   private running = false;
   private reading: Promise<void> | null = null;
 
-  constructor(private readonly options: BreadMonitorOptions) {}
+  constructor(private readonly options: BreadMonitorContext) {}
 
   /** The current doneness (for the demo and tests). */
   get state(): BreadMachine {

@@ -4,7 +4,7 @@ import { BREAD_STATES } from '../shared/bread.js';
 import type { Topics } from '../shared/topics.js';
 import type { MqttLink } from './publisher.js';
 
-export interface HomeAssistantOptions {
+export interface HomeAssistantDiscoveryContext {
   readonly link: Pick<MqttLink, 'publish' | 'subscribe' | 'onConnect'>;
   /** Discovery prefix, `homeassistant` unless Home Assistant was configured otherwise. */
   readonly prefix: string;
@@ -28,7 +28,7 @@ function slug(value: string): string {
 }
 
 /** The retained discovery configs: one event entity per button, two bread sensors. */
-export function discoveryMessages(options: Omit<HomeAssistantOptions, 'link' | 'logger'>): DiscoveryMessage[] {
+export function discoveryMessages(options: Omit<HomeAssistantDiscoveryContext, 'link' | 'logger'>): DiscoveryMessage[] {
   const { prefix, deviceId, name, topics, version } = options;
   const node = slug(deviceId);
   const uid = (what: string) => `mqtt-classroom-${node}-${what}`;
@@ -90,7 +90,7 @@ export class HomeAssistantDiscovery implements Component {
   readonly name = 'home assistant discovery';
   private readonly messages: DiscoveryMessage[];
 
-  constructor(private readonly options: HomeAssistantOptions) {
+  constructor(private readonly options: HomeAssistantDiscoveryContext) {
     this.messages = discoveryMessages(options);
   }
 

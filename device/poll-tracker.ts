@@ -11,7 +11,7 @@ export interface TargetPoll {
   readonly options: Poll['options'] | null;
 }
 
-export interface PollTrackerOptions {
+export interface PollTrackerContext {
   readonly link: Pick<MqttLink, 'subscribe'>;
   readonly topics: Topics;
   /** From the config: always vote on this poll. null: follow the open poll. */
@@ -34,7 +34,7 @@ export class PollTracker implements Component {
   private readonly polls = new Map<string, Poll>();
   private announced: string | null = null;
 
-  constructor(private readonly options: PollTrackerOptions) {}
+  constructor(private readonly options: PollTrackerContext) {}
 
   start(): void {
     const remembered = this.options.memory?.getState(MEMORY_KEY) ?? null;

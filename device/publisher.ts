@@ -5,7 +5,7 @@ import type { BackoffOptions } from '../runtime/mqtt/backoff.js';
 import { type ConnectionState, MqttConnection } from '../runtime/mqtt/connection.js';
 import { topicMatches } from './topic-filter.js';
 
-export interface PublisherOptions {
+export interface PublisherContext {
   readonly url: string;
   readonly deviceId: string;
   /** MQTT_CLIENT_ID; default `mqtt-classroom-device-<deviceId>`. */
@@ -40,7 +40,7 @@ export class Publisher implements Component, MqttLink {
   private readonly subscriptions: { filter: string; qos: 0 | 1; handler: MessageHandler }[] = [];
   private readonly connectListeners: ((sessionPresent: boolean) => void)[] = [];
 
-  constructor(private readonly options: PublisherOptions) {
+  constructor(private readonly options: PublisherContext) {
     this.connection = new MqttConnection({
       url: options.url,
       clientId: options.clientId ?? `mqtt-classroom-device-${options.deviceId}`,

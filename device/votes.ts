@@ -9,7 +9,7 @@ import type { TargetPoll } from './poll-tracker.js';
 
 export type VoteOutcome = 'queued' | 'no-poll' | 'no-such-option' | 'outbox-full' | 'not-stored';
 
-export interface VoteMakerOptions {
+export interface VoteMakerContext {
   readonly deviceId: string;
   readonly topics: Topics;
   readonly outbox: Pick<Outbox, 'add' | 'whenStored'>;
@@ -24,7 +24,7 @@ export interface VoteMakerOptions {
 
 /** Turns a button action into a vote in the outbox (SPEC §4 JSON, QoS 1 on send). */
 export class VoteMaker {
-  constructor(private readonly options: VoteMakerOptions) {}
+  constructor(private readonly options: VoteMakerContext) {}
 
   vote(button: string, action: VoteAction, source: 'button' | 'keyboard' | 'simulation'): VoteOutcome {
     const { topics, deviceId, clock, logger, outbox } = this.options;

@@ -29,10 +29,6 @@ export class AdminClient {
     return ((await this.json('GET', '/api/polls')) as { polls: PollSummary[] }).polls;
   }
 
-  async getPoll(id: string): Promise<PollSummary> {
-    return (await this.json('GET', `/api/polls/${encodeURIComponent(id)}`)) as PollSummary;
-  }
-
   async createPoll(poll: NewPoll): Promise<PollSummary> {
     return (await this.json('POST', '/api/polls', poll)) as PollSummary;
   }

@@ -38,11 +38,6 @@ export class SimulationInput implements ButtonInput {
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
   }
 
-  /** Presses this many so far. */
-  get pressesMade(): number {
-    return this.made;
-  }
-
   /** A raw level for one button, as a GPIO edge would give it. */
   inject(button: string, pressed: boolean): void {
     const tracker = this.trackers.get(button);

@@ -1,7 +1,7 @@
 import type { Clock } from '../../runtime/clock.js';
 import type { ButtonEvent, ButtonSpec } from './input.js';
 
-export interface TrackerOptions {
+export interface ButtonTrackerContext {
   /** A level must stay unchanged this long to count; 0 takes every change at once. */
   readonly debounceMs: number;
   readonly clock: Clock;
@@ -33,12 +33,8 @@ export class ButtonTracker {
 
   constructor(
     readonly spec: ButtonSpec,
-    private readonly options: TrackerOptions,
+    private readonly options: ButtonTrackerContext,
   ) {}
-
-  get pressed(): boolean {
-    return this.stable;
-  }
 
   /** The level found at start-up: taken as is, without an event (a button held at boot is not a vote). */
   initial(pressed: boolean): void {

@@ -41,7 +41,7 @@ export function parseW1Slave(text: string): W1Reading {
   return { ok: true, celsius: milli / 1000 };
 }
 
-export interface Ds18b20Options {
+export interface Ds18b20SensorContext {
   /** The probe's folder (28-0316a2797aff); found when there is exactly one. */
   readonly id?: string;
   /** Default /sys/bus/w1/devices; tests give a folder of sample files. */
@@ -53,7 +53,7 @@ export class Ds18b20Sensor implements TemperatureSensor {
   private device: string | null;
   private readonly root: string;
 
-  constructor(options: Ds18b20Options = {}) {
+  constructor(options: Ds18b20SensorContext = {}) {
     this.device = options.id ?? null;
     this.root = options.w1Root ?? DEFAULT_W1_ROOT;
   }

@@ -4,7 +4,7 @@ import type { BoardRegistry } from '../firmata/boards.js';
 import type { FiveThermometer, FiveThermometerData } from '../firmata/types.js';
 import type { TemperatureSensor } from './sensor.js';
 
-export interface J5ThermometerOptions {
+export interface FirmataThermometerContext {
   readonly boards: Pick<BoardRegistry, 'get'>;
   readonly clock: Clock;
   readonly board: string;
@@ -20,14 +20,14 @@ export interface J5ThermometerOptions {
  * readings every `freqMs`; `read()` returns the latest one, and a fault when none
  * came for a while (board gone, sensor unplugged).
  */
-export class J5Thermometer implements TemperatureSensor {
+export class FirmataThermometer implements TemperatureSensor {
   readonly name: string;
   private thermometer: FiveThermometer | null = null;
   private latest: { celsius: number; at: number } | null = null;
   private lastError: string | null = null;
   private unsubscribe: (() => void) | null = null;
 
-  constructor(private readonly options: J5ThermometerOptions) {
+  constructor(private readonly options: FirmataThermometerContext) {
     this.name = `${options.controller} on board ${options.board} pin ${options.pin}`;
   }
 

@@ -16,8 +16,8 @@ export async function loadSensor(config: SensorConfig, ctx: LoadSensorContext): 
       return new Ds18b20Sensor({ w1Root: config.w1Root, ...(config.id === undefined ? {} : { id: config.id }) });
     }
     case 'firmata': {
-      const { J5Thermometer } = await import('./firmata-thermometer.js');
-      return new J5Thermometer({
+      const { FirmataThermometer } = await import('./firmata-thermometer.js');
+      return new FirmataThermometer({
         boards: ctx.boards,
         clock: ctx.clock,
         board: config.board,

@@ -1,7 +1,7 @@
 import type { Clock } from '../../runtime/clock.js';
 import type { TemperatureSensor } from './sensor.js';
 
-export interface SimulatedOvenOptions {
+export interface SimulatedOvenContext {
   readonly clock: Clock;
   /** From cold to the hottest point of the curve. */
   readonly durationMs: number;
@@ -22,7 +22,7 @@ export class SimulatedOven implements TemperatureSensor {
   readonly name = 'simulated oven';
   private startedAt = 0;
 
-  constructor(private readonly options: SimulatedOvenOptions) {}
+  constructor(private readonly options: SimulatedOvenContext) {}
 
   async start(): Promise<void> {
     this.startedAt = this.options.clock.now();

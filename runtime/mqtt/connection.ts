@@ -4,7 +4,7 @@ import { type BackoffOptions, DEFAULT_BACKOFF, backoffDelay } from './backoff.js
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'stopped';
 
-export interface MqttConnectionOptions {
+export interface MqttConnectionContext {
   url: string;
   clientId: string;
   username?: string | null;
@@ -35,7 +35,7 @@ export class MqttConnection {
   private readonly backoff: BackoffOptions;
   private readonly logger: Logger;
 
-  constructor(private readonly options: MqttConnectionOptions) {
+  constructor(private readonly options: MqttConnectionContext) {
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.logger = options.logger ?? silentLogger;
     this.client = mqtt.connect(options.url, {

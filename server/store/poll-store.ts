@@ -27,11 +27,6 @@ export class PollStore {
     return records.map(toPollRow);
   }
 
-  getPoll(id: string): PollRow | null {
-    const record = this.db.prepare('SELECT * FROM polls WHERE id = ?').get(id) as PollRecord | undefined;
-    return record === undefined ? null : toPollRow(record);
-  }
-
   insertPoll(poll: Poll, createdAt: number): void {
     this.db.transaction(() => {
       this.db

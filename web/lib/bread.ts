@@ -6,12 +6,6 @@ import { BREAD_STATES, type BreadState } from '../../shared/bread.js';
 import { decodeText } from '../../shared/codecs/payload.js';
 import type { Translator } from './i18n.js';
 
-export interface BreadView {
-  /** A known state, or the text as received when a device sends something else. */
-  state: BreadState | string | null;
-  celsius: number | null;
-}
-
 export function isBreadState(value: string): value is BreadState {
   return (BREAD_STATES as readonly string[]).includes(value);
 }

@@ -26,10 +26,6 @@ export function setText(node: Node, text: string): void {
   if (node.textContent !== text) node.textContent = text;
 }
 
-export function setClass(node: Element, name: string, on: boolean): void {
-  if (node.classList.contains(name) !== on) node.classList.toggle(name, on);
-}
-
 /** The page's root element (`<main id="app">` written by web/build.mjs). */
 export function appRoot(): HTMLElement {
   const root = document.getElementById('app');

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SensorFaultError } from '../../../device/errors/sensor-fault-error.js';
 import { BoardRegistry } from '../../../device/firmata/boards.js';
-import { J5Thermometer } from '../../../device/sensors/firmata-thermometer.js';
+import { FirmataThermometer } from '../../../device/sensors/firmata-thermometer.js';
 import { systemClock } from '../../../runtime/clock.js';
 import { silentLogger } from '../../../runtime/logger.js';
 import { createMockIo } from '../fakes/mock-board.js';
 
-describe('J5Thermometer (johnny-five Thermometer over mock-firmata)', () => {
+describe('FirmataThermometer (johnny-five Thermometer over mock-firmata)', () => {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -22,7 +22,7 @@ describe('J5Thermometer (johnny-five Thermometer over mock-firmata)', () => {
         return { io, where: '/dev/ttyACM0', close: async () => undefined };
       },
     });
-    const sensor = new J5Thermometer({ boards, clock: systemClock, board: 'uno', controller, pin: 'A0', freqMs: 25, ...(aref === undefined ? {} : { aref }) });
+    const sensor = new FirmataThermometer({ boards, clock: systemClock, board: 'uno', controller, pin: 'A0', freqMs: 25, ...(aref === undefined ? {} : { aref }) });
     cleanups.push(() => boards.stop(), () => sensor.stop());
     await sensor.start();
     return { io, sensor };
