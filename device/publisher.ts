@@ -3,7 +3,7 @@ import type { Component } from '../runtime/lifecycle.js';
 import type { Logger } from '../runtime/logger.js';
 import type { BackoffOptions } from '../runtime/mqtt/backoff.js';
 import { type ConnectionState, MqttConnection } from '../runtime/mqtt/connection.js';
-import { topicMatches } from './topic-filter.js';
+import { topicMatches } from '../shared/topic-filter.js';
 
 export interface PublisherOptions {
   readonly url: string;
