@@ -3,7 +3,7 @@ import { type Clock, systemClock } from '../runtime/clock.js';
 import type { EnvConfig } from '../runtime/env.js';
 import { type Component, Lifecycle } from '../runtime/lifecycle.js';
 import type { Logger } from '../runtime/logger.js';
-import type { BackoffOptions } from '../runtime/mqtt/backoff.js';
+import type { BackoffOptions } from '../shared/backoff.js';
 import { packageVersion } from '../runtime/package-info.js';
 import { decodeReceipt } from '../shared/codecs/receipt.js';
 import { type Topics, createTopics } from '../shared/topics.js';

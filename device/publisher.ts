@@ -1,7 +1,7 @@
 import type { MqttClient } from 'mqtt';
 import type { Component } from '../runtime/lifecycle.js';
 import type { Logger } from '../runtime/logger.js';
-import type { BackoffOptions } from '../runtime/mqtt/backoff.js';
+import type { BackoffOptions } from '../shared/backoff.js';
 import { type ConnectionState, MqttConnection } from '../runtime/mqtt/connection.js';
 import { topicMatches } from '../shared/topic-filter.js';
 
