@@ -3,8 +3,9 @@ import { type Clock, systemClock } from '../runtime/clock.js';
 import type { EnvConfig } from '../runtime/env.js';
 import { type Component, Lifecycle } from '../runtime/lifecycle.js';
 import type { Logger } from '../runtime/logger.js';
-import type { BackoffOptions } from '../runtime/mqtt/backoff.js';
+import type { BackoffOptions } from '../shared/backoff.js';
 import { packageVersion } from '../runtime/package-info.js';
+import { encodeButtonEvent } from '../shared/codecs/button-event.js';
 import { decodeReceipt } from '../shared/codecs/receipt.js';
 import { type Topics, createTopics } from '../shared/topics.js';
 import { BreadMonitor } from './bread-monitor.js';
@@ -207,7 +208,7 @@ export class Agent {
       this.ctx.logger.debug(`button ${event.button} ${event.type}`);
       return;
     }
-    parts.publisher.publish(this.topics.deviceButton(this.ctx.config.deviceId, event.button), JSON.stringify({ event: event.type, ts: event.at }), {
+    parts.publisher.publish(this.topics.deviceButton(this.ctx.config.deviceId, event.button), encodeButtonEvent({ event: event.type, ts: event.at }), {
       qos: 0,
       retain: false,
     });

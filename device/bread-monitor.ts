@@ -2,6 +2,7 @@ import type { Clock } from '../runtime/clock.js';
 import type { Component } from '../runtime/lifecycle.js';
 import type { Logger } from '../runtime/logger.js';
 import { type BreadMachine, INITIAL_BREAD, stepBread } from '../shared/bread.js';
+import { encodeBreadState, encodeCelsius } from '../shared/codecs/bread.js';
 import type { BreadConfig } from './config.js';
 import type { MqttLink } from './publisher.js';
 import type { TemperatureSensor } from './sensors/sensor.js';
@@ -12,11 +13,6 @@ export interface BreadMonitorContext {
   readonly config: BreadConfig;
   readonly clock: Clock;
   readonly logger: Logger;
-}
-
-/** `92.4`: one decimal is what the probe is worth and what a dashboard shows. */
-export function formatCelsius(celsius: number): string {
-  return String(Math.round(celsius * 10) / 10);
 }
 
 /**
@@ -93,20 +89,20 @@ export class BreadMonitor implements Component {
     }
     const last = this.published;
     if (last === null || Math.abs(celsius - last.celsius) > config.deltaC || at - last.at >= config.heartbeatMs) {
-      if (this.options.link.publish(config.temperatureTopic, formatCelsius(celsius), { qos: 1, retain: true })) {
+      if (this.options.link.publish(config.temperatureTopic, encodeCelsius(celsius), { qos: 1, retain: true })) {
         this.published = { celsius, at };
       }
     }
   }
 
   private publishState(): void {
-    this.options.link.publish(this.options.config.topic, this.machine.state, { qos: 1, retain: true });
+    this.options.link.publish(this.options.config.topic, encodeBreadState(this.machine.state), { qos: 1, retain: true });
   }
 
   private republish(): void {
     if (this.machine.since === null || this.machine.celsius === null) return;
     this.publishState();
-    if (this.options.link.publish(this.options.config.temperatureTopic, formatCelsius(this.machine.celsius), { qos: 1, retain: true })) {
+    if (this.options.link.publish(this.options.config.temperatureTopic, encodeCelsius(this.machine.celsius), { qos: 1, retain: true })) {
       this.published = { celsius: this.machine.celsius, at: this.options.clock.now() };
     }
   }

@@ -1,6 +1,8 @@
 import type { Component } from '../runtime/lifecycle.js';
 import type { Logger } from '../runtime/logger.js';
 import { BREAD_STATES } from '../shared/bread.js';
+import { BUTTON_EVENTS } from '../shared/codecs/button-event.js';
+import { decodeStatus, encodeStatus } from '../shared/codecs/status.js';
 import type { Topics } from '../shared/topics.js';
 import type { MqttLink } from './publisher.js';
 
@@ -35,7 +37,7 @@ export function discoveryMessages(options: Omit<HomeAssistantDiscoveryContext, '
   const common = {
     device: { identifiers: [uid('device')], name, manufacturer: 'mqtt-classroom', model: 'vote box and bread probe', sw_version: version },
     origin: { name: 'mqtt-classroom', sw_version: version },
-    availability: [{ topic: topics.deviceStatus(deviceId), payload_available: 'online', payload_not_available: 'offline' }],
+    availability: [{ topic: topics.deviceStatus(deviceId), payload_available: encodeStatus('online'), payload_not_available: encodeStatus('offline') }],
   };
   const messages: DiscoveryMessage[] = options.buttons.map((button) => ({
     topic: `${prefix}/event/${node}/button_${slug(button)}/config`,
@@ -43,7 +45,7 @@ export function discoveryMessages(options: Omit<HomeAssistantDiscoveryContext, '
       name: `Button ${button}`,
       unique_id: uid(`button-${slug(button)}`),
       state_topic: topics.deviceButton(deviceId, button),
-      event_types: ['press', 'long-press'],
+      event_types: [...BUTTON_EVENTS],
       // Our event JSON says {"event": "press"}; Home Assistant wants event_type.
       value_template: "{{ {'event_type': value_json.event} | to_json }}",
       icon: 'mdi:gesture-tap-button',
@@ -98,7 +100,9 @@ export class HomeAssistantDiscovery implements Component {
     const { link, prefix } = this.options;
     link.onConnect(() => this.publishAll());
     link.subscribe(`${prefix}/status`, 1, (_topic, payload) => {
-      if (payload.toString('utf8').trim() === 'online') {
+      // Home Assistant's birth and will messages use the same two words as ours.
+      const status = decodeStatus(payload);
+      if (status.ok && status.value === 'online') {
         this.options.logger.info('Home Assistant is online: sending discovery again');
         this.publishAll();
       }

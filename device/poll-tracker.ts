@@ -1,6 +1,7 @@
 import type { Component } from '../runtime/lifecycle.js';
 import type { Logger } from '../runtime/logger.js';
 import { decodePoll, encodePoll } from '../shared/codecs/poll.js';
+import { currentPoll } from '../shared/current-poll.js';
 import type { Poll } from '../shared/poll.js';
 import { type Topics, parseTopic } from '../shared/topics.js';
 import type { MqttLink } from './publisher.js';
@@ -50,16 +51,10 @@ export class PollTracker implements Component {
 
   current(): TargetPoll | null {
     const fixed = this.options.fixedPollId;
-    if (fixed !== null) {
-      const poll = this.polls.get(fixed);
-      return { id: fixed, options: poll?.options ?? null };
-    }
-    let best: Poll | null = null;
-    for (const poll of this.polls.values()) {
-      if (poll.state !== 'open') continue;
-      if (best === null || (poll.openedAt ?? 0) > (best.openedAt ?? 0)) best = poll;
-    }
-    return best === null ? null : { id: best.id, options: best.options };
+    const poll = currentPoll(this.polls.values(), fixed);
+    // A fixed poll is voted on even before (or without) its definition arriving.
+    if (fixed !== null) return { id: fixed, options: poll?.options ?? null };
+    return poll === null ? null : { id: poll.id, options: poll.options };
   }
 
   private onPoll(topic: string, payload: Buffer): void {

@@ -1,9 +1,10 @@
 import type { MqttClient } from 'mqtt';
 import type { Component } from '../runtime/lifecycle.js';
 import type { Logger } from '../runtime/logger.js';
-import type { BackoffOptions } from '../runtime/mqtt/backoff.js';
+import type { BackoffOptions } from '../shared/backoff.js';
 import { type ConnectionState, MqttConnection } from '../runtime/mqtt/connection.js';
-import { topicMatches } from './topic-filter.js';
+import { encodeStatus } from '../shared/codecs/status.js';
+import { topicMatches } from '../shared/topic-filter.js';
 
 export interface PublisherContext {
   readonly url: string;
@@ -47,7 +48,7 @@ export class Publisher implements Component, MqttLink {
       clean: false,
       username: options.username ?? null,
       password: options.password ?? null,
-      will: { topic: options.statusTopic, payload: 'offline', retain: true, qos: 1 },
+      will: { topic: options.statusTopic, payload: encodeStatus('offline'), retain: true, qos: 1 },
       logger: options.logger,
       ...(options.backoff ? { backoff: options.backoff } : {}),
       onConnect: (client, sessionPresent) => this.connected$(client, sessionPresent),
@@ -76,7 +77,7 @@ export class Publisher implements Component, MqttLink {
 
   /** Publishes `offline` (retained) and disconnects cleanly, so the will is not needed. */
   async stop(): Promise<void> {
-    await this.connection.stop({ topic: this.options.statusTopic, payload: 'offline', retain: true });
+    await this.connection.stop({ topic: this.options.statusTopic, payload: encodeStatus('offline'), retain: true });
   }
 
   /** Resolves once connected; for tests and the first-run log. */
@@ -109,7 +110,7 @@ export class Publisher implements Component, MqttLink {
   }
 
   private connected$(client: MqttClient, sessionPresent: boolean): void {
-    client.publish(this.options.statusTopic, 'online', { qos: 1, retain: true });
+    client.publish(this.options.statusTopic, encodeStatus('online'), { qos: 1, retain: true });
     // Subscribing again is harmless with a kept session and needed when the broker
     // lost it (restarted without persistence).
     const filters = Object.fromEntries(this.subscriptions.map((s) => [s.filter, { qos: s.qos }]));

@@ -11,6 +11,10 @@
 export const BREAD_STATES = ['froid', 'cuisson', 'prêt', 'brûlé'] as const;
 export type BreadState = (typeof BREAD_STATES)[number];
 
+export function isBreadState(value: string): value is BreadState {
+  return (BREAD_STATES as readonly string[]).includes(value);
+}
+
 export interface BreadThresholds {
   /** °C at which the bread is considered in the oven (froid -> cuisson). */
   readonly bakingAt: number;

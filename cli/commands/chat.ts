@@ -8,11 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { loadEnv } from '../../runtime/env.js';
 import { MqttConnection } from '../../runtime/mqtt/connection.js';
-import { decodeText, encodeText } from '../../shared/codecs/payload.js';
+import { chatName, decodeChat, encodeChat } from '../../shared/codecs/chat.js';
 import { assertId } from '../../shared/ids.js';
 import { createTopics } from '../../shared/topics.js';
-
-export const MAX_CHAT_BYTES = 1024;
 
 export interface ChatOptions {
   name: string;
@@ -28,11 +26,10 @@ export interface ChatOptions {
 }
 
 export async function runChat(options: ChatOptions): Promise<void> {
-  const name = assertId('chat name', options.name.normalize('NFC'));
+  const name = assertId('chat name', chatName(options.name));
   const config = loadEnv({ env: options.env, ...(options.dotenvPath === undefined ? {} : { dotenvPath: options.dotenvPath }) });
   const topics = createTopics({ prefix: config.topicPrefix });
   const url = config.mqttUrl ?? `mqtt://127.0.0.1:${config.mqttPort}`;
-  const head = `${topics.prefix}/chat/`;
   // The browsers' low-privilege account when there is one (chat is what browsers
   // do), else this machine's MQTT account, else anonymous.
   const username = config.browserUsername ?? config.mqttUsername;
@@ -53,22 +50,22 @@ export async function runChat(options: ChatOptions): Promise<void> {
     },
   });
   connection.client.on('message', (topic, payload) => {
-    if (!topic.startsWith(head)) return;
-    const text = decodeText(payload, 4 * MAX_CHAT_BYTES);
-    options.print(chatLine(new Date(), topic.slice(head.length), text.ok ? text.value : '(unreadable message)'));
+    const message = decodeChat(topics, topic, payload);
+    if (message === null) return;
+    options.print(chatLine(new Date(), message.name, message.text ?? '(unreadable message)'));
   });
   options.status(`connecting to ${url}…`);
   connection.start();
 
   const lines = createInterface({ input: options.input, terminal: false });
   lines.on('line', (line) => {
-    if (line.trim() === '') return;
-    if (encodeText(line).byteLength > MAX_CHAT_BYTES) {
-      options.status(`not sent: a message is at most ${MAX_CHAT_BYTES} bytes`);
+    const payload = encodeChat(line);
+    if (!payload.ok) {
+      if (payload.reason === 'too-large') options.status(`not sent: ${payload.detail}`);
       return;
     }
     // QoS 1: MQTT.js keeps it while the connection is down and sends it on reconnect.
-    connection.client.publish(topics.chat(name), line, { qos: 1 });
+    connection.client.publish(topics.chat(name), payload.value, { qos: 1 });
   });
   lines.on('SIGINT', () => lines.close());
   await new Promise<void>((resolve) => lines.once('close', resolve));

@@ -1,6 +1,9 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { type Logger, silentLogger } from '../logger.js';
-import { type BackoffOptions, DEFAULT_BACKOFF, backoffDelay } from './backoff.js';
+import { type BackoffOptions, backoffDelay } from '../../shared/backoff.js';
+
+/** Node's steps (device, server, CLI): from half a second up to 30 s. */
+export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, random: Math.random };
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'stopped';
 

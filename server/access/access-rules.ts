@@ -1,5 +1,5 @@
 import { HOME_ASSISTANT_PREFIX, type Topics } from '../../shared/topics.js';
-import { filtersOverlap, topicMatches } from './topic-filter.js';
+import { filtersOverlap, topicMatches } from '../../shared/topic-filter.js';
 
 /** Who a broker client is, once authenticated (docs/architecture.md, SPEC §8). */
 export type Role =

@@ -1,5 +1,5 @@
 import type { Logger } from '../../runtime/logger.js';
-import type { Poll } from '../../shared/poll.js';
+import { currentPoll } from '../../shared/current-poll.js';
 import type { TallyState } from '../../shared/tally.js';
 import type { PollStore } from '../store/poll-store.js';
 import { replayRound } from './replay.js';
@@ -61,14 +61,9 @@ export class PollBook {
     return [...this.entries.values()];
   }
 
-  /** The poll that plain votes on the legacy topic count for: the open one opened last. */
+  /** The poll that plain votes on the legacy topic count for: the current one (shared/current-poll.ts). */
   latestOpen(): PollEntry | undefined {
-    let best: PollEntry | undefined;
-    for (const entry of this.entries.values()) {
-      const poll: Poll = entry.tally.poll;
-      if (poll.state !== 'open') continue;
-      if (best === undefined || (poll.openedAt ?? 0) > (best.tally.poll.openedAt ?? 0)) best = entry;
-    }
-    return best;
+    const poll = currentPoll(this.list().map((entry) => entry.tally.poll));
+    return poll === null ? undefined : this.entries.get(poll.id);
   }
 }

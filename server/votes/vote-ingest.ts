@@ -1,6 +1,6 @@
 import type { Clock } from '../../runtime/clock.js';
 import type { Logger } from '../../runtime/logger.js';
-import { type Receipt, encodeReceipt } from '../../shared/codecs/receipt.js';
+import { encodeReceipt, receiptFor } from '../../shared/codecs/receipt.js';
 import type { RejectReason } from '../../shared/codecs/rejection.js';
 import { decodeVote } from '../../shared/codecs/vote.js';
 import { type Outcome, applyVote, recordRejection } from '../../shared/tally.js';
@@ -168,11 +168,7 @@ export class VoteIngest {
     log.afterCommit(() => {
       if (changes) changed(pollId);
       if (ids === null) return;
-      const receipt: Receipt =
-        outcome.status === 'rejected'
-          ? { id: ids.id, poll: pollId, status: 'rejected', reason: outcome.reason }
-          : { id: ids.id, poll: pollId, status: outcome.status };
-      link.publish(topics.receipts(ids.voter), encodeReceipt(receipt), { qos: 1, retain: false });
+      link.publish(topics.receipts(ids.voter), encodeReceipt(receiptFor(ids.id, pollId, outcome)), { qos: 1, retain: false });
     });
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IClientOptions, MqttClient } from 'mqtt';
-import { closeClient, connectClient, matches } from '../harness/mqtt.js';
+import { topicMatches as matches } from '../../shared/topic-filter.js';
+import { closeClient, connectClient } from '../harness/mqtt.js';
 
 /**
  * SPEC §8 and docs/architecture.md ("Accounts and access rules") as ONE table:

@@ -1,4 +1,5 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { topicMatches as matches } from '../../shared/topic-filter.js';
 
 /** Connects an MQTT.js client and resolves once CONNACK arrived. */
 export async function connectClient(url: string, options: IClientOptions = {}): Promise<MqttClient> {
@@ -46,16 +47,4 @@ export function collect(client: MqttClient, filter: string, count: number, timeo
 
 export function closeClient(client: MqttClient): Promise<void> {
   return new Promise((resolve) => client.end(true, {}, () => resolve()));
-}
-
-/** MQTT topic filter matching (+ and #), for the helpers above. */
-export function matches(filter: string, topic: string): boolean {
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i += 1) {
-    if (f[i] === '#') return true;
-    if (i >= t.length) return false;
-    if (f[i] !== '+' && f[i] !== t[i]) return false;
-  }
-  return f.length === t.length;
 }

@@ -1,27 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { backoffDelay } from '../../runtime/mqtt/backoff.js';
 import { MqttConnection } from '../../runtime/mqtt/connection.js';
 import { type MosquittoBroker, startMosquitto } from '../harness/mosquitto.js';
 import { closeClient, collect, connectClient } from '../harness/mqtt.js';
 import { canRun } from '../harness/system-deps.js';
-
-describe('backoffDelay', () => {
-  const fixed = (r: number) => ({ initialMs: 500, maxMs: 30_000, random: () => r });
-
-  it('doubles from the initial delay and stops at the cap', () => {
-    const steps = [0, 1, 2, 3, 4, 5, 6, 7, 20].map((n) => backoffDelay(n, fixed(0.999999)));
-    expect(steps).toEqual([500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
-  });
-
-  it('spreads thirty devices over half a step (equal jitter)', () => {
-    let seed = 7;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
-    const delays = Array.from({ length: 30 }, () => backoffDelay(3, { initialMs: 500, maxMs: 30_000, random }));
-    expect(Math.min(...delays)).toBeGreaterThanOrEqual(2000);
-    expect(Math.max(...delays)).toBeLessThanOrEqual(4000);
-    expect(new Set(delays).size).toBeGreaterThan(25);
-  });
-});
 
 describe.skipIf(!canRun('mosquitto'))('MqttConnection against Mosquitto', () => {
   let broker: MosquittoBroker | undefined;

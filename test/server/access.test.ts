@@ -2,35 +2,8 @@ import type { MqttClient } from 'mqtt';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Accounts, SERVER_CLIENT_ID } from '../../server/access/accounts.js';
-import { filtersOverlap, topicMatches } from '../../server/access/topic-filter.js';
 import { closeClient, connectClient } from '../harness/mqtt.js';
 import { type TestServer, openPoll, startTestServer } from './helpers.js';
-
-describe('topic filters', () => {
-  it.each([
-    ['classroom/tally/+', 'classroom/tally/cours', true],
-    ['classroom/tally/+', 'classroom/tally/cours/x', false],
-    ['pain/cuisson/#', 'pain/cuisson', true],
-    ['pain/cuisson/#', 'pain/cuisson/temperature', true],
-    ['#', '$SYS/broker/uptime', false],
-    ['+/tally/+', 'classroom/tally/cours', true],
-  ])('%s matches %s: %s', (filter, topic, result) => {
-    expect(topicMatches(filter, topic)).toBe(result);
-  });
-
-  it.each([
-    ['classroom/tally/+', '#', true],
-    ['classroom/tally/+', 'classroom/+/cours', true],
-    ['classroom/tally/+', 'classroom/votes/+', false],
-    ['pain/cuisson/#', 'pain/cuisson', true],
-    ['pain/cuisson', 'pain/#', true],
-    ['classroom/chat/+', 'classroom/chat', false],
-    ['classroom/#', '$SYS/#', false],
-  ])('%s overlaps %s: %s', (a, b, result) => {
-    expect(filtersOverlap(a, b)).toBe(result);
-    expect(filtersOverlap(b, a)).toBe(result);
-  });
-});
 
 describe('broker accounts', () => {
   const accounts = new Accounts({ serverPassword: 'server-pw', devices: new Map([['box-1', 'box-pw']]), browser: null });

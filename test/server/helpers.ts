@@ -5,7 +5,7 @@ import type { MqttClient } from 'mqtt';
 import { type EnvConfig, type EnvName, loadEnv } from '../../runtime/env.js';
 import { type TallySnapshot, decodeTally } from '../../shared/codecs/tally.js';
 import { type RunningServer, type StartServerOptions, startServer } from '../../server/index.js';
-import { matches } from '../harness/mqtt.js';
+import { topicMatches as matches } from '../../shared/topic-filter.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123';
 

@@ -1,29 +1,21 @@
 /**
- * The bread oven's two retained topics: `pain/cuisson` (froid, cuisson, prêt,
- * brûlé as plain text) and `pain/cuisson/temperature` (a plain number).
+ * How the pages show the bread oven's two retained topics, `pain/cuisson` and
+ * `pain/cuisson/temperature` (their payloads: shared/codecs/bread.ts).
  */
-import { BREAD_STATES, type BreadState } from '../../shared/bread.js';
-import { decodeText } from '../../shared/codecs/payload.js';
+import { BREAD_STATES, isBreadState } from '../../shared/bread.js';
+import { decodeBreadState, decodeCelsius } from '../../shared/codecs/bread.js';
 import type { Translator } from './i18n.js';
 
-export function isBreadState(value: string): value is BreadState {
-  return (BREAD_STATES as readonly string[]).includes(value);
-}
-
-/** The state text, NFC-normalized (a device may send "prêt" decomposed); null when empty or unreadable. */
+/** The state as shown (shared codec); null when empty or unreadable. */
 export function parseBreadState(payload: Uint8Array): string | null {
-  const text = decodeText(payload, 256);
-  if (!text.ok) return null;
-  const value = text.value.trim().normalize('NFC');
-  return value === '' ? null : value;
+  const decoded = decodeBreadState(payload);
+  return decoded.ok ? decoded.value : null;
 }
 
+/** The temperature as shown (shared codec); null when empty or not a number. */
 export function parseCelsius(payload: Uint8Array): number | null {
-  const text = decodeText(payload, 64);
-  if (!text.ok) return null;
-  const trimmed = text.value.trim();
-  const value = Number(trimmed);
-  return trimmed !== '' && Number.isFinite(value) ? value : null;
+  const decoded = decodeCelsius(payload);
+  return decoded.ok ? decoded.value : null;
 }
 
 export function breadLabel(tr: Translator, state: string | null): string {

@@ -1,13 +1,14 @@
 /**
  * The pages' MQTT connection: MQTT.js over the browser's WebSocket, MQTT 3.1.1
  * (the embedded broker and Mosquitto both speak it), clean session, and our own
- * reconnect loop with capped exponential backoff and jitter (the same rule as
- * runtime/mqtt/backoff.ts), so thirty phones do not all come back in the same
+ * reconnect loop with capped exponential backoff and jitter (the rule of
+ * shared/backoff.ts), so thirty phones do not all come back in the same
  * millisecond after a broker restart. Subscriptions are made again after every
  * connect, which also brings the retained poll, tally and bread state back.
  */
 import clientModule, { type IClientOptions } from 'mqtt/lib/client';
 import { browserStreamBuilder } from 'mqtt/lib/connect/ws';
+import { backoffDelay } from '../../shared/backoff.js';
 import { randomId } from './ids.js';
 
 // MQTT.js's build is CommonJS: its class is the `default` property of module.exports.
@@ -37,13 +38,11 @@ export interface MqttLink {
   onMessage(listener: (topic: string, payload: Uint8Array, retained: boolean) => void): void;
 }
 
-const INITIAL_DELAY_MS = 500;
-const MAX_DELAY_MS = 8_000;
+/** The pages' steps: from half a second up to 8 s. */
+const PAGE_BACKOFF = { initialMs: 500, maxMs: 8_000 } as const;
 
-/** Equal jitter: half the step fixed, half random; the step doubles up to the cap. */
 export function reconnectDelay(attempt: number, random: () => number = Math.random): number {
-  const step = Math.min(MAX_DELAY_MS, INITIAL_DELAY_MS * 2 ** Math.min(attempt, 20));
-  return Math.round(step / 2 + random() * (step / 2));
+  return backoffDelay(attempt, { ...PAGE_BACKOFF, random });
 }
 
 export function openLink(options: LinkOptions): MqttLink {

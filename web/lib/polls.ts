@@ -5,15 +5,13 @@
  */
 import { decodePoll } from '../../shared/codecs/poll.js';
 import { type TallySnapshot, decodeTally } from '../../shared/codecs/tally.js';
+import { currentPoll, latestOpened } from '../../shared/current-poll.js';
 import type { Poll } from '../../shared/poll.js';
 
+/** The current poll, else (nothing open, nothing pinned) the last one opened, shown as closed. */
 export function pickPoll(polls: Iterable<Poll>, pinned: string | null): Poll | null {
   const all = [...polls];
-  if (pinned !== null) return all.find((poll) => poll.id === pinned) ?? null;
-  const latestFirst = (a: Poll, b: Poll) => (b.openedAt ?? -1) - (a.openedAt ?? -1) || a.id.localeCompare(b.id);
-  const open = all.filter((poll) => poll.state === 'open').sort(latestFirst);
-  if (open.length > 0) return open[0] ?? null;
-  return all.sort(latestFirst)[0] ?? null;
+  return currentPoll(all, pinned) ?? (pinned === null ? latestOpened(all) : null);
 }
 
 /**

@@ -4,7 +4,7 @@
  * shows up here too. Names and texts come from anyone: they go in as text only.
  */
 import '../styles/chat.css';
-import { decodeText, encodeText } from '../../shared/codecs/payload.js';
+import { type ChatMessage, chatName, decodeChat, encodeChat } from '../../shared/codecs/chat.js';
 import { isValidId } from '../../shared/ids.js';
 import type { Topics } from '../../shared/topics.js';
 import type { MqttLink } from '../lib/connection.js';
@@ -15,13 +15,10 @@ import { renderScheduler } from '../lib/scheduler.js';
 import { type PageState, statusBadge } from '../lib/status.js';
 
 const NAME_KEY = 'mqtt-classroom.chat-name';
-const MAX_MESSAGE_BYTES = 1024;
 const KEEP_MESSAGES = 200;
 
-interface ChatMessage {
-  name: string;
-  text: string | null;
-  at: number;
+interface ShownMessage extends ChatMessage {
+  readonly at: number;
 }
 
 const tr = pageTranslator();
@@ -30,7 +27,7 @@ let connection: PageState = 'connecting';
 let name: string | null = storedName();
 let link: MqttLink | null = null;
 let topics: Topics | null = null;
-const incoming: ChatMessage[] = [];
+const incoming: ShownMessage[] = [];
 const timeFormat = new Intl.DateTimeFormat(tr.lang, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 const badge = statusBadge(tr);
@@ -64,7 +61,7 @@ appRoot().append(
 
 nameForm.addEventListener('submit', (event) => {
   event.preventDefault();
-  const wanted = nameInput.value.trim().normalize('NFC');
+  const wanted = chatName(nameInput.value);
   if (!isValidId(wanted)) {
     setText(nameError, tr.t('chat.name.invalid'));
     return;
@@ -87,10 +84,10 @@ changeName.addEventListener('click', () => {
 });
 composer.addEventListener('submit', (event) => {
   event.preventDefault();
-  const text = messageInput.value;
-  if (name === null || text.trim() === '') return;
-  if (encodeText(text).byteLength > MAX_MESSAGE_BYTES) return setText(sendError, tr.t('chat.too-long'));
-  if (link === null || topics === null || !link.publish(topics.chat(name), text, { qos: 1 })) return setText(sendError, tr.t('chat.offline'));
+  const payload = encodeChat(messageInput.value);
+  if (name === null || (!payload.ok && payload.reason === 'empty')) return;
+  if (!payload.ok) return setText(sendError, tr.t('chat.too-long'));
+  if (link === null || topics === null || !link.publish(topics.chat(name), payload.value, { qos: 1 })) return setText(sendError, tr.t('chat.offline'));
   setText(sendError, '');
   messageInput.value = '';
 });
@@ -103,14 +100,12 @@ void startPage('chat', (state) => {
   schedule();
 }).then((ctx) => {
   ({ link, topics } = ctx);
-  const head = `${ctx.topics.prefix}/chat/`;
-  setText(empty, tr.t('chat.empty', { topic: `${head}${name ?? 'Zoé'}` }));
+  setText(empty, tr.t('chat.empty', { topic: ctx.topics.chat(name ?? 'Zoé') }));
   ctx.link.subscribe([ctx.topics.allChat]);
   ctx.link.onMessage((topic, payload) => {
-    if (!topic.startsWith(head)) return;
-    const text = decodeText(payload, 4 * MAX_MESSAGE_BYTES);
-    // The name is the topic level as sent, whatever it contains: shown as text.
-    incoming.push({ name: topic.slice(head.length), text: text.ok ? text.value : null, at: Date.now() });
+    const message = decodeChat(ctx.topics, topic, payload);
+    if (message === null) return;
+    incoming.push({ ...message, at: Date.now() });
     schedule();
   });
 });
@@ -125,7 +120,7 @@ function render(): void {
   if (nearBottom) list.scrollTop = list.scrollHeight;
 }
 
-function messageItem(message: ChatMessage): HTMLElement {
+function messageItem(message: ShownMessage): HTMLElement {
   const item = el('li', { class: message.name === name ? 'message message--mine' : 'message' }, [
     el('span', { class: 'message-time', text: timeFormat.format(message.at) }),
     el('span', { class: `message-name hue-${hue(message.name)}`, text: message.name }),

@@ -1,5 +1,5 @@
 import type { MessageHandler, MqttLink } from '../../../device/publisher.js';
-import { topicMatches } from '../../../device/topic-filter.js';
+import { topicMatches } from '../../../shared/topic-filter.js';
 
 /** The agent's MQTT side, in memory: records publishes, delivers messages to subscribers. */
 export class FakeLink implements MqttLink {

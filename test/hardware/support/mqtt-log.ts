@@ -1,5 +1,5 @@
 import type { MqttClient } from 'mqtt';
-import { matches } from '../../harness/mqtt.js';
+import { topicMatches as matches } from '../../../shared/topic-filter.js';
 
 export interface Message {
   readonly topic: string;

@@ -1,10 +1,14 @@
 /**
- * MQTT topic filter matching, as a broker does it: `+` is one level, `#` is the
- * rest (including the parent itself: `a/#` matches `a`), and a filter that starts
- * with a wildcard never matches a `$` topic such as `$SYS/...`.
+ * MQTT topic filter matching, as a broker does it (MQTT 3.1.1 §4.7): `+` is one
+ * level, `#` is the rest (including the parent itself: `a/#` matches `a`), and a
+ * filter that starts with a wildcard never matches a `$` topic such as `$SYS/...`
+ * (§4.7.2). The device, the server's access rules and the tests all use this one.
+ *
+ * Our own rather than `mqtt-match`: that library ignores the `$` rule, and the
+ * access rules depend on it (`#` must not grant `$SYS`).
  */
 export function topicMatches(filter: string, topic: string): boolean {
-  if (topic.startsWith('$') && (filter.startsWith('+') || filter.startsWith('#'))) return false;
+  if (topic.startsWith('$') && startsWithWildcard(filter)) return false;
   const f = filter.split('/');
   const t = topic.split('/');
   for (let i = 0; i < f.length; i += 1) {
@@ -18,7 +22,7 @@ export function topicMatches(filter: string, topic: string): boolean {
 
 /** True when some concrete topic matches both filters. */
 export function filtersOverlap(a: string, b: string): boolean {
-  if ((a.startsWith('$') && /^[+#]/.test(b)) || (b.startsWith('$') && /^[+#]/.test(a))) return false;
+  if ((a.startsWith('$') && startsWithWildcard(b)) || (b.startsWith('$') && startsWithWildcard(a))) return false;
   const x = a.split('/');
   const y = b.split('/');
   const shared = Math.min(x.length, y.length);
@@ -31,4 +35,8 @@ export function filtersOverlap(a: string, b: string): boolean {
   // `a/#` also matches `a`: the longer one may end with a lone `#`.
   const longer = x.length > y.length ? x : y;
   return longer.length === shared + 1 && longer[shared] === '#';
+}
+
+function startsWithWildcard(filter: string): boolean {
+  return filter.startsWith('+') || filter.startsWith('#');
 }

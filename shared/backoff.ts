@@ -1,13 +1,16 @@
+/**
+ * How long to wait before reconnecting: one rule for the Node connection
+ * (runtime/mqtt/connection.ts) and the pages' (web/lib/connection.ts), each with
+ * its own initial delay and cap.
+ */
 export interface BackoffOptions {
   /** First retry delay, before jitter. */
   initialMs: number;
   /** Cap of the delay, before jitter. */
   maxMs: number;
-  /** Source of randomness in [0, 1); injected so tests are repeatable. */
+  /** Source of randomness in [0, 1) (Math.random in production); injected so tests are repeatable. */
   random: () => number;
 }
-
-export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, random: Math.random };
 
 /**
  * Delay before reconnect attempt number `attempt` (0 for the first): capped
@@ -15,7 +18,7 @@ export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, 
  * so thirty devices that lost the same broker do not all come back in the same
  * millisecond, yet none waits longer than the cap.
  */
-export function backoffDelay(attempt: number, options: BackoffOptions = DEFAULT_BACKOFF): number {
+export function backoffDelay(attempt: number, options: BackoffOptions): number {
   const step = Math.min(options.maxMs, options.initialMs * 2 ** Math.min(attempt, 30));
   return Math.round(step / 2 + options.random() * (step / 2));
 }

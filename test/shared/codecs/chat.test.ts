@@ -1,0 +1,55 @@
+/**
+ * SPEC: the class chat is plain UTF-8 text on `<prefix>/chat/<name>`, at most
+ * 1 KiB sent; the page and the terminal use the same codec.
+ */
+import { describe, expect, it } from 'vitest';
+import { MAX_CHAT_BYTES, MAX_CHAT_READ_BYTES, chatName, decodeChat, encodeChat } from '../../../shared/codecs/chat.js';
+import { isValidId } from '../../../shared/ids.js';
+import { createTopics } from '../../../shared/topics.js';
+
+const topics = createTopics({ prefix: 'classroom' });
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+describe('chat messages', () => {
+  it('round-trips a message, accents and new lines included', () => {
+    const sent = encodeChat('Bonjour, ça va ?\nOui');
+    expect(sent).toEqual({ ok: true, value: 'Bonjour, ça va ?\nOui' });
+    if (!sent.ok) return;
+    expect(decodeChat(topics, topics.chat('Zoé'), bytes(sent.value))).toEqual({ name: 'Zoé', text: 'Bonjour, ça va ?\nOui' });
+  });
+
+  it('sends nothing blank', () => {
+    expect(encodeChat('')).toMatchObject({ ok: false, reason: 'empty' });
+    expect(encodeChat(' \n\t')).toMatchObject({ ok: false, reason: 'empty' });
+  });
+
+  it('sends at most 1 KiB of UTF-8, counted in bytes', () => {
+    expect(encodeChat('a'.repeat(MAX_CHAT_BYTES))).toMatchObject({ ok: true });
+    expect(encodeChat('a'.repeat(MAX_CHAT_BYTES + 1))).toMatchObject({ ok: false, reason: 'too-large' });
+    expect(encodeChat('é'.repeat(MAX_CHAT_BYTES / 2 + 1))).toMatchObject({ ok: false, reason: 'too-large' });
+  });
+
+  it('reads longer messages from other clients, up to its read limit', () => {
+    const long = 'a'.repeat(MAX_CHAT_READ_BYTES);
+    expect(decodeChat(topics, 'classroom/chat/x', long)).toEqual({ name: 'x', text: long });
+    expect(decodeChat(topics, 'classroom/chat/x', `${long}a`)).toEqual({ name: 'x', text: null });
+  });
+
+  it('keeps the name as sent and marks unreadable text', () => {
+    expect(decodeChat(topics, 'classroom/chat/<b>', 'hi')).toEqual({ name: '<b>', text: 'hi' });
+    expect(decodeChat(topics, 'classroom/chat/Zoé', new Uint8Array([0xff]))).toEqual({ name: 'Zoé', text: null });
+  });
+
+  it('ignores other topics', () => {
+    expect(decodeChat(topics, 'classroom/polls/cours', 'hi')).toBeNull();
+    expect(decodeChat(topics, 'other/chat/Zoé', 'hi')).toBeNull();
+  });
+});
+
+describe('chat names', () => {
+  it('are trimmed and NFC-normalized, then must be ids', () => {
+    expect(chatName('  Zoe\u0301 ')).toBe('Zoé');
+    expect(isValidId(chatName('deux mots'))).toBe(false);
+    expect(isValidId(chatName('a/b'))).toBe(false);
+  });
+});
