@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { type BreadThresholds, DEFAULT_BREAD_THRESHOLDS, breadThresholdProblems } from '../shared/bread.js';
 import { ConfigError, type ConfigProblem } from '../shared/errors/config-error.js';
-import { BREAD_TOPIC } from '../shared/topics.js';
 import { type RawBoard, type RawDeviceConfig, type RawInput, type RawSensor, deviceSchema } from './config-schema.js';
 
 /** What a press or a long press does: vote for an option by position (1..N) or id. */
@@ -183,10 +182,9 @@ function normalize(raw: RawDeviceConfig): DeviceConfig {
           deltaC: raw.bread.deltaC,
           heartbeatMs: raw.bread.heartbeatMs,
           thresholds: { ...DEFAULT_BREAD_THRESHOLDS, ...stripUndefined(raw.bread.thresholds ?? {}) },
-          topic: raw.bread.topic ?? BREAD_TOPIC,
-          temperatureTopic: raw.bread.temperatureTopic ?? `${raw.bread.topic}/temperature`,
+          topic: raw.bread.topic,
+          temperatureTopic: raw.bread.temperatureTopic,
         };
-  const ha = raw.homeAssistant;
   return {
     deviceId: raw.deviceId,
     name: raw.name ?? raw.deviceId,
@@ -194,7 +192,7 @@ function normalize(raw: RawDeviceConfig): DeviceConfig {
     inputs,
     boards,
     bread,
-    homeAssistant: ha === true ? { prefix: 'homeassistant' } : ha === false || !ha.enabled ? null : { prefix: ha.prefix },
+    homeAssistant: raw.homeAssistant.enabled ? { prefix: raw.homeAssistant.prefix } : null,
     outbox: { path: raw.outbox.path ?? null, maxEntries: raw.outbox.maxEntries, receiptTimeoutMs: raw.outbox.receiptTimeoutMs, maxInFlight: raw.outbox.maxInFlight },
   };
 }

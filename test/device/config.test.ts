@@ -140,6 +140,21 @@ describe('device config', () => {
     expect(pathsOf({ deviceId: 'd', inputs: [{ type: 'simulation', buttons: 4, ratePerSecond: 200, debounceMs: 30 }] })).toEqual(['inputs[0].debounceMs']);
   });
 
+  it('keeps the bread topics and the Home Assistant prefix the broker allows, and refuses any other', () => {
+    const sensor = { type: 'simulated' };
+    const fixed = parseDeviceConfig({ deviceId: 'd', bread: { sensor, topic: 'pain/cuisson' }, homeAssistant: { prefix: 'homeassistant' } });
+    expect(fixed.bread).toMatchObject({ topic: 'pain/cuisson', temperatureTopic: 'pain/cuisson/temperature' });
+    expect(fixed.homeAssistant).toEqual({ prefix: 'homeassistant' });
+    expect(parseDeviceConfig({ deviceId: 'd', bread: { sensor }, homeAssistant: true }).homeAssistant).toEqual({ prefix: 'homeassistant' });
+    expect(parseDeviceConfig({ deviceId: 'd', bread: { sensor }, homeAssistant: { enabled: false } }).homeAssistant).toBeNull();
+    expect(problems({ deviceId: 'd', bread: { sensor, topic: 'maison/four', temperatureTopic: 'maison/four/t' }, homeAssistant: { prefix: 'ha' } })).toEqual([
+      { path: 'bread.topic', message: expect.stringContaining('must be "pain/cuisson"') },
+      { path: 'bread.temperatureTopic', message: expect.stringContaining('must be "pain/cuisson/temperature"') },
+      { path: 'homeAssistant.prefix', message: expect.stringContaining('must be "homeassistant"') },
+    ]);
+    expect(pathsOf({ deviceId: 'd', bread: { sensor }, homeAssistant: 'yes' })).toEqual(['homeAssistant']);
+  });
+
   it('refuses a config that does nothing', () => {
     expect(problems({ deviceId: 'box-1' })).toEqual([{ path: 'inputs', message: expect.stringContaining('nothing to do') }]);
   });
