@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import type { z } from 'zod';
 import { type BreadThresholds, DEFAULT_BREAD_THRESHOLDS, breadThresholdProblems } from '../shared/bread.js';
 import { ConfigError, type ConfigProblem } from '../shared/errors/config-error.js';
+import { configErrorFromZod, friendlyZodMessage } from '../shared/errors/zod-problems.js';
 import { type RawBoard, type RawDeviceConfig, type RawInput, type RawSensor, deviceSchema } from './config-schema.js';
 
 /** What a press or a long press does: vote for an option by position (1..N) or id. */
@@ -110,8 +110,8 @@ export async function loadDeviceConfig(path: string): Promise<DeviceConfig> {
 
 /** Checks an already parsed object; `source` names it in the error. */
 export function parseDeviceConfig(raw: unknown, source = 'The device configuration'): DeviceConfig {
-  const parsed = deviceSchema.safeParse(raw, { error: friendlyMessage });
-  if (!parsed.success) throw new ConfigError(source, parsed.error.issues.flatMap(toProblems));
+  const parsed = deviceSchema.safeParse(raw, { error: friendlyZodMessage });
+  if (!parsed.success) throw configErrorFromZod(source, parsed.error.issues, { unknownField: 'unknown field: check its spelling (docs/device.md lists every field)' });
   const config = normalize(parsed.data);
   const problems = crossChecks(parsed.data, config);
   if (problems.length > 0) throw new ConfigError(source, problems);
@@ -277,49 +277,6 @@ function crossChecks(raw: RawDeviceConfig, config: DeviceConfig): ConfigProblem[
 export function simulatedPressMs(input: Extract<InputConfig, { type: 'simulation' }>): number {
   const perButtonPeriod = (1000 / input.ratePerSecond) * (input.pattern === 'round-robin' ? input.buttons.length : 1);
   return Math.max(1, Math.min(input.pressMs, Math.floor(perButtonPeriod / 2)));
-}
-
-const EXPECTED: Record<string, string> = {
-  array: 'a list [...]',
-  object: 'an object {...}',
-  string: 'text',
-  number: 'a number',
-  int: 'a whole number',
-  boolean: 'true or false',
-};
-
-/** Readable messages for zod's generic issues (the schema's own messages win). */
-function friendlyMessage(issue: z.core.$ZodRawIssue): string | undefined {
-  if (issue.code === 'invalid_type') {
-    const expected = EXPECTED[issue.expected] ?? issue.expected;
-    if (issue.input === undefined) return `is required (${expected})`;
-    return `expected ${expected}, got ${describe(issue.input)}`;
-  }
-  if (issue.code === 'invalid_value') return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-  if (issue.code === 'too_small') return `must be at least ${String(issue.minimum)}${issue.origin === 'array' ? ' items' : ''}`;
-  if (issue.code === 'too_big') return `must be at most ${String(issue.maximum)}${issue.origin === 'array' ? ' items' : ''}`;
-  return undefined;
-}
-
-function toProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
-  const path = formatPath(issue.path);
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: 'unknown field: check its spelling (docs/device.md lists every field)' }));
-  }
-  return [{ path: path === '' ? '(top level)' : path, message: issue.message }];
-}
-
-/** `inputs[0].buttons[2].pin`, the way people point at a field in a JSON file. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out === '' ? String(key) : `${out}.${String(key)}`), '');
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return `text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

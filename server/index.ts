@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server as NodeHttpServer } from 'node:http';
 import { join } from 'node:path';
 import { type Clock, systemClock } from '../runtime/clock.js';
-import type { EnvConfig } from '../runtime/env.js';
+import type { ServerEnv } from '../runtime/env.js';
 import { Lifecycle } from '../runtime/lifecycle.js';
 import { type Logger, createLogger } from '../runtime/logger.js';
 import { packageVersion, projectRoot } from '../runtime/package-info.js';
@@ -32,7 +32,7 @@ export { SERVER_ACCOUNT, SERVER_CLIENT_ID } from './access/accounts.js';
 export { serverStatusTopic } from './mqtt/server-link.js';
 
 export interface StartServerOptions {
-  config: EnvConfig;
+  config: ServerEnv;
   logger?: Logger;
   clock?: Clock;
   /** Use this HTTP server (listening or not) instead of making one; it is left open on stop. */

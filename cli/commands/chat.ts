@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { loadEnv } from '../../runtime/env.js';
+import { loadChatEnv } from '../../runtime/env.js';
 import { MqttConnection } from '../../runtime/mqtt/connection.js';
 import { decodeText, encodeText } from '../../shared/codecs/payload.js';
 import { assertId } from '../../shared/ids.js';
@@ -29,14 +29,10 @@ export interface ChatOptions {
 
 export async function runChat(options: ChatOptions): Promise<void> {
   const name = assertId('chat name', options.name.normalize('NFC'));
-  const config = loadEnv({ env: options.env, ...(options.dotenvPath === undefined ? {} : { dotenvPath: options.dotenvPath }) });
+  const config = loadChatEnv({ env: options.env, ...(options.dotenvPath === undefined ? {} : { dotenvPath: options.dotenvPath }) });
   const topics = createTopics({ prefix: config.topicPrefix });
-  const url = config.mqttUrl ?? `mqtt://127.0.0.1:${config.mqttPort}`;
+  const { url, username, password } = config.mqtt;
   const head = `${topics.prefix}/chat/`;
-  // The browsers' low-privilege account when there is one (chat is what browsers
-  // do), else this machine's MQTT account, else anonymous.
-  const username = config.browserUsername ?? config.mqttUsername;
-  const password = config.browserUsername !== null ? config.browserPassword : config.mqttPassword;
 
   const connection = new MqttConnection({
     url,
