@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idProblem } from '../shared/ids.js';
+import { DEFAULT_BREAD_THRESHOLDS as T } from '../shared/bread.js';
 import { MAX_OPTIONS } from '../shared/poll.js';
 import { BREAD_TEMPERATURE_TOPIC, BREAD_TOPIC, HOME_ASSISTANT_PREFIX } from '../shared/topics.js';
 
@@ -169,13 +170,13 @@ export const breadSchema = z.strictObject({
   heartbeatMs: ms('heartbeatMs', 100, 24 * 3_600_000).default(60_000),
   thresholds: z
     .strictObject({
-      bakingAt: z.number().optional(),
-      readyAt: z.number().optional(),
-      burntAt: z.number().optional(),
-      hysteresis: z.number().optional(),
-      burntAfterMs: z.number().int().positive().nullable().optional(),
+      bakingAt: z.number().default(T.bakingAt),
+      readyAt: z.number().default(T.readyAt),
+      burntAt: z.number().default(T.burntAt),
+      hysteresis: z.number().default(T.hysteresis),
+      burntAfterMs: z.number().int().positive().nullable().default(T.burntAfterMs),
     })
-    .optional(),
+    .prefault({}),
   topic: fixedTopic('topic', BREAD_TOPIC, 'the broker lets devices publish the bread there only, and the pages read it there').default(BREAD_TOPIC),
   temperatureTopic: fixedTopic('temperatureTopic', BREAD_TEMPERATURE_TOPIC, 'the pages read the temperature there only').default(BREAD_TEMPERATURE_TOPIC),
 });
@@ -194,7 +195,7 @@ export const homeAssistantSchema = z.preprocess(
 
 export const outboxSchema = z.strictObject({
   /** Default: DATA_DIR/outbox-<deviceId>.sqlite */
-  path: z.string().min(1).optional(),
+  path: z.string().min(1).nullable().default(null),
   maxEntries: z.number().int().min(1).max(1_000_000).default(10_000),
   receiptTimeoutMs: ms('receiptTimeoutMs', 100, 3_600_000).default(10_000),
   maxInFlight: z.number().int().min(1).max(1_000).default(50),
@@ -210,11 +211,13 @@ export const deviceSchema = z.strictObject({
   inputs: z.array(inputSchema).default([]),
   boards: z.array(boardSchema).default([]),
   bread: breadSchema.optional(),
-  homeAssistant: homeAssistantSchema.default({ enabled: false, prefix: HOME_ASSISTANT_PREFIX }),
-  outbox: outboxSchema.default({ maxEntries: 10_000, receiptTimeoutMs: 10_000, maxInFlight: 50 }),
+  // prefault: the default goes through the schema, so its own defaults fill it.
+  homeAssistant: homeAssistantSchema.prefault(false),
+  outbox: outboxSchema.prefault({}),
 });
 
-export type RawDeviceConfig = z.infer<typeof deviceSchema>;
-export type RawInput = z.infer<typeof inputSchema>;
-export type RawBoard = z.infer<typeof boardSchema>;
-export type RawSensor = z.infer<typeof sensorSchema>;
+/** What `device.json` holds once checked and its defaults filled; config.ts derives the agent's config from it. */
+export type RawDeviceConfig = z.output<typeof deviceSchema>;
+export type RawInput = RawDeviceConfig['inputs'][number];
+export type RawBoard = RawDeviceConfig['boards'][number];
+export type RawAction = z.output<typeof action>;
