@@ -47,7 +47,8 @@ function splitAccount(entry: string): [string, string] {
   return at < 0 ? [entry, ''] : [entry.slice(0, at), entry.slice(at + 1)];
 }
 
-const MQTT_URL = /^(mqtts?|wss?|tcp|ssl):\/\/[^/\s]+/;
+/** A broker URL as MQTT.js takes it (also `--broker` of the server command). */
+export const MQTT_URL = /^(mqtts?|wss?|tcp|ssl):\/\/[^/\s]+/;
 
 /** `cwd` is where a relative DATA_DIR starts. */
 export function envFields(cwd: string) {

@@ -1,4 +1,5 @@
 import { type ServerEnv, loadServerEnv } from '../../runtime/env.js';
+import { MQTT_URL } from '../../runtime/env-fields.js';
 import { stopOnSignals } from '../../runtime/lifecycle.js';
 import { createLogger } from '../../runtime/logger.js';
 import { lanAddress } from '../../runtime/network.js';
@@ -26,7 +27,7 @@ export async function runServer(options: { broker?: string }, ctx: CliContext): 
 function withBroker(config: ServerEnv, broker: string | undefined): ServerEnv {
   if (broker === undefined) return config;
   if (broker === 'embedded') return Object.freeze({ ...config, mqttUrl: null });
-  if (!/^(mqtts?|wss?|tcp|ssl):\/\/[^/\s]+/.test(broker)) {
+  if (!MQTT_URL.test(broker)) {
     throw new ConfigError('--broker', [{ path: '--broker', message: `use "embedded" or a URL like mqtt://localhost:1883 (got ${JSON.stringify(broker)})` }]);
   }
   return Object.freeze({ ...config, mqttUrl: broker });

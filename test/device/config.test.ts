@@ -155,6 +155,16 @@ describe('device config', () => {
     expect(pathsOf({ deviceId: 'd', bread: { sensor }, homeAssistant: 'yes' })).toEqual(['homeAssistant']);
   });
 
+  it('fills the outbox, Home Assistant and bread defaults from the schema, keeping what is given', () => {
+    const sensor = { type: 'simulated' };
+    const config = parseDeviceConfig({ deviceId: 'd', bread: { sensor, thresholds: { readyAt: 90, burntAfterMs: null } } });
+    expect(config.outbox).toEqual({ path: null, maxEntries: 10_000, receiptTimeoutMs: 10_000, maxInFlight: 50 });
+    expect(config.homeAssistant).toBeNull();
+    expect(config.bread?.thresholds).toEqual({ bakingAt: 40, readyAt: 90, burntAt: 99, hysteresis: 1.5, burntAfterMs: null });
+    expect(parseDeviceConfig({ deviceId: 'd', bread: { sensor }, outbox: { maxInFlight: 5 } }).outbox).toEqual({ path: null, maxEntries: 10_000, receiptTimeoutMs: 10_000, maxInFlight: 5 });
+    expect(parseDeviceConfig({ deviceId: 'd', bread: { sensor } }).bread?.thresholds.burntAfterMs).toBe(20 * 60 * 1000);
+  });
+
   it('refuses a config that does nothing', () => {
     expect(problems({ deviceId: 'box-1' })).toEqual([{ path: 'inputs', message: expect.stringContaining('nothing to do') }]);
   });
