@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { type Clock, systemClock } from '../runtime/clock.js';
-import type { EnvConfig } from '../runtime/env.js';
+import type { DeviceEnv } from '../runtime/env.js';
 import { type Component, Lifecycle } from '../runtime/lifecycle.js';
 import type { Logger } from '../runtime/logger.js';
 import type { BackoffOptions } from '../shared/backoff.js';
@@ -25,7 +25,8 @@ import { VoteMaker } from './votes.js';
 
 /** Everything the agent needs, in one object; tests replace the hardware parts. */
 export interface AgentContext {
-  readonly env: EnvConfig;
+  /** Its broker and where it keeps its outbox (runtime/env.ts's loadDeviceEnv, or the demo's own). */
+  readonly env: DeviceEnv;
   readonly config: DeviceConfig;
   readonly logger: Logger;
   readonly clock?: Clock;
@@ -75,8 +76,7 @@ export class Agent {
       prefix: env.topicPrefix,
       ...(config.bread ? { bread: config.bread.topic, breadTemperature: config.bread.temperatureTopic } : {}),
     });
-    // No MQTT_URL: the broker on this machine (the server's embedded broker or Mosquitto).
-    this.brokerUrl = env.mqttUrl ?? `mqtt://127.0.0.1:${env.mqttPort}`;
+    this.brokerUrl = env.mqtt.url;
     config.inputs.forEach((input, index) => {
       for (const button of input.buttons) this.buttons.set(button.id, { config: button, input: index, source: SOURCE[input.type] });
     });
@@ -104,9 +104,8 @@ export class Agent {
   async start(): Promise<void> {
     const { config, env, logger } = this.ctx;
     const { topics, clock } = this;
-    if (env.mqttUrl === null) logger.info(`MQTT_URL is not set: using the broker on this machine, ${this.brokerUrl}`);
-    if (env.mqttUsername !== null && env.mqttUsername !== config.deviceId) {
-      logger.warn(`MQTT_USERNAME is "${env.mqttUsername}" but the deviceId is "${config.deviceId}": with the secure broker profile a device may only publish under its own name`);
+    if (env.mqtt.username !== null && env.mqtt.username !== config.deviceId) {
+      logger.warn(`MQTT_USERNAME is "${env.mqtt.username}" but the deviceId is "${config.deviceId}": with the secure broker profile a device may only publish under its own name`);
     }
     const outbox = new Outbox({
       path: config.outbox.path ?? join(env.dataDir, `outbox-${config.deviceId}.sqlite`),
@@ -116,9 +115,9 @@ export class Agent {
     const publisher = new Publisher({
       url: this.brokerUrl,
       deviceId: config.deviceId,
-      clientId: env.mqttClientId,
-      username: env.mqttUsername,
-      password: env.mqttPassword,
+      clientId: env.mqtt.clientId,
+      username: env.mqtt.username,
+      password: env.mqtt.password,
       statusTopic: topics.deviceStatus(config.deviceId),
       logger: logger.child('mqtt'),
       ...(this.ctx.backoff ? { backoff: this.ctx.backoff } : {}),

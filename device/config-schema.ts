@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { idProblem } from '../shared/ids.js';
+import { DEFAULT_BREAD_THRESHOLDS as T } from '../shared/bread.js';
 import { MAX_OPTIONS } from '../shared/poll.js';
+import { BREAD_TEMPERATURE_TOPIC, BREAD_TOPIC, HOME_ASSISTANT_PREFIX } from '../shared/topics.js';
 
 /**
  * The JSON pin map (`device.json`) as zod schemas. Objects are strict so a typo in a
@@ -21,11 +23,13 @@ const ms = (what: string, min: number, max: number) =>
     .min(min, `${what} must be at least ${min} ms`)
     .max(max, `${what} must be at most ${max} ms`);
 
-const topic = (what: string) =>
-  z
-    .string({ error: `${what} must be text` })
-    .min(1, `${what} must not be empty`)
-    .refine((v) => !/[+#]/.test(v) && !v.split('/').includes(''), `${what} must be a topic without wildcards or empty levels, like pain/cuisson`);
+/**
+ * A topic the broker's access rules (server/access/access-rules.ts, the Mosquitto
+ * ACL) let every device publish on: any other value would get the device
+ * disconnected at its first publish, so it is refused here instead.
+ */
+const fixedTopic = (what: string, value: string, why: string) =>
+  z.literal(value, { error: `${what} must be ${JSON.stringify(value)}: ${why}` });
 
 /** What a press or a long press does: vote for an option (its position 1..N in the poll, or its id), or nothing but the button event. */
 const action = z.union([z.literal('none'), z.strictObject({ vote: z.union([z.number().int().min(1).max(MAX_OPTIONS), id('option id')]) })], {
@@ -166,31 +170,32 @@ export const breadSchema = z.strictObject({
   heartbeatMs: ms('heartbeatMs', 100, 24 * 3_600_000).default(60_000),
   thresholds: z
     .strictObject({
-      bakingAt: z.number().optional(),
-      readyAt: z.number().optional(),
-      burntAt: z.number().optional(),
-      hysteresis: z.number().optional(),
-      burntAfterMs: z.number().int().positive().nullable().optional(),
+      bakingAt: z.number().default(T.bakingAt),
+      readyAt: z.number().default(T.readyAt),
+      burntAt: z.number().default(T.burntAt),
+      hysteresis: z.number().default(T.hysteresis),
+      burntAfterMs: z.number().int().positive().nullable().default(T.burntAfterMs),
     })
-    .optional(),
-  topic: topic('topic').default('pain/cuisson'),
-  temperatureTopic: topic('temperatureTopic').optional(),
+    .prefault({}),
+  topic: fixedTopic('topic', BREAD_TOPIC, 'the broker lets devices publish the bread there only, and the pages read it there').default(BREAD_TOPIC),
+  temperatureTopic: fixedTopic('temperatureTopic', BREAD_TEMPERATURE_TOPIC, 'the pages read the temperature there only').default(BREAD_TEMPERATURE_TOPIC),
 });
 
-export const homeAssistantSchema = z.union(
-  [
-    z.boolean(),
-    z.strictObject({
+/** `true`/`false` are short for `{"enabled": …}`; an object says why a field is wrong. */
+export const homeAssistantSchema = z.preprocess(
+  (value) => (typeof value === 'boolean' ? { enabled: value } : value),
+  z.strictObject(
+    {
       enabled: z.boolean().default(true),
-      prefix: topic('prefix').default('homeassistant'),
-    }),
-  ],
-  { error: 'homeAssistant must be true, false or {"enabled": true, "prefix": "homeassistant"}' },
+      prefix: fixedTopic('prefix', HOME_ASSISTANT_PREFIX, "the broker lets devices publish Home Assistant discovery there only (Home Assistant's default)").default(HOME_ASSISTANT_PREFIX),
+    },
+    { error: 'homeAssistant must be true, false or {"enabled": true, "prefix": "homeassistant"}' },
+  ),
 );
 
 export const outboxSchema = z.strictObject({
   /** Default: DATA_DIR/outbox-<deviceId>.sqlite */
-  path: z.string().min(1).optional(),
+  path: z.string().min(1).nullable().default(null),
   maxEntries: z.number().int().min(1).max(1_000_000).default(10_000),
   receiptTimeoutMs: ms('receiptTimeoutMs', 100, 3_600_000).default(10_000),
   maxInFlight: z.number().int().min(1).max(1_000).default(50),
@@ -206,11 +211,13 @@ export const deviceSchema = z.strictObject({
   inputs: z.array(inputSchema).default([]),
   boards: z.array(boardSchema).default([]),
   bread: breadSchema.optional(),
-  homeAssistant: homeAssistantSchema.default(false),
-  outbox: outboxSchema.default({ maxEntries: 10_000, receiptTimeoutMs: 10_000, maxInFlight: 50 }),
+  // prefault: the default goes through the schema, so its own defaults fill it.
+  homeAssistant: homeAssistantSchema.prefault(false),
+  outbox: outboxSchema.prefault({}),
 });
 
-export type RawDeviceConfig = z.infer<typeof deviceSchema>;
-export type RawInput = z.infer<typeof inputSchema>;
-export type RawBoard = z.infer<typeof boardSchema>;
-export type RawSensor = z.infer<typeof sensorSchema>;
+/** What `device.json` holds once checked and its defaults filled; config.ts derives the agent's config from it. */
+export type RawDeviceConfig = z.output<typeof deviceSchema>;
+export type RawInput = RawDeviceConfig['inputs'][number];
+export type RawBoard = RawDeviceConfig['boards'][number];
+export type RawAction = z.output<typeof action>;

@@ -1,91 +1,34 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
-import { type BreadThresholds, DEFAULT_BREAD_THRESHOLDS, breadThresholdProblems } from '../shared/bread.js';
+import { breadThresholdProblems } from '../shared/bread.js';
 import { ConfigError, type ConfigProblem } from '../shared/errors/config-error.js';
-import { BREAD_TOPIC } from '../shared/topics.js';
-import { type RawBoard, type RawDeviceConfig, type RawInput, type RawSensor, deviceSchema } from './config-schema.js';
+import { configErrorFromZod, friendlyZodMessage } from '../shared/errors/zod-problems.js';
+import { type RawAction, type RawBoard, type RawDeviceConfig, type RawInput, deviceSchema } from './config-schema.js';
 
+/**
+ * The agent's configuration is what `deviceConfigSchema` outputs: the checked
+ * `device.json` (config-schema.ts, where every default is) normalized below
+ * (buttons numbered across inputs, a board's transport, Home Assistant on or
+ * off). Every type here is derived from it, none written twice.
+ */
+export const deviceConfigSchema = deviceSchema.transform(normalize);
+
+type DeepReadonly<T> = T extends readonly (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+export type DeviceConfig = DeepReadonly<z.output<typeof deviceConfigSchema>>;
+export type InputConfig = DeviceConfig['inputs'][number];
+type InputOf<T extends InputConfig['type']> = Extract<InputConfig, { readonly type: T }>;
+/** What every button has, whatever its back end. */
+export type ButtonConfig = InputOf<'keyboard'>['buttons'][number];
+export type GpioButtonConfig = InputOf<'gpio'>['buttons'][number];
+export type FirmataButtonConfig = InputOf<'firmata'>['buttons'][number];
 /** What a press or a long press does: vote for an option by position (1..N) or id. */
-export interface VoteAction {
-  readonly vote: number | string;
-}
-
-export interface ButtonConfig {
-  readonly id: string;
-  /** null: the press only publishes its button event. */
-  readonly press: VoteAction | null;
-  /** null: a hold publishes its `long-press` event and does nothing else. */
-  readonly longPress: VoteAction | null;
-  readonly holdMs: number;
-}
-
-export interface GpioButtonConfig extends ButtonConfig {
-  /** BCM number, as printed on pinout diagrams (not the sysfs number). */
-  readonly pin: number;
-  readonly led: number | null;
-  readonly activeLow: boolean;
-}
-
-export interface FirmataButtonConfig extends ButtonConfig {
-  readonly pin: number | string;
-  readonly led: number | string | null;
-  readonly pullup: boolean;
-  readonly invert: boolean;
-}
-
-export type InputConfig =
-  | { readonly type: 'gpio'; readonly buttons: readonly GpioButtonConfig[]; readonly debounceMs: number; readonly chip: { label?: string; base?: number } | null }
-  | { readonly type: 'firmata'; readonly board: string; readonly buttons: readonly FirmataButtonConfig[]; readonly debounceMs: number }
-  | { readonly type: 'keyboard'; readonly buttons: readonly ButtonConfig[]; readonly releaseAfterMs: number }
-  | {
-      readonly type: 'simulation';
-      readonly buttons: readonly ButtonConfig[];
-      readonly ratePerSecond: number;
-      readonly count: number | null;
-      readonly pattern: 'round-robin' | 'random';
-      readonly pressMs: number;
-      readonly startAfterMs: number;
-      readonly debounceMs: number;
-    };
-
-export type BoardTransport = { readonly kind: 'tcp'; readonly host: string; readonly port: number } | { readonly kind: 'serial'; readonly path: string; readonly baudRate: number };
-
-export interface BoardConfig {
-  readonly id: string;
-  readonly transport: BoardTransport;
-  readonly timeoutMs: number;
-}
-
-export type SensorConfig = RawSensor;
-
-export interface BreadConfig {
-  readonly sensor: SensorConfig;
-  readonly intervalMs: number;
-  readonly deltaC: number;
-  readonly heartbeatMs: number;
-  readonly thresholds: BreadThresholds;
-  readonly topic: string;
-  readonly temperatureTopic: string;
-}
-
-export interface OutboxConfig {
-  readonly path: string | null;
-  readonly maxEntries: number;
-  readonly receiptTimeoutMs: number;
-  readonly maxInFlight: number;
-}
-
-export interface DeviceConfig {
-  readonly deviceId: string;
-  readonly name: string;
-  /** null: follow whichever poll is open. */
-  readonly pollId: string | null;
-  readonly inputs: readonly InputConfig[];
-  readonly boards: readonly BoardConfig[];
-  readonly bread: BreadConfig | null;
-  readonly homeAssistant: { readonly prefix: string } | null;
-  readonly outbox: OutboxConfig;
-}
+export type VoteAction = NonNullable<ButtonConfig['press']>;
+export type BoardConfig = DeviceConfig['boards'][number];
+export type BoardTransport = BoardConfig['transport'];
+export type BreadConfig = NonNullable<DeviceConfig['bread']>;
+export type SensorConfig = BreadConfig['sensor'];
+export type OutboxConfig = DeviceConfig['outbox'];
 
 /** Reads and checks `device.json`; every problem is reported at once in a ConfigError. */
 export async function loadDeviceConfig(path: string): Promise<DeviceConfig> {
@@ -111,39 +54,55 @@ export async function loadDeviceConfig(path: string): Promise<DeviceConfig> {
 
 /** Checks an already parsed object; `source` names it in the error. */
 export function parseDeviceConfig(raw: unknown, source = 'The device configuration'): DeviceConfig {
-  const parsed = deviceSchema.safeParse(raw, { error: friendlyMessage });
-  if (!parsed.success) throw new ConfigError(source, parsed.error.issues.flatMap(toProblems));
-  const config = normalize(parsed.data);
-  const problems = crossChecks(parsed.data, config);
+  const parsed = deviceConfigSchema.safeParse(raw, { error: friendlyZodMessage });
+  if (!parsed.success) throw configErrorFromZod(source, parsed.error.issues, { unknownField: 'unknown field: check its spelling (docs/device.md lists every field)' });
+  const problems = crossChecks(parsed.data);
   if (problems.length > 0) throw new ConfigError(source, problems);
-  return deepFreeze(config);
+  return deepFreeze(parsed.data);
 }
 
-function normalize(raw: RawDeviceConfig): DeviceConfig {
+/** A button as written: its id, actions and hold time may be left out. */
+interface WrittenButton {
+  id?: string | undefined;
+  press?: RawAction | undefined;
+  longPress?: RawAction | undefined;
+  holdMs?: number | undefined;
+}
+
+function normalize(raw: RawDeviceConfig) {
   let position = 0;
-  const base = (b: { id?: string | undefined; press?: unknown; longPress?: unknown; holdMs?: number | undefined }, holdMs: number): ButtonConfig => {
+  // Buttons are numbered across inputs, so two boards of two buttons make options 1..4.
+  const base = (b: WrittenButton, holdMs: number) => {
     position += 1;
     return {
       id: b.id ?? String(position),
-      press: b.press === undefined ? { vote: position } : toAction(b.press),
+      /** null: the press only publishes its button event. */
+      press: b.press === undefined ? { vote: position as number | string } : toAction(b.press),
+      /** null: a hold publishes its `long-press` event and does nothing else. */
       longPress: b.longPress === undefined ? null : toAction(b.longPress),
       holdMs: b.holdMs ?? holdMs,
     };
   };
-  const plain = (buttons: number | Parameters<typeof base>[0][], holdMs: number) =>
-    (typeof buttons === 'number' ? Array.from({ length: buttons }, () => ({})) : buttons).map((b) => base(b, holdMs));
-  const inputs = raw.inputs.map((input: RawInput): InputConfig => {
+  const plain = (buttons: number | WrittenButton[], holdMs: number) =>
+    (typeof buttons === 'number' ? Array.from({ length: buttons }, (): WrittenButton => ({})) : buttons).map((b) => base(b, holdMs));
+  const inputs = raw.inputs.map((input: RawInput) => {
     switch (input.type) {
       case 'gpio':
         return {
-          type: 'gpio',
+          type: 'gpio' as const,
           debounceMs: input.debounceMs,
           chip: input.chip ?? null,
-          buttons: input.buttons.map((b) => ({ ...base(b, input.holdMs), pin: b.pin, led: b.led ?? null, activeLow: b.activeLow ?? input.activeLow })),
+          buttons: input.buttons.map((b) => ({
+            ...base(b, input.holdMs),
+            /** BCM number, as printed on pinout diagrams (not the sysfs number). */
+            pin: b.pin,
+            led: b.led ?? null,
+            activeLow: b.activeLow ?? input.activeLow,
+          })),
         };
       case 'firmata':
         return {
-          type: 'firmata',
+          type: 'firmata' as const,
           board: input.board,
           debounceMs: input.debounceMs,
           buttons: input.buttons.map((b) => {
@@ -153,10 +112,10 @@ function normalize(raw: RawDeviceConfig): DeviceConfig {
           }),
         };
       case 'keyboard':
-        return { type: 'keyboard', releaseAfterMs: input.releaseAfterMs, buttons: plain(input.buttons, input.holdMs) };
+        return { type: 'keyboard' as const, releaseAfterMs: input.releaseAfterMs, buttons: plain(input.buttons, input.holdMs) };
       case 'simulation':
         return {
-          type: 'simulation',
+          type: 'simulation' as const,
           buttons: plain(input.buttons, input.holdMs),
           ratePerSecond: input.ratePerSecond,
           count: input.count,
@@ -167,47 +126,36 @@ function normalize(raw: RawDeviceConfig): DeviceConfig {
         };
     }
   });
-  const boards = raw.boards.map(
-    (b: RawBoard): BoardConfig => ({
-      id: b.id,
-      transport: b.host !== undefined ? { kind: 'tcp', host: b.host, port: b.port } : { kind: 'serial', path: b.serial ?? '', baudRate: b.baudRate },
-      timeoutMs: b.timeoutMs,
-    }),
-  );
-  const bread: BreadConfig | null =
-    raw.bread === undefined
-      ? null
-      : {
-          sensor: raw.bread.sensor,
-          intervalMs: raw.bread.intervalMs,
-          deltaC: raw.bread.deltaC,
-          heartbeatMs: raw.bread.heartbeatMs,
-          thresholds: { ...DEFAULT_BREAD_THRESHOLDS, ...stripUndefined(raw.bread.thresholds ?? {}) },
-          topic: raw.bread.topic ?? BREAD_TOPIC,
-          temperatureTopic: raw.bread.temperatureTopic ?? `${raw.bread.topic}/temperature`,
-        };
-  const ha = raw.homeAssistant;
+  const boards = raw.boards.map((b: RawBoard) => ({
+    id: b.id,
+    transport:
+      b.host !== undefined
+        ? { kind: 'tcp' as const, host: b.host, port: b.port }
+        : { kind: 'serial' as const, path: b.serial ?? '', baudRate: b.baudRate },
+    timeoutMs: b.timeoutMs,
+  }));
   return {
     deviceId: raw.deviceId,
     name: raw.name ?? raw.deviceId,
+    /** null: follow whichever poll is open. */
     pollId: raw.pollId ?? null,
     inputs,
     boards,
-    bread,
-    homeAssistant: ha === true ? { prefix: 'homeassistant' } : ha === false || !ha.enabled ? null : { prefix: ha.prefix },
-    outbox: { path: raw.outbox.path ?? null, maxEntries: raw.outbox.maxEntries, receiptTimeoutMs: raw.outbox.receiptTimeoutMs, maxInFlight: raw.outbox.maxInFlight },
+    bread: raw.bread ?? null,
+    homeAssistant: raw.homeAssistant.enabled ? { prefix: raw.homeAssistant.prefix } : null,
+    outbox: raw.outbox,
   };
 }
 
-function toAction(value: unknown): VoteAction | null {
-  return value === 'none' ? null : (value as VoteAction);
+function toAction(value: RawAction): Exclude<RawAction, 'none'> | null {
+  return value === 'none' ? null : value;
 }
 
 /** Problems that involve more than one field. */
-function crossChecks(raw: RawDeviceConfig, config: DeviceConfig): ConfigProblem[] {
+function crossChecks(config: DeviceConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const boardIds = new Map<string, number>();
-  raw.boards.forEach((b, i) => {
+  config.boards.forEach((b, i) => {
     if (boardIds.has(b.id)) problems.push({ path: `boards[${i}].id`, message: `board id "${b.id}" is used twice (also boards[${boardIds.get(b.id)}])` });
     boardIds.set(b.id, i);
   });
@@ -256,15 +204,13 @@ function crossChecks(raw: RawDeviceConfig, config: DeviceConfig): ConfigProblem[
     }
   });
   if (keyboards > 1) problems.push({ path: 'inputs', message: 'only one keyboard input is possible (there is one keyboard)' });
-  if (raw.bread !== undefined) {
-    const sensor = raw.bread.sensor;
+  if (config.bread !== null) {
+    const sensor = config.bread.sensor;
     if (sensor.type === 'firmata') {
       needBoard(sensor.board, 'bread.sensor.board');
       claimPin(`${sensor.board}:${sensor.pin}`, 'bread.sensor.pin', `pin ${sensor.pin} of board "${sensor.board}"`);
     }
-    if (config.bread !== null) {
-      for (const problem of breadThresholdProblems(config.bread.thresholds)) problems.push({ path: 'bread.thresholds', message: problem });
-    }
+    for (const problem of breadThresholdProblems(config.bread.thresholds)) problems.push({ path: 'bread.thresholds', message: problem });
   }
   if (config.inputs.length === 0 && config.bread === null) {
     problems.push({ path: 'inputs', message: 'nothing to do: list at least one input (gpio, firmata, keyboard, simulation) or a "bread" sensor' });
@@ -279,53 +225,6 @@ function crossChecks(raw: RawDeviceConfig, config: DeviceConfig): ConfigProblem[
 export function simulatedPressMs(input: Extract<InputConfig, { type: 'simulation' }>): number {
   const perButtonPeriod = (1000 / input.ratePerSecond) * (input.pattern === 'round-robin' ? input.buttons.length : 1);
   return Math.max(1, Math.min(input.pressMs, Math.floor(perButtonPeriod / 2)));
-}
-
-const EXPECTED: Record<string, string> = {
-  array: 'a list [...]',
-  object: 'an object {...}',
-  string: 'text',
-  number: 'a number',
-  int: 'a whole number',
-  boolean: 'true or false',
-};
-
-/** Readable messages for zod's generic issues (the schema's own messages win). */
-function friendlyMessage(issue: z.core.$ZodRawIssue): string | undefined {
-  if (issue.code === 'invalid_type') {
-    const expected = EXPECTED[issue.expected] ?? issue.expected;
-    if (issue.input === undefined) return `is required (${expected})`;
-    return `expected ${expected}, got ${describe(issue.input)}`;
-  }
-  if (issue.code === 'invalid_value') return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-  if (issue.code === 'too_small') return `must be at least ${String(issue.minimum)}${issue.origin === 'array' ? ' items' : ''}`;
-  if (issue.code === 'too_big') return `must be at most ${String(issue.maximum)}${issue.origin === 'array' ? ' items' : ''}`;
-  return undefined;
-}
-
-function toProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
-  const path = formatPath(issue.path);
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: 'unknown field: check its spelling (docs/device.md lists every field)' }));
-  }
-  return [{ path: path === '' ? '(top level)' : path, message: issue.message }];
-}
-
-/** `inputs[0].buttons[2].pin`, the way people point at a field in a JSON file. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out === '' ? String(key) : `${out}.${String(key)}`), '');
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return `text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,4 +1,4 @@
-import type { EnvConfig } from '../runtime/env.js';
+import type { AdminEnv } from '../runtime/env.js';
 import { readSavedToken } from './admin-token.js';
 import { AdminApiError, MissingAdminTokenError, ServerUnreachableError } from './errors/admin-errors.js';
 import type { ServerStatus } from './index.js';
@@ -90,7 +90,7 @@ export class AdminClient {
 }
 
 /** An admin client from the environment: SERVER_URL, and ADMIN_TOKEN or the token saved in DATA_DIR. */
-export function adminClientFromConfig(config: EnvConfig, overrides: { serverUrl?: string } = {}): AdminClient {
+export function adminClientFromConfig(config: AdminEnv, overrides: { serverUrl?: string } = {}): AdminClient {
   const token = config.adminToken ?? readSavedToken(config.dataDir);
   if (token === null) throw new MissingAdminTokenError(config.dataDir);
   return new AdminClient({ serverUrl: overrides.serverUrl ?? config.serverUrl, token });

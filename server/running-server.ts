@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { EnvConfig } from '../runtime/env.js';
+import type { ServerEnv } from '../runtime/env.js';
 import { localHost } from '../runtime/network.js';
 import { packageVersion } from '../runtime/package-info.js';
 import { assertId } from '../shared/ids.js';
@@ -68,7 +68,7 @@ export function statusOf(parts: { startedAt: number; choice: BrokerChoice; link:
 
 /** The started server as its callers see it: where to reach it, and how to stop it. */
 export function runningServer(parts: {
-  config: EnvConfig;
+  config: ServerEnv;
   admin: AdminToken;
   choice: BrokerChoice;
   http: HttpServer;

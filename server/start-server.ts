@@ -1,7 +1,7 @@
 import type { Server as NodeHttpServer } from 'node:http';
 import { join } from 'node:path';
 import { type Clock, systemClock } from '../runtime/clock.js';
-import type { EnvConfig } from '../runtime/env.js';
+import type { ServerEnv } from '../runtime/env.js';
 import { type Component, Lifecycle } from '../runtime/lifecycle.js';
 import { type Logger, createLogger } from '../runtime/logger.js';
 import { projectRoot } from '../runtime/package-info.js';
@@ -15,7 +15,7 @@ import { brokerUrl, chooseBroker, createEmbeddedBroker, createServerLink } from 
 import { createVoteCore } from './wiring/vote-core.js';
 
 export interface StartServerOptions {
-  config: EnvConfig;
+  config: ServerEnv;
   logger?: Logger;
   clock?: Clock;
   /** Use this HTTP server (listening or not) instead of making one; it is left open on stop. */

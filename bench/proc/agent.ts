@@ -7,7 +7,7 @@
 import { Agent } from '../../device/agent.js';
 import { parseDeviceConfig } from '../../device/config.js';
 import { SimulationInput } from '../../device/inputs/simulation.js';
-import { loadEnv } from '../../runtime/env.js';
+import { loadDeviceEnv } from '../../runtime/env.js';
 import { createLogger } from '../../runtime/logger.js';
 
 const send = (message: Record<string, unknown>) => process.send?.(message);
@@ -21,7 +21,7 @@ SimulationInput.prototype.inject = function (this: SimulationInput, button: stri
   inject.call(this, button, pressed);
 };
 const agent = new Agent({
-  env: loadEnv({ env: process.env, dotenvPath: null }),
+  env: loadDeviceEnv({ env: process.env, dotenvPath: null }),
   config: parseDeviceConfig(JSON.parse(process.env.BENCH_DEVICE ?? '{}')),
   logger: createLogger({
     level: 'info',

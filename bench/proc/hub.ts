@@ -2,13 +2,13 @@
  * Bench child: the real server (embedded broker unless MQTT_URL is set) from the
  * environment, driven over IPC: `poll` creates and opens a poll, `stop` stops it.
  */
-import { loadEnv } from '../../runtime/env.js';
+import { loadServerEnv } from '../../runtime/env.js';
 import { createLogger } from '../../runtime/logger.js';
 import { type NewPoll, startServer } from '../../server/index.js';
 
 type Message = { type: 'poll'; poll: NewPoll } | { type: 'status' } | { type: 'stop' };
 
-const config = loadEnv({ env: process.env, dotenvPath: null });
+const config = loadServerEnv({ env: process.env, dotenvPath: null });
 const server = await startServer({
   config,
   logger: createLogger({ level: config.logLevel, name: 'hub' }),

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { loadEnv } from '../../runtime/env.js';
+import { loadChatEnv } from '../../runtime/env.js';
 import { MqttConnection } from '../../runtime/mqtt/connection.js';
 import { chatName, decodeChat, encodeChat } from '../../shared/codecs/chat.js';
 import { assertId } from '../../shared/ids.js';
@@ -27,13 +27,9 @@ export interface ChatOptions {
 
 export async function runChat(options: ChatOptions): Promise<void> {
   const name = assertId('chat name', chatName(options.name));
-  const config = loadEnv({ env: options.env, ...(options.dotenvPath === undefined ? {} : { dotenvPath: options.dotenvPath }) });
+  const config = loadChatEnv({ env: options.env, ...(options.dotenvPath === undefined ? {} : { dotenvPath: options.dotenvPath }) });
   const topics = createTopics({ prefix: config.topicPrefix });
-  const url = config.mqttUrl ?? `mqtt://127.0.0.1:${config.mqttPort}`;
-  // The browsers' low-privilege account when there is one (chat is what browsers
-  // do), else this machine's MQTT account, else anonymous.
-  const username = config.browserUsername ?? config.mqttUsername;
-  const password = config.browserUsername !== null ? config.browserPassword : config.mqttPassword;
+  const { url, username, password } = config.mqtt;
 
   const connection = new MqttConnection({
     url,

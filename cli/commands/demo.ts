@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type EnvConfig, loadEnv } from '../../runtime/env.js';
+import { type DeviceEnv, type ServerEnv, loadServerEnv } from '../../runtime/env.js';
 import { stopOnSignals } from '../../runtime/lifecycle.js';
 import { createLogger } from '../../runtime/logger.js';
 import { publicHost } from '../../runtime/network.js';
@@ -23,10 +23,10 @@ export interface DemoOptions {
  * web pages. Ctrl-C stops everything cleanly.
  */
 export async function runDemo(options: DemoOptions, ctx: CliContext): Promise<void> {
-  const base = loadEnv({ env: ctx.env });
+  const base = loadServerEnv({ env: ctx.env });
   // Zero setup: the demo always brings its own broker and keeps its data apart
   // from a real server's.
-  const config: EnvConfig = Object.freeze({ ...base, mqttUrl: null, dataDir: join(base.dataDir, 'demo') });
+  const config: ServerEnv = Object.freeze({ ...base, mqttUrl: null, dataDir: join(base.dataDir, 'demo') });
   const logger = createLogger({ level: config.logLevel });
   if (base.mqttUrl !== null) logger.warn('the demo ignores MQTT_URL and starts its own broker; use `mqtt-classroom server` for a real broker');
 
@@ -47,8 +47,15 @@ export async function runDemo(options: DemoOptions, ctx: CliContext): Promise<vo
     const keyboard = options.keyboard ?? process.stdin.isTTY === true;
     const { parseDeviceConfig } = await import('../../device/config.js');
     const { Agent } = await import('../../device/agent.js');
+    // The agent's broker is the one just started, with the account just made: handed over as is, not read from the environment.
+    const env: DeviceEnv = {
+      mqtt: { url: server.mqttUrl, username: account.username, password: account.password, clientId: null },
+      topicPrefix: config.topicPrefix,
+      dataDir: config.dataDir,
+      logLevel: config.logLevel,
+    };
     const agent = new Agent({
-      env: Object.freeze({ ...config, mqttUrl: server.mqttUrl, mqttUsername: account.username, mqttPassword: account.password }),
+      env,
       config: parseDeviceConfig({
         deviceId: DEMO_DEVICE_ID,
         name: 'Boîtier de démonstration',

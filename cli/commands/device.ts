@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { loadEnv } from '../../runtime/env.js';
+import { loadDeviceEnv } from '../../runtime/env.js';
 import { stopOnSignals } from '../../runtime/lifecycle.js';
 import { createLogger } from '../../runtime/logger.js';
 import type { CliContext } from '../main.js';
@@ -10,10 +10,11 @@ import type { CliContext } from '../main.js';
  * publishes `offline` and closes the outbox, then exits 0.
  */
 export async function runDevice(options: { config: string }, ctx: CliContext): Promise<void> {
-  const env = loadEnv({ env: ctx.env });
+  const env = loadDeviceEnv({ env: ctx.env });
   const { loadDeviceConfig } = await import('../../device/config.js');
   const config = await loadDeviceConfig(resolve(options.config));
   const logger = createLogger({ level: env.logLevel, name: config.deviceId });
+  logger.info(`broker ${env.mqtt.url} (MQTT_URL, or when it is empty the broker on this machine at MQTT_PORT)`);
   const { Agent } = await import('../../device/agent.js');
   const agent = new Agent({ env, config, logger });
   try {

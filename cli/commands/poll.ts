@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { loadEnv } from '../../runtime/env.js';
+import { loadAdminEnv } from '../../runtime/env.js';
 import { ClassroomError } from '../../shared/errors/classroom-error.js';
 import { idProblem } from '../../shared/ids.js';
 import { POLICIES, type PollOption, isPolicy } from '../../shared/poll.js';
@@ -18,7 +18,7 @@ interface Common {
 }
 
 function client(ctx: CliContext, options: Common) {
-  const config = loadEnv({ env: ctx.env });
+  const config = loadAdminEnv({ env: ctx.env });
   return adminClientFromConfig(config, options.server === undefined ? {} : { serverUrl: options.server });
 }
 

@@ -1,4 +1,5 @@
-import { type EnvConfig, loadEnv } from '../../runtime/env.js';
+import { type ServerEnv, loadServerEnv } from '../../runtime/env.js';
+import { MQTT_URL } from '../../runtime/env-fields.js';
 import { stopOnSignals } from '../../runtime/lifecycle.js';
 import { createLogger } from '../../runtime/logger.js';
 import { lanAddress } from '../../runtime/network.js';
@@ -12,7 +13,7 @@ import type { CliContext } from '../main.js';
  * exit 0.
  */
 export async function runServer(options: { broker?: string }, ctx: CliContext): Promise<void> {
-  const config = withBroker(loadEnv({ env: ctx.env }), options.broker);
+  const config = withBroker(loadServerEnv({ env: ctx.env }), options.broker);
   const logger = createLogger({ level: config.logLevel, name: 'server' });
   const { startServer } = await import('../../server/index.js');
   const running = await startServer({ config, logger });
@@ -23,16 +24,16 @@ export async function runServer(options: { broker?: string }, ctx: CliContext): 
   });
 }
 
-function withBroker(config: EnvConfig, broker: string | undefined): EnvConfig {
+function withBroker(config: ServerEnv, broker: string | undefined): ServerEnv {
   if (broker === undefined) return config;
   if (broker === 'embedded') return Object.freeze({ ...config, mqttUrl: null });
-  if (!/^(mqtts?|wss?|tcp|ssl):\/\/[^/\s]+/.test(broker)) {
+  if (!MQTT_URL.test(broker)) {
     throw new ConfigError('--broker', [{ path: '--broker', message: `use "embedded" or a URL like mqtt://localhost:1883 (got ${JSON.stringify(broker)})` }]);
   }
   return Object.freeze({ ...config, mqttUrl: broker });
 }
 
-function banner(running: RunningServer, config: EnvConfig): string {
+function banner(running: RunningServer, config: ServerEnv): string {
   const host = config.httpHost === '0.0.0.0' || config.httpHost === '::' ? (lanAddress() ?? '127.0.0.1') : config.httpHost;
   const web = `http://${host}:${running.httpPort}`;
   const lines = [

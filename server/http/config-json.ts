@@ -1,10 +1,10 @@
-import type { EnvConfig } from '../../runtime/env.js';
+import type { ServerEnv } from '../../runtime/env.js';
 import type { BrowserConfig } from '../../shared/browser-config.js';
 import { lanAddress } from '../../runtime/network.js';
 import type { Topics } from '../../shared/topics.js';
 
 /** What `/config.json` tells the pages: the shape is shared/browser-config.ts. */
-export function browserConfig(config: EnvConfig, topics: Topics, lan: () => string | null = lanAddress): BrowserConfig {
+export function browserConfig(config: ServerEnv, topics: Topics, lan: () => string | null = lanAddress): BrowserConfig {
   const publicUrl = config.publicUrl ?? defaultPublicUrl(config, lan);
   return {
     wsUrl: config.mqttWsUrl,
@@ -22,7 +22,7 @@ export function browserConfig(config: EnvConfig, topics: Topics, lan: () => stri
  * which no phone can open: default to the LAN address when listening on every
  * address of a known port.
  */
-function defaultPublicUrl(config: EnvConfig, lan: () => string | null): string | null {
+function defaultPublicUrl(config: ServerEnv, lan: () => string | null): string | null {
   if (config.httpPort === 0 || !(config.httpHost === '0.0.0.0' || config.httpHost === '::')) return null;
   const address = lan();
   return address === null ? null : `http://${address}:${config.httpPort}`;

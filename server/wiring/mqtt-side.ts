@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Server as NodeHttpServer } from 'node:http';
-import type { EnvConfig } from '../../runtime/env.js';
+import type { ServerEnv } from '../../runtime/env.js';
 import type { Logger } from '../../runtime/logger.js';
 import { localHost } from '../../runtime/network.js';
 import { ConfigError } from '../../shared/errors/config-error.js';
@@ -20,7 +20,7 @@ export interface BrokerChoice {
   readonly accounts: Accounts;
 }
 
-export function chooseBroker(config: EnvConfig): BrokerChoice {
+export function chooseBroker(config: ServerEnv): BrokerChoice {
   if (config.deviceAccounts.has(SERVER_ACCOUNT)) {
     throw new ConfigError('The environment (.env)', [
       { path: 'DEVICE_ACCOUNTS', message: `${SERVER_ACCOUNT} is the server's own account: give the device another name` },
@@ -44,7 +44,7 @@ export function chooseBroker(config: EnvConfig): BrokerChoice {
 /** The embedded broker, its WebSocket on the pages' HTTP server; null with MQTT_URL. */
 export function createEmbeddedBroker(
   choice: BrokerChoice,
-  ctx: { config: EnvConfig; topics: Topics; httpServer: NodeHttpServer; logger: Logger },
+  ctx: { config: ServerEnv; topics: Topics; httpServer: NodeHttpServer; logger: Logger },
 ): EmbeddedBroker | null {
   if (!choice.embedded) return null;
   const { config, topics } = ctx;
@@ -58,14 +58,14 @@ export function createEmbeddedBroker(
 }
 
 /** What local MQTT clients connect to: MQTT_URL, or the embedded broker once it listens. */
-export function brokerUrl(config: EnvConfig, broker: EmbeddedBroker | null): string {
+export function brokerUrl(config: ServerEnv, broker: EmbeddedBroker | null): string {
   return broker === null ? (config.mqttUrl as string) : `mqtt://${localHost(config.mqttHost)}:${broker.mqttPort}`;
 }
 
 /** The server's own MQTT session, with the account that matches the broker. */
 export function createServerLink(
   choice: BrokerChoice,
-  ctx: Pick<ServerLinkContext, 'url' | 'topics' | 'voteTopic' | 'logger' | 'onVote' | 'onReady' | 'waitMs'> & { config: EnvConfig },
+  ctx: Pick<ServerLinkContext, 'url' | 'topics' | 'voteTopic' | 'logger' | 'onVote' | 'onReady' | 'waitMs'> & { config: ServerEnv },
 ): ServerLink {
   const { config, ...link } = ctx;
   return new ServerLink({

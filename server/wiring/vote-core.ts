@@ -1,5 +1,5 @@
 import type { Clock } from '../../runtime/clock.js';
-import type { EnvConfig } from '../../runtime/env.js';
+import type { ServerEnv } from '../../runtime/env.js';
 import type { Component } from '../../runtime/lifecycle.js';
 import type { Logger } from '../../runtime/logger.js';
 import { snapshotOf } from '../../shared/codecs/tally.js';
@@ -16,7 +16,7 @@ import { type ServerStats, createStats } from '../votes/server-stats.js';
 import { VoteIngest } from '../votes/vote-ingest.js';
 
 export interface VoteCoreContext {
-  config: EnvConfig;
+  config: ServerEnv;
   topics: Topics;
   /** Where polls, tallies and receipts are published (started later: see ServerLink). */
   link: MqttLink;

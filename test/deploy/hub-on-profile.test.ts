@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IClientOptions } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadEnv } from '../../runtime/env.js';
+import { loadServerEnv } from '../../runtime/env.js';
 import { type RunningServer, startServer } from '../../server/index.js';
 import { closeClient, collect } from '../harness/mqtt.js';
 import { canRun } from '../harness/system-deps.js';
@@ -38,7 +38,7 @@ for (const { profile, deps } of PROFILES) {
       // The printed URLs name the shipped ports; this broker listens on free ones.
       const moved = (url: string) => url.replace(/:(\d+)$/, (_m, port: string) => `:${broker.port(Number(port))}`);
       deviceUrl = moved(broker.env[DEVICE_ID]?.MQTT_URL ?? '');
-      const config = loadEnv({
+      const config = loadServerEnv({
         env: {
           ...hub,
           MQTT_URL: moved(hub.MQTT_URL ?? ''),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Agent } from '../../device/agent.js';
 import { parseDeviceConfig } from '../../device/config.js';
-import { loadEnv } from '../../runtime/env.js';
+import { loadDeviceEnv } from '../../runtime/env.js';
 import { silentLogger } from '../../runtime/logger.js';
 import { type MosquittoBroker, startMosquitto } from '../harness/mosquitto.js';
 import { closeClient, collect, connectClient } from '../harness/mqtt.js';
@@ -107,7 +107,7 @@ describe.skipIf(!canRun('mosquitto', 'mosquitto-clients'))('the bread oven, as m
     const dataDir = mkdtempSync(join(tmpdir(), 'bread-'));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const agent = new Agent({
-      env: loadEnv({ env: { MQTT_URL: mosquitto.url, DATA_DIR: dataDir }, dotenvPath: null }),
+      env: loadDeviceEnv({ env: { MQTT_URL: mosquitto.url, DATA_DIR: dataDir }, dotenvPath: null }),
       // A 3-second bake, read every 50 ms, with the probe wobbling ±0.6 °C.
       config: parseDeviceConfig({
         deviceId: 'four',

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Agent } from '../../device/agent.js';
 import { parseDeviceConfig } from '../../device/config.js';
 import type { SimulationInput } from '../../device/inputs/simulation.js';
-import { loadEnv } from '../../runtime/env.js';
+import { loadDeviceEnv } from '../../runtime/env.js';
 import { encodePoll } from '../../shared/codecs/poll.js';
 import { samplePoll } from '../../shared/poll.js';
 import { type MosquittoBroker, startMosquitto } from '../harness/mosquitto.js';
@@ -39,7 +39,7 @@ describe.skipIf(!canRun('mosquitto'))('the agent against Mosquitto (receipts fro
     const responder = await TestReceiptResponder.start(broker.url);
     cleanups.push(() => responder.stop());
     const log = captureLogger();
-    const env = loadEnv({ env: { MQTT_URL: broker.url, DATA_DIR: dataDir, ...extraEnv }, dotenvPath: null });
+    const env = loadDeviceEnv({ env: { MQTT_URL: broker.url, DATA_DIR: dataDir, ...extraEnv }, dotenvPath: null });
     const agent = new Agent({ env, config: parseDeviceConfig({ deviceId: 'box-1', ...device }), logger: log.logger, backoff: { initialMs: 100, maxMs: 500 } });
     cleanups.push(() => agent.stop());
     return { broker, watcher, responder, agent, log };

@@ -97,10 +97,11 @@ describe('BreadMonitor', () => {
     await monitor.stop();
   });
 
-  it('uses the configured topics', async () => {
+  it('uses the topics of its config', async () => {
     vi.useFakeTimers();
     const link = new FakeLink();
-    const config = breadConfig({ topic: 'maison/four' });
+    // device.json fixes them (the broker's rules allow no other); the monitor publishes wherever its config says.
+    const config = { ...breadConfig(), topic: 'maison/four', temperatureTopic: 'maison/four/temperature' };
     const monitor = new BreadMonitor({ sensor: scripted([20]), link, config, clock: systemClock, logger: captureLogger().logger });
     await run(monitor, 1);
     expect(link.on('maison/four')).toEqual(['froid']);

@@ -140,6 +140,31 @@ describe('device config', () => {
     expect(pathsOf({ deviceId: 'd', inputs: [{ type: 'simulation', buttons: 4, ratePerSecond: 200, debounceMs: 30 }] })).toEqual(['inputs[0].debounceMs']);
   });
 
+  it('keeps the bread topics and the Home Assistant prefix the broker allows, and refuses any other', () => {
+    const sensor = { type: 'simulated' };
+    const fixed = parseDeviceConfig({ deviceId: 'd', bread: { sensor, topic: 'pain/cuisson' }, homeAssistant: { prefix: 'homeassistant' } });
+    expect(fixed.bread).toMatchObject({ topic: 'pain/cuisson', temperatureTopic: 'pain/cuisson/temperature' });
+    expect(fixed.homeAssistant).toEqual({ prefix: 'homeassistant' });
+    expect(parseDeviceConfig({ deviceId: 'd', bread: { sensor }, homeAssistant: true }).homeAssistant).toEqual({ prefix: 'homeassistant' });
+    expect(parseDeviceConfig({ deviceId: 'd', bread: { sensor }, homeAssistant: { enabled: false } }).homeAssistant).toBeNull();
+    expect(problems({ deviceId: 'd', bread: { sensor, topic: 'maison/four', temperatureTopic: 'maison/four/t' }, homeAssistant: { prefix: 'ha' } })).toEqual([
+      { path: 'bread.topic', message: expect.stringContaining('must be "pain/cuisson"') },
+      { path: 'bread.temperatureTopic', message: expect.stringContaining('must be "pain/cuisson/temperature"') },
+      { path: 'homeAssistant.prefix', message: expect.stringContaining('must be "homeassistant"') },
+    ]);
+    expect(pathsOf({ deviceId: 'd', bread: { sensor }, homeAssistant: 'yes' })).toEqual(['homeAssistant']);
+  });
+
+  it('fills the outbox, Home Assistant and bread defaults from the schema, keeping what is given', () => {
+    const sensor = { type: 'simulated' };
+    const config = parseDeviceConfig({ deviceId: 'd', bread: { sensor, thresholds: { readyAt: 90, burntAfterMs: null } } });
+    expect(config.outbox).toEqual({ path: null, maxEntries: 10_000, receiptTimeoutMs: 10_000, maxInFlight: 50 });
+    expect(config.homeAssistant).toBeNull();
+    expect(config.bread?.thresholds).toEqual({ bakingAt: 40, readyAt: 90, burntAt: 99, hysteresis: 1.5, burntAfterMs: null });
+    expect(parseDeviceConfig({ deviceId: 'd', bread: { sensor }, outbox: { maxInFlight: 5 } }).outbox).toEqual({ path: null, maxEntries: 10_000, receiptTimeoutMs: 10_000, maxInFlight: 5 });
+    expect(parseDeviceConfig({ deviceId: 'd', bread: { sensor } }).bread?.thresholds.burntAfterMs).toBe(20 * 60 * 1000);
+  });
+
   it('refuses a config that does nothing', () => {
     expect(problems({ deviceId: 'box-1' })).toEqual([{ path: 'inputs', message: expect.stringContaining('nothing to do') }]);
   });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../device/agent.js';
 import { parseDeviceConfig } from '../../device/config.js';
-import { loadEnv } from '../../runtime/env.js';
+import { loadDeviceEnv } from '../../runtime/env.js';
 import { silentLogger } from '../../runtime/logger.js';
 import { createMockIo } from './fakes/mock-board.js';
 
@@ -21,7 +21,7 @@ class Keys extends EventEmitter {
 describe('hardware libraries load only for the inputs that need them', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'lazy-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-  const env = loadEnv({ env: { MQTT_URL: 'mqtt://127.0.0.1:1', DATA_DIR: dataDir }, dotenvPath: null });
+  const env = loadDeviceEnv({ env: { MQTT_URL: 'mqtt://127.0.0.1:1', DATA_DIR: dataDir }, dotenvPath: null });
 
   it('a keyboard and simulation agent loads neither onoff nor johnny-five', async () => {
     const agent = new Agent({

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { Agent } from '../../device/agent.js';
 import { type BoardConfig, parseDeviceConfig } from '../../device/config.js';
 import type { FirmataIo as AgentFirmataIo, OpenedIo } from '../../device/firmata/types.js';
-import { loadEnv } from '../../runtime/env.js';
+import { loadDeviceEnv } from '../../runtime/env.js';
 import { decodeTally } from '../../shared/codecs/tally.js';
 import { captureLogger } from '../device/helpers/logs.js';
 import { type PinReading, SimulatedUno } from '../harness/avr/simulated-uno.js';
@@ -83,7 +83,7 @@ describe.skipIf(!haveMosquitto)('the device agent on StandardFirmata in a simula
         },
       ],
     });
-    const env = loadEnv({ env: { MQTT_URL: mosquitto.url, DATA_DIR: agentDir, LOG_LEVEL: 'debug' }, dotenvPath: null });
+    const env = loadDeviceEnv({ env: { MQTT_URL: mosquitto.url, DATA_DIR: agentDir, LOG_LEVEL: 'debug' }, dotenvPath: null });
     agent = new Agent({
       env,
       config,

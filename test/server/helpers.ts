@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
-import { type EnvConfig, type EnvName, loadEnv } from '../../runtime/env.js';
+import { type EnvName, type ServerEnv, loadServerEnv } from '../../runtime/env.js';
 import { type TallySnapshot, decodeTally } from '../../shared/codecs/tally.js';
 import { type RunningServer, type StartServerOptions, startServer } from '../../server/index.js';
 import { topicMatches as matches } from '../../shared/topic-filter.js';
@@ -16,8 +16,8 @@ export function tempDataDir(): { dir: string; remove(): void } {
 }
 
 /** The server's configuration for a test: loopback, ports 0, a temporary DATA_DIR. */
-export function testConfig(dataDir: string, env: Partial<Record<EnvName, string>> = {}): EnvConfig {
-  return loadEnv({
+export function testConfig(dataDir: string, env: Partial<Record<EnvName, string>> = {}): ServerEnv {
+  return loadServerEnv({
     env: {
       MQTT_PORT: '0',
       MQTT_HOST: '127.0.0.1',

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { loadEnv } from '../../runtime/env.js';
+import { loadServerEnv } from '../../runtime/env.js';
 import { browserConfig } from '../../server/http/config-json.js';
 import { createTopics } from '../../shared/topics.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,7 +137,7 @@ describe('/config.json with the defaults', () => {
 });
 
 describe('/config.json publicUrl (where the kiosk QR code points)', () => {
-  const base = loadEnv({ env: { HTTP_PORT: '8080' }, dotenvPath: null });
+  const base = loadServerEnv({ env: { HTTP_PORT: '8080' }, dotenvPath: null });
   const topics = createTopics();
 
   it('defaults to the LAN address, so a kiosk opened at localhost still shows a code phones can use', () => {
@@ -146,9 +146,9 @@ describe('/config.json publicUrl (where the kiosk QR code points)', () => {
   });
 
   it('takes PUBLIC_URL as given, and says nothing when bound to one address only', () => {
-    const set = loadEnv({ env: { HTTP_PORT: '8080', PUBLIC_URL: 'https://vote.ecole.example/' }, dotenvPath: null });
+    const set = loadServerEnv({ env: { HTTP_PORT: '8080', PUBLIC_URL: 'https://vote.ecole.example/' }, dotenvPath: null });
     expect(browserConfig(set, topics, () => '192.168.1.20').publicUrl).toBe('https://vote.ecole.example');
-    const local = loadEnv({ env: { HTTP_PORT: '8080', HTTP_HOST: '127.0.0.1' }, dotenvPath: null });
+    const local = loadServerEnv({ env: { HTTP_PORT: '8080', HTTP_HOST: '127.0.0.1' }, dotenvPath: null });
     expect(browserConfig(local, topics, () => '192.168.1.20').publicUrl).toBeUndefined();
   });
 });

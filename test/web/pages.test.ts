@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../device/agent.js';
 import { parseDeviceConfig } from '../../device/config.js';
-import { loadEnv } from '../../runtime/env.js';
+import { loadDeviceEnv } from '../../runtime/env.js';
 import { createLogger } from '../../runtime/logger.js';
 import { closeClient, connectClient } from '../harness/mqtt.js';
 import { canRun, findBinary } from '../harness/system-deps.js';
@@ -87,7 +87,7 @@ describe.skipIf(!canRun('chromium'))('web pages against the real server', { time
     const agentDir = mkdtempSync(join(tmpdir(), 'mqtt-classroom-web-agent-'));
     const log: string[] = [];
     const agent = new Agent({
-      env: loadEnv({
+      env: loadDeviceEnv({
         env: { MQTT_URL: rig.hub.server.mqttUrl, MQTT_USERNAME: account.username, MQTT_PASSWORD: account.password, DATA_DIR: agentDir, LOG_LEVEL: 'silent' },
         dotenvPath: null,
       }),
