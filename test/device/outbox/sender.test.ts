@@ -7,6 +7,7 @@ import { SqliteOutboxStore } from '../../../device/outbox/sqlite-store.js';
 import { silentLogger } from '../../../runtime/logger.js';
 import type { Receipt } from '../../../shared/codecs/receipt.js';
 import { ManualScheduler } from '../../harness/manual-scheduler.js';
+import { captureLogger } from '../helpers/logs.js';
 
 /** The MQTT side, recorded: what was published, and whether we are online. */
 class FakeLink {
@@ -118,5 +119,24 @@ describe('VoteSender', () => {
     sender.connected(false);
     scheduler.runNextTurns();
     expect(link.sent).toEqual(['a', 'a']);
+  });
+
+  it('says once that votes are sent again for want of receipts, and when receipts come back', () => {
+    sender.stop();
+    const log = captureLogger();
+    const logged = new VoteSender({ store: outbox, link, scheduler, logger: log.logger, maxEntries: 1000, receiptTimeoutMs: 2_000, maxInFlight: 3 });
+    logged.start();
+    for (const id of ['a', 'b']) logged.outbox.add({ id, topic: 'classroom/votes/cours', payload: JSON.stringify({ id }), button: null, createdAt: 0 });
+    logged.kick();
+    scheduler.runNextTurns();
+    scheduler.advance(2_000);
+    scheduler.advance(2_000);
+    expect(link.sent).toEqual(['a', 'b', 'a', 'b', 'a', 'b']);
+    expect(log.lines.filter((l) => l.includes('sending again with the same id'))).toHaveLength(1);
+    expect(log.text()).toContain('2 votes got no receipt within 2000 ms');
+    logged.receipt(receipt('a', 'rejected'));
+    expect(log.text()).toContain('receipts are arriving again');
+    expect(log.text()).toContain('vote a rejected by the server: poll-closed');
+    logged.stop();
   });
 });
