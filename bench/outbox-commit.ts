@@ -8,8 +8,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Outbox } from '../device/outbox/outbox.js';
+import { SqliteOutboxStore } from '../device/outbox/sqlite-store.js';
 import { silentLogger } from '../runtime/logger.js';
+import { systemScheduler } from '../runtime/scheduler.js';
 
 export interface OutboxCommitResult {
   perSecond: number;
@@ -20,7 +21,7 @@ export interface OutboxCommitResult {
 /** perTurn 0: the reference, a commit (fsync) after each press. */
 export async function outboxCommit(presses: number, perTurn: number): Promise<OutboxCommitResult> {
   const dir = mkdtempSync(join(tmpdir(), 'mqtt-classroom-bench-outbox-'));
-  const outbox = new Outbox({ path: join(dir, 'outbox.sqlite'), maxEntries: presses + 1, logger: silentLogger });
+  const outbox = new SqliteOutboxStore({ path: join(dir, 'outbox.sqlite'), scheduler: systemScheduler, logger: silentLogger });
   outbox.start();
   try {
     const payload = JSON.stringify({ id: '00000000-0000-0000-0000-000000000000', option: 'IFT1215', voter: 'boitier-1', source: 'button', ts: Date.now() });

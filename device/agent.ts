@@ -6,7 +6,9 @@ import type { Logger } from '../runtime/logger.js';
 import type { BackoffOptions } from '../shared/backoff.js';
 import { packageVersion } from '../runtime/package-info.js';
 import { encodeButtonEvent } from '../shared/codecs/button-event.js';
+import { systemScheduler } from '../runtime/scheduler.js';
 import { decodeReceipt } from '../shared/codecs/receipt.js';
+import type { Scheduler } from '../shared/scheduler.js';
 import { type Topics, createTopics } from '../shared/topics.js';
 import { BreadMonitor } from './bread-monitor.js';
 import type { ButtonConfig, DeviceConfig, InputConfig } from './config.js';
@@ -16,8 +18,8 @@ import type { ButtonEvent, ButtonInput } from './inputs/input.js';
 import type { KeyStream } from './inputs/keyboard.js';
 import { loadInput } from './inputs/load.js';
 import type { GpioClass } from './inputs/gpio.js';
-import { Outbox } from './outbox/outbox.js';
 import { VoteSender } from './outbox/sender.js';
+import { SqliteOutboxStore } from './outbox/sqlite-store.js';
 import { PollTracker, type TargetPoll } from './poll-tracker.js';
 import { Publisher } from './publisher.js';
 import { loadSensor } from './sensors/load.js';
@@ -30,6 +32,8 @@ export interface AgentContext {
   readonly config: DeviceConfig;
   readonly logger: Logger;
   readonly clock?: Clock;
+  /** Timers and "after this turn" of the outbox and its sender; default: Node's. */
+  readonly scheduler?: Scheduler;
   readonly backoff?: Partial<BackoffOptions>;
   /** Raw-mode Ctrl-C from the keyboard input; default: raise SIGINT. */
   readonly onInterrupt?: () => void;
@@ -60,7 +64,7 @@ export class Agent {
   private readonly inputs: ButtonInput[] = [];
   private readonly buttons = new Map<string, { config: ButtonConfig; input: number; source: 'button' | 'keyboard' | 'simulation' }>();
   private parts: {
-    outbox: Outbox;
+    outbox: SqliteOutboxStore;
     publisher: Publisher;
     sender: VoteSender;
     votes: VoteMaker;
@@ -107,9 +111,10 @@ export class Agent {
     if (env.mqtt.username !== null && env.mqtt.username !== config.deviceId) {
       logger.warn(`MQTT_USERNAME is "${env.mqtt.username}" but the deviceId is "${config.deviceId}": with the secure broker profile a device may only publish under its own name`);
     }
-    const outbox = new Outbox({
+    const scheduler = this.ctx.scheduler ?? systemScheduler;
+    const outbox = new SqliteOutboxStore({
       path: config.outbox.path ?? join(env.dataDir, `outbox-${config.deviceId}.sqlite`),
-      maxEntries: config.outbox.maxEntries,
+      scheduler,
       logger: logger.child('outbox'),
     });
     const publisher = new Publisher({
@@ -124,10 +129,11 @@ export class Agent {
     });
     const polls = new PollTracker({ link: publisher, topics, fixedPollId: config.pollId, logger: logger.child('polls'), memory: outbox });
     const sender = new VoteSender({
-      outbox,
+      store: outbox,
       link: publisher,
-      clock,
+      scheduler,
       logger: logger.child('outbox'),
+      maxEntries: config.outbox.maxEntries,
       receiptTimeoutMs: config.outbox.receiptTimeoutMs,
       maxInFlight: config.outbox.maxInFlight,
       onReceipt: (entry, receipt) => {
@@ -142,7 +148,7 @@ export class Agent {
       else logger.warn(`ignoring a malformed receipt: ${receipt.detail}`);
     });
     publisher.onConnect((sessionPresent) => sender.connected(sessionPresent));
-    const votes = new VoteMaker({ deviceId: config.deviceId, topics, outbox, polls, clock, logger: logger.child('votes'), onQueued: () => sender.kick() });
+    const votes = new VoteMaker({ deviceId: config.deviceId, topics, outbox: sender.outbox, polls, clock, logger: logger.child('votes'), onQueued: () => sender.kick() });
     const boards = new BoardRegistry({
       boards: config.boards,
       logger: logger.child('boards'),

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
 import { encodeVote } from '../shared/codecs/vote.js';
+import type { OutboxMachine } from '../shared/outbox/machine.js';
 import type { Topics } from '../shared/topics.js';
 import type { VoteAction } from './config.js';
-import type { Outbox } from './outbox/outbox.js';
+import type { NewEntry } from './outbox/sqlite-store.js';
 import type { TargetPoll } from './poll-tracker.js';
 
 export type VoteOutcome = 'queued' | 'no-poll' | 'no-such-option' | 'outbox-full' | 'not-stored';
@@ -12,7 +13,7 @@ export type VoteOutcome = 'queued' | 'no-poll' | 'no-such-option' | 'outbox-full
 export interface VoteMakerContext {
   readonly deviceId: string;
   readonly topics: Topics;
-  readonly outbox: Pick<Outbox, 'add' | 'whenStored'>;
+  readonly outbox: Pick<OutboxMachine<NewEntry>, 'add' | 'whenStored'>;
   readonly polls: { current(): TargetPoll | null };
   readonly clock: Clock;
   readonly logger: Logger;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { NewEntry } from '../../device/outbox/outbox.js';
+import type { NewEntry } from '../../device/outbox/sqlite-store.js';
 import type { TargetPoll } from '../../device/poll-tracker.js';
 import { VoteMaker } from '../../device/votes.js';
 import { decodeVote } from '../../shared/codecs/vote.js';

@@ -12,9 +12,12 @@ import { breadLabel, parseBreadState, parseCelsius } from '../../web/lib/bread.j
 import { resolveWsUrl } from '../../web/lib/config.js';
 import { reconnectDelay } from '../../web/lib/connection.js';
 import { STRINGS, pickLang, translator } from '../../web/lib/i18n.js';
-import { MAX_PENDING_AGE_MS, type StorageLike, VoteOutbox, voteId, voterId } from '../../web/lib/outbox.js';
+import { OutboxMachine } from '../../shared/outbox/machine.js';
+import { LocalStorageOutboxStore, MAX_PENDING_AGE_MS, type StorageLike, pendingVote, voteId, voterId } from '../../web/lib/outbox.js';
 import { PollBoard, isNewerTally, pickPoll } from '../../web/lib/polls.js';
 import { RawCounter, rawSource } from '../../web/lib/raw-votes.js';
+import { ManualScheduler } from '../harness/manual-scheduler.js';
+import { MemoryStorage } from './fake-storage.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const poll = (id: string, state: Poll['state'], openedAt: number | null): Poll => ({ ...samplePoll(id), state, openedAt });
@@ -27,16 +30,6 @@ const snapshot = (seq: number, at: number, counts: Record<string, number> = { IF
   seq,
   at,
 });
-
-class MemoryStorage implements StorageLike {
-  readonly items = new Map<string, string>();
-  getItem(key: string) {
-    return this.items.get(key) ?? null;
-  }
-  setItem(key: string, value: string) {
-    this.items.set(key, value);
-  }
-}
 
 describe('which poll a page shows', () => {
   it.each([
@@ -87,52 +80,67 @@ describe('which tally snapshot wins', () => {
 
 describe('the vote outbox', () => {
   const vote = (id: string, ts = 1_000): JsonVote => ({ id, option: 'IFT1215', voter: 'web-x', source: 'web', ts });
+  // The page's outbox is the shared machine over localStorage; its clock is a
+  // ManualScheduler (time is injected, where due()/markSent() used to take `now`).
+  const pageOutbox = (storage: StorageLike | null, scheduler = new ManualScheduler(0)) =>
+    new OutboxMachine({ store: new LocalStorageOutboxStore(storage, 'k'), clock: scheduler, resendAfterMs: 5_000, maxAgeMs: MAX_PENDING_AGE_MS });
 
   it('keeps votes over a reload until their receipt, and says which are due again', () => {
     const storage = new MemoryStorage();
-    const outbox = new VoteOutbox(storage, 'k');
-    outbox.add(vote('v1'), 'cours', 'IFT 1215');
-    outbox.add(vote('v2'), 'cours', 'IFT 1215');
-    expect(outbox.due(0, 5_000).map((e) => e.vote.id)).toEqual(['v1', 'v2']); // never sent
-    outbox.markSent('v1', 10_000);
-    outbox.markSent('v2', 12_000);
-    expect(outbox.due(14_999, 5_000).map((e) => e.vote.id)).toEqual([]);
-    expect(outbox.due(15_000, 5_000).map((e) => e.vote.id)).toEqual(['v1']);
+    const scheduler = new ManualScheduler(0);
+    const outbox = pageOutbox(storage, scheduler);
+    outbox.add(pendingVote(vote('v1'), 'cours', 'IFT 1215'));
+    outbox.add(pendingVote(vote('v2'), 'cours', 'IFT 1215'));
+    expect(outbox.due().map((e) => e.vote.id)).toEqual(['v1', 'v2']); // never sent
+    scheduler.advance(10_000);
+    outbox.markSent('v1');
+    scheduler.advance(2_000);
+    outbox.markSent('v2');
+    scheduler.advance(2_999);
+    expect(outbox.due().map((e) => e.vote.id)).toEqual([]);
+    scheduler.advance(1);
+    expect(outbox.due().map((e) => e.vote.id)).toEqual(['v1']);
 
-    const reloaded = new VoteOutbox(storage, 'k');
-    expect(reloaded.all().map((e) => [e.vote.id, e.sends, e.label])).toEqual([
-      ['v1', 1, 'IFT 1215'],
-      ['v2', 1, 'IFT 1215'],
+    // When a vote was sent is not stored: after a reload every waiting vote is due
+    // again (the page also sends them all on connect), counted from 0 sends.
+    const reloaded = pageOutbox(storage, scheduler);
+    expect(reloaded.all().map((e) => [e.vote.id, reloaded.sends(e.id), e.label])).toEqual([
+      ['v1', 0, 'IFT 1215'],
+      ['v2', 0, 'IFT 1215'],
     ]);
-    expect(reloaded.settle({ id: 'v1', poll: 'cours', status: 'counted' })?.vote.id).toBe('v1');
-    expect(reloaded.settle({ id: 'v1', poll: 'cours', status: 'duplicate' })).toBeNull();
-    expect(new VoteOutbox(storage, 'k').all().map((e) => e.vote.id)).toEqual(['v2']);
+    expect(reloaded.due().map((e) => e.id)).toEqual(['v1', 'v2']);
+    expect(reloaded.settle('v1')?.vote.id).toBe('v1');
+    expect(reloaded.settle('v1')).toBeNull();
+    expect(pageOutbox(storage).all().map((e) => e.vote.id)).toEqual(['v2']);
   });
 
   it('drops what it cannot trust in storage, and votes a day old', () => {
     const storage = new MemoryStorage();
     storage.setItem('k', JSON.stringify([{ vote: { id: 'a b', option: 'x', voter: 'v', source: 'web', ts: 1 }, pollId: 'p', label: 'x', sentAt: null, sends: 0 }, 42]));
-    expect(new VoteOutbox(storage, 'k').size).toBe(0);
+    expect(pageOutbox(storage).size).toBe(0);
     storage.setItem('k', '{not json');
-    expect(new VoteOutbox(storage, 'k').size).toBe(0);
-    const outbox = new VoteOutbox(storage, 'k');
-    outbox.add(vote('old', 0), 'p', 'x');
-    outbox.add(vote('new', MAX_PENDING_AGE_MS), 'p', 'x');
-    outbox.expire(MAX_PENDING_AGE_MS + 1);
+    expect(pageOutbox(storage).size).toBe(0);
+    const outbox = pageOutbox(storage, new ManualScheduler(MAX_PENDING_AGE_MS + 1));
+    outbox.add(pendingVote(vote('old', 0), 'p', 'x'));
+    outbox.add(pendingVote(vote('new', MAX_PENDING_AGE_MS), 'p', 'x'));
+    expect(outbox.expire().map((e) => e.id)).toEqual(['old']);
     expect(outbox.all().map((e) => e.vote.id)).toEqual(['new']);
   });
 
+  it('reads what earlier versions stored (with sentAt and sends)', () => {
+    const storage = new MemoryStorage();
+    storage.setItem('k', JSON.stringify([{ vote: vote('v1'), pollId: 'cours', label: 'IFT 1215', sentAt: 5, sends: 2 }]));
+    expect(pageOutbox(storage).all()).toEqual([pendingVote(vote('v1'), 'cours', 'IFT 1215')]);
+  });
+
   it('still works when storage refuses to write', () => {
-    const outbox = new VoteOutbox(
-      {
-        getItem: () => null,
-        setItem: () => {
-          throw new Error('QuotaExceededError');
-        },
+    const outbox = pageOutbox({
+      getItem: () => null,
+      setItem: () => {
+        throw new Error('QuotaExceededError');
       },
-      'k',
-    );
-    outbox.add(vote('v1'), 'p', 'x');
+    });
+    outbox.add(pendingVote(vote('v1'), 'p', 'x'));
     expect(outbox.size).toBe(1);
   });
 

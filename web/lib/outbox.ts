@@ -1,21 +1,26 @@
 /**
- * The vote page's outbox (SPEC §5): a vote stays here, in localStorage so a reload
- * keeps it, until the server's receipt for its id arrives. A vote with no receipt
- * is sent again with the same id after a timeout and after every reconnect; the
- * server deduplicates on the id, so a re-send never counts twice.
+ * The vote page's outbox store (shared/outbox/store.ts): a vote stays in
+ * localStorage, so a reload keeps it, until the server's receipt for its id
+ * arrives. The rules (due, re-send, expiry) are the shared OutboxMachine's; the
+ * page drives it in web/pages/vote.ts.
  */
-import type { Receipt } from '../../shared/codecs/receipt.js';
 import type { JsonVote } from '../../shared/codecs/vote.js';
 import { isValidId } from '../../shared/ids.js';
+import { OutboxIdTakenError } from '../../shared/outbox/errors.js';
+import type { OutboxStore } from '../../shared/outbox/store.js';
 
 export interface PendingVote {
+  /** The vote's own id and time, as the outbox reads them. */
+  readonly id: string;
+  readonly createdAt: number;
   readonly vote: JsonVote;
   readonly pollId: string;
   /** The option's label when it was chosen, to say what was received. */
   readonly label: string;
-  /** Epoch ms of the last send; null: not sent yet (no connection). */
-  sentAt: number | null;
-  sends: number;
+}
+
+export function pendingVote(vote: JsonVote, pollId: string, label: string): PendingVote {
+  return { id: vote.id, createdAt: vote.ts, vote, pollId, label };
 }
 
 export interface StorageLike {
@@ -26,67 +31,54 @@ export interface StorageLike {
 /** A vote older than this with still no receipt is dropped (its poll is long gone). */
 export const MAX_PENDING_AGE_MS = 24 * 60 * 60 * 1000;
 
-export class VoteOutbox {
+/**
+ * The votes as one JSON array under `key`, rewritten on every change (a phone holds
+ * a handful). Stored as `{ vote, pollId, label }`, the shape earlier versions wrote
+ * (they also wrote `sentAt` and `sends`, which are ignored: a reloaded page sends
+ * every waiting vote again on connect). Without storage, or when it refuses to
+ * write (private mode, full), the votes are kept in memory for this visit.
+ */
+export class LocalStorageOutboxStore implements OutboxStore<PendingVote> {
   private readonly entries = new Map<string, PendingVote>();
 
   constructor(
     private readonly storage: StorageLike | null,
     private readonly key: string,
   ) {
-    for (const entry of this.load()) this.entries.set(entry.vote.id, entry);
-  }
-
-  add(vote: JsonVote, pollId: string, label: string): PendingVote {
-    const entry: PendingVote = { vote, pollId, label, sentAt: null, sends: 0 };
-    this.entries.set(vote.id, entry);
-    this.save();
-    return entry;
+    for (const entry of this.load()) this.entries.set(entry.id, entry);
   }
 
   get size(): number {
     return this.entries.size;
   }
 
-  /** Oldest first. */
-  all(): PendingVote[] {
-    return [...this.entries.values()];
-  }
-
-  /** Never sent, or sent `resendMs` ago or more without a receipt. */
-  due(now: number, resendMs: number): PendingVote[] {
-    return this.all().filter((entry) => entry.sentAt === null || now - entry.sentAt >= resendMs);
-  }
-
-  markSent(id: string, now: number): void {
-    const entry = this.entries.get(id);
-    if (entry === undefined) return;
-    entry.sentAt = now;
-    entry.sends += 1;
+  add(entry: PendingVote): void {
+    if (this.entries.has(entry.id)) throw new OutboxIdTakenError(entry.id);
+    this.entries.set(entry.id, entry);
     this.save();
   }
 
-  /** The receipt settles its vote: returns it (and forgets it), or null if unknown. */
-  settle(receipt: Receipt): PendingVote | null {
-    const entry = this.entries.get(receipt.id);
+  remove(id: string): PendingVote | null {
+    const entry = this.entries.get(id);
     if (entry === undefined) return null;
-    this.entries.delete(receipt.id);
+    this.entries.delete(id);
     this.save();
     return entry;
   }
 
-  /** Drops votes older than `MAX_PENDING_AGE_MS` by their own timestamp. */
-  expire(now: number): void {
-    let changed = false;
-    for (const [id, entry] of this.entries) {
-      if (now - entry.vote.ts > MAX_PENDING_AGE_MS) changed = this.entries.delete(id);
-    }
-    if (changed) this.save();
+  oldest(limit: number): PendingVote[] {
+    return [...this.entries.values()].slice(0, limit);
+  }
+
+  /** setItem is synchronous: what was added is stored already. */
+  whenStored(fn: () => void): void {
+    fn();
   }
 
   private load(): PendingVote[] {
     try {
       const parsed: unknown = JSON.parse(this.storage?.getItem(this.key) ?? '[]');
-      return Array.isArray(parsed) ? parsed.filter(isPendingVote) : [];
+      return Array.isArray(parsed) ? parsed.filter(isStoredVote).map((e) => pendingVote(e.vote, e.pollId, e.label)) : [];
     } catch {
       return [];
     }
@@ -94,16 +86,18 @@ export class VoteOutbox {
 
   private save(): void {
     try {
-      this.storage?.setItem(this.key, JSON.stringify(this.all()));
+      this.storage?.setItem(this.key, JSON.stringify([...this.entries.values()].map(({ vote, pollId, label }) => ({ vote, pollId, label }))));
     } catch {
       // Storage full or refused (private mode): the outbox still works in memory.
     }
   }
 }
 
-function isPendingVote(value: unknown): value is PendingVote {
+type StoredVote = Pick<PendingVote, 'vote' | 'pollId' | 'label'>;
+
+function isStoredVote(value: unknown): value is StoredVote {
   if (value === null || typeof value !== 'object') return false;
-  const entry = value as Partial<PendingVote>;
+  const entry = value as Partial<StoredVote>;
   const vote = entry.vote;
   return (
     vote !== undefined &&
@@ -113,9 +107,7 @@ function isPendingVote(value: unknown): value is PendingVote {
     typeof vote.ts === 'number' &&
     typeof vote.source === 'string' &&
     isValidId(entry.pollId) &&
-    typeof entry.label === 'string' &&
-    (entry.sentAt === null || typeof entry.sentAt === 'number') &&
-    typeof entry.sends === 'number'
+    typeof entry.label === 'string'
   );
 }
 

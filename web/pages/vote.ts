@@ -2,21 +2,25 @@
  * The vote page (`/vote`): big buttons for the open poll's options. A vote shows
  * "received" only once the server's receipt for its id arrived; until then it
  * waits in the outbox and is sent again (same id) after 5 s and after a reconnect.
+ * The outbox's rules are the shared machine's (shared/outbox/), as on the device;
+ * this page publishes, takes receipts and says what happened.
  */
 import '../styles/vote.css';
 import { decodeReceipt } from '../../shared/codecs/receipt.js';
 import type { RejectReason } from '../../shared/codecs/rejection.js';
 import { encodeVote } from '../../shared/codecs/vote.js';
+import { OutboxMachine } from '../../shared/outbox/machine.js';
+import { OutboxPump } from '../../shared/outbox/pump.js';
 import type { Poll } from '../../shared/poll.js';
 import { type Topics, parseTopic } from '../../shared/topics.js';
 import type { MqttLink } from '../lib/connection.js';
 import { appRoot, el, navBar, setText } from '../lib/dom.js';
 import { pageTranslator } from '../lib/i18n.js';
 import { randomId } from '../lib/ids.js';
-import { type PendingVote, VoteOutbox, voteId, voterId } from '../lib/outbox.js';
+import { LocalStorageOutboxStore, MAX_PENDING_AGE_MS, type PendingVote, pendingVote, voteId, voterId } from '../lib/outbox.js';
 import { startPage } from '../lib/page.js';
 import { PollBoard, pinnedPoll } from '../lib/polls.js';
-import { renderScheduler } from '../lib/scheduler.js';
+import { browserScheduler, renderScheduler } from '../lib/scheduler.js';
 import { type PageState, statusBadge } from '../lib/status.js';
 
 const RESEND_AFTER_MS = 5_000;
@@ -49,12 +53,19 @@ appRoot().append(
   el('footer', { class: 'bottom' }, [el('p', { class: 'voter', text: tr.t('vote.voter', { id: voter }) }), navBar(tr.t, 'vote')]),
 );
 
-const outbox = new VoteOutbox(storage, 'mqtt-classroom.outbox');
-outbox.expire(Date.now());
+const scheduler = browserScheduler;
+const outbox = new OutboxMachine({
+  store: new LocalStorageOutboxStore(storage, 'mqtt-classroom.outbox'),
+  clock: scheduler,
+  resendAfterMs: RESEND_AFTER_MS,
+  maxAgeMs: MAX_PENDING_AGE_MS,
+});
+outbox.expire();
 const waiting = outbox.all().at(-1);
-if (waiting !== undefined) feedback = { id: waiting.vote.id, value: { kind: 'queued', label: waiting.label } };
+if (waiting !== undefined) feedback = { id: waiting.id, value: { kind: 'queued', label: waiting.label } };
 let link: MqttLink | null = null;
 let topics: Topics | null = null;
+const pump = new OutboxPump({ outbox, scheduler, online: () => link !== null && topics !== null, send });
 
 const schedule = renderScheduler(render);
 schedule();
@@ -73,15 +84,18 @@ void startPage('vote', (state) => {
       takeReceipt(payload);
     }
   });
-  // After every (re)connect, everything still waiting goes out again, same ids.
-  ctx.link.onConnect(() => flush(outbox.all()));
-  setInterval(() => flush(outbox.due(Date.now(), RESEND_AFTER_MS)), 1_000);
+  // After every (re)connect (a clean session), everything still waiting goes out again, same ids.
+  ctx.link.onConnect(() => {
+    outbox.reset();
+    pump.pump();
+  });
+  pump.start();
 });
 
 function takeReceipt(payload: Uint8Array): void {
   const receipt = decodeReceipt(payload);
   if (!receipt.ok) return;
-  const settled = outbox.settle(receipt.value);
+  const settled = outbox.settle(receipt.value.id);
   if (settled === null) return;
   const r = receipt.value;
   const value: Feedback =
@@ -89,28 +103,25 @@ function takeReceipt(payload: Uint8Array): void {
       ? { kind: 'rejected', label: settled.label, reason: r.reason }
       : { kind: r.status === 'duplicate' ? 'duplicate' : 'received', label: settled.label };
   // A receipt for an older vote does not hide what happened to the latest one.
-  if (feedback === null || feedback.id === settled.vote.id) feedback = { id: settled.vote.id, value };
+  if (feedback === null || feedback.id === settled.id) feedback = { id: settled.id, value };
   schedule();
 }
 
-function flush(entries: readonly PendingVote[]): void {
-  for (const entry of entries) send(entry);
-  if (entries.length > 0) schedule();
-}
-
-function send(entry: PendingVote): void {
-  const resend = entry.sends > 0;
-  if (link === null || topics === null) return;
-  if (!link.publish(topics.votes(entry.pollId), encodeVote(entry.vote), { qos: 1 })) return;
-  outbox.markSent(entry.vote.id, Date.now());
-  if (feedback?.id === entry.vote.id) feedback = { id: entry.vote.id, value: { kind: resend ? 'retrying' : 'sending', label: entry.label } };
+/** The pump's way out: publishes one vote (false when offline). */
+function send(entry: PendingVote, attempt: number): boolean {
+  if (link === null || topics === null) return false;
+  if (!link.publish(topics.votes(entry.pollId), encodeVote(entry.vote), { qos: 1 })) return false;
+  if (feedback?.id === entry.id) feedback = { id: entry.id, value: { kind: attempt > 1 ? 'retrying' : 'sending', label: entry.label } };
+  schedule();
+  return true;
 }
 
 function vote(poll: Poll, optionId: string, label: string): void {
-  const now = Date.now();
-  const entry = outbox.add({ id: voteId(voter, now, randomId(6)), option: optionId, voter, source: 'web', ts: now }, poll.id, label);
-  feedback = { id: entry.vote.id, value: { kind: 'queued', label } };
-  send(entry);
+  const now = scheduler.now();
+  const entry = pendingVote({ id: voteId(voter, now, randomId(6)), option: optionId, voter, source: 'web', ts: now }, poll.id, label);
+  outbox.add(entry);
+  feedback = { id: entry.id, value: { kind: 'queued', label } };
+  pump.pump();
   schedule();
 }
 

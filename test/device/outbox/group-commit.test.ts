@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Outbox } from '../../../device/outbox/outbox.js';
 import { VoteSender } from '../../../device/outbox/sender.js';
+import { SqliteOutboxStore } from '../../../device/outbox/sqlite-store.js';
 import { VoteMaker } from '../../../device/votes.js';
 import { systemClock } from '../../../runtime/clock.js';
 import { silentLogger } from '../../../runtime/logger.js';
+import { systemScheduler } from '../../../runtime/scheduler.js';
 import { createTopics } from '../../../shared/topics.js';
 
 /**
@@ -19,7 +20,7 @@ import { createTopics } from '../../../shared/topics.js';
 describe('outbox group commit', () => {
   let dir: string;
   let path: string;
-  let outbox: Outbox;
+  let outbox: SqliteOutboxStore;
   let reader: Database.Database;
   let sender: VoteSender;
   let commits: { added: number; removed: number }[];
@@ -32,7 +33,8 @@ describe('outbox group commit', () => {
     commits = [];
     published = [];
     notYetOnDisk = [];
-    outbox = new Outbox({ path, maxEntries: 10_000, logger: silentLogger, onCommit: (batch) => commits.push(batch) });
+    // Node's scheduler: the point is the order of real event-loop turns.
+    outbox = new SqliteOutboxStore({ path, scheduler: systemScheduler, logger: silentLogger, onCommit: (batch) => commits.push(batch) });
     outbox.start();
     reader = new Database(path, { readonly: true });
     const onDisk = reader.prepare('SELECT 1 FROM outbox WHERE id = ?');
@@ -45,7 +47,7 @@ describe('outbox group commit', () => {
         return true;
       },
     };
-    sender = new VoteSender({ outbox, link, clock: systemClock, logger: silentLogger, receiptTimeoutMs: 60_000, maxInFlight: 1_000 });
+    sender = new VoteSender({ store: outbox, link, scheduler: systemScheduler, logger: silentLogger, maxEntries: 10_000, receiptTimeoutMs: 60_000, maxInFlight: 1_000 });
     sender.start();
   });
   afterEach(() => {
@@ -65,7 +67,7 @@ describe('outbox group commit', () => {
     const votes = new VoteMaker({
       deviceId: 'box-1',
       topics: createTopics({ prefix: 'salle' }),
-      outbox,
+      outbox: sender.outbox,
       polls: { current: () => ({ id: 'cours', options: [{ id: 'A', label: 'A' }, { id: 'B', label: 'B' }] }) },
       clock: systemClock,
       logger: silentLogger,
@@ -95,7 +97,7 @@ describe('outbox group commit', () => {
       if (turn % 2 === 0) sender.kick(); // half the turns: a send scheduled before the presses
       for (let i = 0; i < 5; i += 1) {
         const id = `t${turn}-${i}`;
-        outbox.add({ id, topic: 'salle/votes/cours', payload: JSON.stringify({ id }), button: null, createdAt: turn });
+        sender.outbox.add({ id, topic: 'salle/votes/cours', payload: JSON.stringify({ id }), button: null, createdAt: turn });
       }
       sender.kick();
       await new Promise((r) => setImmediate(r));
@@ -121,7 +123,7 @@ describe('outbox group commit', () => {
     const votes = new VoteMaker({
       deviceId: 'box-1',
       topics: createTopics(),
-      outbox,
+      outbox: sender.outbox,
       polls: { current: () => ({ id: 'cours', options: [{ id: 'A', label: 'A' }] }) },
       clock: systemClock,
       logger: {
@@ -143,12 +145,13 @@ describe('outbox group commit', () => {
   });
 
   it('a full outbox still refuses presses of the same turn, before anything is committed', () => {
-    const small = new Outbox({ path: join(dir, 'small.sqlite'), maxEntries: 3, logger: silentLogger });
+    const small = new SqliteOutboxStore({ path: join(dir, 'small.sqlite'), scheduler: systemScheduler, logger: silentLogger });
     small.start();
-    const add = (id: string) => small.add({ id, topic: 't', payload: '{}', button: null, createdAt: 0 });
+    const { outbox: machine } = new VoteSender({ store: small, link: { connected: false, publish: () => false }, scheduler: systemScheduler, logger: silentLogger, maxEntries: 3, receiptTimeoutMs: 1_000, maxInFlight: 10 });
+    const add = (id: string) => machine.add({ id, topic: 't', payload: '{}', button: null, createdAt: 0 });
     expect([add('a'), add('b'), add('c'), add('d')]).toEqual([true, true, true, false]);
     expect(small.commits).toBe(0);
-    expect(small.head(10).map((e) => e.id)).toEqual(['a', 'b', 'c']);
+    expect(small.oldest(10).map((e) => e.id)).toEqual(['a', 'b', 'c']);
     expect(small.commits).toBe(1);
     small.stop();
   });

@@ -3,11 +3,18 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Component } from '../../runtime/lifecycle.js';
 import type { Logger } from '../../runtime/logger.js';
+import { OutboxIdTakenError } from '../../shared/outbox/errors.js';
+import type { Scheduler, TimerHandle } from '../../shared/scheduler.js';
+import type { OutboxStore } from '../../shared/outbox/store.js';
 import { OutboxError } from '../errors/outbox-error.js';
 
-export interface OutboxEntry {
+export interface OutboxEntry extends NewEntry {
   /** Order of the press; a replay goes in this order. */
   readonly seq: number;
+}
+
+/** A vote as the device stores it (the store numbers it). */
+export interface NewEntry {
   /** The vote id, made on the device; the server deduplicates on it. */
   readonly id: string;
   readonly topic: string;
@@ -17,18 +24,19 @@ export interface OutboxEntry {
   readonly createdAt: number;
 }
 
-export type NewEntry = Omit<OutboxEntry, 'seq'>;
-
-export interface OutboxOptions {
+export interface SqliteOutboxStoreOptions {
   readonly path: string;
-  readonly maxEntries: number;
+  /** Its group commit runs on `nextTurn`. */
+  readonly scheduler: Scheduler;
   readonly logger: Logger;
   /** After each group commit (one fsync): how many votes it added and removed (tests, benchmarks). */
   readonly onCommit?: (batch: { added: number; removed: number }) => void;
 }
 
 /**
- * Votes waiting for the server's receipt, on disk.
+ * The device's outbox store (shared/outbox/store.ts): votes waiting for the
+ * server's receipt, on disk. The rules (what is due, the cap, "outbox FULL") are
+ * the shared machine's; this keeps the votes, durably.
  *
  * SQLite in WAL mode with `synchronous=FULL`: a commit fsyncs the WAL, so a vote is
  * on disk before it is sent and survives a SIGKILL or a power cut; a crash mid-write
@@ -38,28 +46,26 @@ export interface OutboxOptions {
  *
  * Group commit: the first write of an event-loop turn opens a transaction; every
  * press (and receipt) of the same turn joins it, and it is committed, with one
- * fsync, in the check phase of that turn (`setImmediate`), or earlier by `flush()`.
- * `head()`, which the sender reads to publish, commits first, so no vote is ever
+ * fsync, after that turn (`Scheduler.nextTurn`: Node's `setImmediate`), or earlier
+ * by `flush()`. `oldest()`, which the sender reads to publish, commits first, so no vote is ever
  * handed out for sending before the fsync that holds it. The cost of that fsync
  * (a few ms on an SD card) is paid once per turn instead of once per press, and
  * presses that arrive while it runs are batched into the next one. A crash before
  * the commit loses the presses of that turn, none of which were sent.
  */
-export class Outbox implements Component {
+export class SqliteOutboxStore implements Component, OutboxStore<NewEntry> {
   readonly name = 'outbox';
   private db: Database.Database | null = null;
-  private statements: ReturnType<Outbox['prepare']> | null = null;
+  private statements: ReturnType<SqliteOutboxStore['prepare']> | null = null;
   private count = 0;
-  private warnedNearlyFull = false;
-  private refused = 0;
   /** Writes of the open transaction, not yet on disk. */
   private batch = { added: 0, removed: 0 };
-  private commitScheduled: NodeJS.Immediate | null = null;
+  private commitScheduled: TimerHandle | null = null;
   private commitCount = 0;
   /** Called once the open transaction is on disk (dropped if it is rolled back). */
   private afterCommit: (() => void)[] = [];
 
-  constructor(private readonly options: OutboxOptions) {}
+  constructor(private readonly options: SqliteOutboxStoreOptions) {}
 
   start(): void {
     const { path } = this.options;
@@ -101,37 +107,23 @@ export class Outbox implements Component {
     return this.count;
   }
 
-  get capacity(): number {
-    return this.options.maxEntries;
-  }
-
   /** Transactions committed (each one fsync) since start(). */
   get commits(): number {
     return this.commitCount;
   }
 
-  /** Writes made but not yet committed (they are not handed out by head()). */
+  /** Writes made but not yet committed (they are not handed out by oldest()). */
   get uncommitted(): number {
     return this.batch.added + this.batch.removed;
   }
 
   /**
-   * Stores a vote; false when the outbox is full. It is on disk (fsync'd) at the end
-   * of this event-loop turn, or at the next flush()/head(): before it can be sent.
+   * Stores a vote. It is on disk (fsync'd) at the end of this event-loop turn, or
+   * at the next flush()/oldest(): before it can be sent.
    */
-  add(entry: NewEntry): boolean {
+  add(entry: NewEntry): void {
     const s = this.ready();
-    const { maxEntries, logger } = this.options;
-    if (this.count >= maxEntries) {
-      if (this.refused === 0) {
-        logger.warn(
-          `outbox FULL: ${this.count} votes are waiting for the server's receipts, new presses are NOT recorded. ` +
-            'Check that the broker (MQTT_URL) and the tally server are running and reachable.',
-        );
-      }
-      this.refused += 1;
-      return false;
-    }
+    if (s.byId.get(entry.id) !== undefined) throw new OutboxIdTakenError(entry.id);
     try {
       this.begin();
       s.insert.run(entry.id, entry.topic, entry.payload, entry.button, entry.createdAt);
@@ -141,11 +133,6 @@ export class Outbox implements Component {
     }
     this.batch.added += 1;
     this.count += 1;
-    if (!this.warnedNearlyFull && this.count >= maxEntries * 0.8) {
-      this.warnedNearlyFull = true;
-      logger.warn(`outbox is 80% full (${this.count} of ${maxEntries} votes without a receipt): is the tally server running?`);
-    }
-    return true;
   }
 
   /** Forgets a vote once its receipt arrived; returns it, or null if it was not there. */
@@ -159,16 +146,11 @@ export class Outbox implements Component {
     s.remove.run(id);
     this.batch.removed += 1;
     this.count -= 1;
-    if (this.refused > 0 && this.count < this.options.maxEntries) {
-      this.options.logger.info(`outbox has room again (${this.refused} press${this.refused === 1 ? ' was' : 'es were'} not recorded while it was full)`);
-      this.refused = 0;
-    }
-    if (this.count < this.options.maxEntries * 0.5) this.warnedNearlyFull = false;
     return fromRow(entry);
   }
 
   /** The oldest `limit` votes, oldest first; all on disk (what was pending is committed first). */
-  head(limit: number): OutboxEntry[] {
+  oldest(limit: number): OutboxEntry[] {
     const s = this.ready();
     this.flush();
     return (s.head.all(limit) as Row[]).map(fromRow);
@@ -181,7 +163,7 @@ export class Outbox implements Component {
    * Returns false when it failed.
    */
   flush(): boolean {
-    if (this.commitScheduled !== null) clearImmediate(this.commitScheduled);
+    this.options.scheduler.clearTimer(this.commitScheduled);
     this.commitScheduled = null;
     const db = this.db;
     if (db === null || !db.inTransaction) return true;
@@ -230,7 +212,7 @@ export class Outbox implements Component {
     const db = this.db;
     if (db === null || db.inTransaction) return;
     db.exec('BEGIN IMMEDIATE');
-    this.commitScheduled ??= setImmediate(() => {
+    this.commitScheduled ??= this.options.scheduler.nextTurn(() => {
       this.commitScheduled = null;
       this.flush();
     });
