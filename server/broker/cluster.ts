@@ -1,7 +1,7 @@
 import type { AedesOptions } from 'aedes';
 import type { RedisOptions } from 'ioredis';
 import MQEmitterRedis from 'mqemitter-redis';
-import aedesPersistenceRedis from 'aedes-persistence-redis';
+import aedesPersistenceRedis, { type RedisPersistence } from 'aedes-persistence-redis';
 import { ConfigError } from '../../shared/errors/config-error.js';
 import { EmbeddedBroker, type EmbeddedBrokerOptions } from './embedded-broker.js';
 
@@ -14,11 +14,6 @@ export interface ClusterNodeOptions extends Omit<EmbeddedBrokerOptions, 'aedes'>
   maxSessionDelivery?: number;
 }
 
-/** The part of aedes' persistence interface a node closes itself (aedes.close() closes only the mq). */
-interface ClosablePersistence {
-  destroy(cb?: (error?: Error) => void): unknown;
-}
-
 /**
  * One node of aedes' cluster mode (SPEC §9): the embedded broker, with its access
  * rules and listeners, on an mqemitter-redis (messages between nodes) and an
@@ -28,7 +23,7 @@ interface ClosablePersistence {
 export class ClusterNode {
   readonly name = 'cluster node';
   private node: EmbeddedBroker | null = null;
-  private persistence: ClosablePersistence | null = null;
+  private persistence: RedisPersistence | null = null;
 
   constructor(private readonly options: ClusterNodeOptions) {
     redisOptions(options.redisUrl);
@@ -52,14 +47,19 @@ export class ClusterNode {
     const redis = redisOptions(redisUrl);
     const mq = MQEmitterRedis(redis);
     const persistence = aedesPersistenceRedis({ ...redis, ...(maxSessionDelivery === undefined ? {} : { maxSessionDelivery }) });
-    this.persistence = persistence as ClosablePersistence;
+    this.persistence = persistence;
+    // aedes.close() ends with mq.close(); the persistence must let go of the mq
+    // first (its destroy() unsubscribes from it, and hangs on a closed one).
+    const closeMq = mq.close.bind(mq);
+    mq.close = (cb) => {
+      void this.closePersistence().finally(() => closeMq(cb));
+    };
     const node = new EmbeddedBroker({ ...rest, aedes: { ...aedes, mq, persistence } });
     try {
       await node.start();
     } catch (error) {
-      // start() already closed aedes (and with it the mq) on a listener error.
+      // start() already closed aedes, and with it the persistence and the mq.
       await this.closePersistence();
-      mq.close(() => undefined);
       throw error;
     }
     this.node = node;
@@ -70,16 +70,15 @@ export class ClusterNode {
     const node = this.node;
     this.node = null;
     await node?.stop();
-    await this.closePersistence();
   }
 
   private async closePersistence(): Promise<void> {
     const persistence = this.persistence;
     this.persistence = null;
     if (persistence === null) return;
-    await new Promise<void>((resolve) => {
-      persistence.destroy(() => resolve());
-    });
+    // Never with a callback: the callback form waits for a 'ready' event that
+    // aedes 1.x never causes (it calls setup(), not the `broker` setter).
+    await persistence.destroy();
   }
 }
 
