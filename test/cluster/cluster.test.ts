@@ -53,9 +53,9 @@ describe.skipIf(!canRun('redis-server'))('aedes cluster over redis (server/broke
     await expect.poll(async () => {
       await onB.publishAsync('classroom/chat/b', 'from B', { qos: 1 });
       return seenByA.includes('from B');
-    }).toBe(true);
+    }, { timeout: 10_000 }).toBe(true);
     await onA.publishAsync('classroom/chat/a', 'from A', { qos: 1 });
-    await expect.poll(() => seenByB).toContain('from A');
+    await expect.poll(() => seenByB, { timeout: 10_000 }).toContain('from A');
   });
 
   it('retained polls and tallies published via node A are delivered to a newcomer on node B', async () => {
@@ -68,7 +68,7 @@ describe.skipIf(!canRun('redis-server'))('aedes cluster over redis (server/broke
       if (packet.retain) seen.set(topic, payload.toString());
     });
     await newcomer.subscribeAsync(['classroom/polls/+', 'classroom/tally/+'], { qos: 1 });
-    await expect.poll(() => Object.fromEntries(seen)).toEqual({
+    await expect.poll(() => Object.fromEntries(seen), { timeout: 10_000 }).toEqual({
       'classroom/polls/cours': '{"id":"cours"}',
       'classroom/tally/cours': '{"counts":{"A":3}}',
     });
@@ -85,6 +85,6 @@ describe.skipIf(!canRun('redis-server'))('aedes cluster over redis (server/broke
     clients.push(back);
     const got: string[] = [];
     back.on('message', (_t, p) => got.push(p.toString()));
-    await expect.poll(() => got).toEqual(['receipt 1', 'receipt 2', 'receipt 3']);
+    await expect.poll(() => got, { timeout: 10_000 }).toEqual(['receipt 1', 'receipt 2', 'receipt 3']);
   });
 });
