@@ -1,4 +1,4 @@
-import type { MqttClient } from 'mqtt';
+import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterNode } from '../../server/broker/cluster.js';
 import { closeClient, connectClient } from '../harness/mqtt.js';
@@ -81,10 +81,17 @@ describe.skipIf(!canRun('redis-server'))('aedes cluster over redis (server/broke
     await closeClient(first);
     const hub = await connect(a);
     for (const n of [1, 2, 3]) await hub.publishAsync('classroom/receipts/box-1', `receipt ${n}`, { qos: 1 });
-    const back = await connectClient(url(b), { clientId, clean: false, manualConnect: false });
+    // Like our clients, this one retries: about one CONNECT in six that takes a
+    // session over from another node gets no CONNACK on a loaded machine (aedes
+    // 1.2 + aedes-persistence-redis 11, cause not found; docs/deploy.md).
+    const back = mqtt.connect(url(b), { clientId, clean: false, connectTimeout: 3_000, reconnectPeriod: 200 });
     clients.push(back);
     const got: string[] = [];
     back.on('message', (_t, p) => got.push(p.toString()));
-    await expect.poll(() => got, { timeout: 10_000 }).toEqual(['receipt 1', 'receipt 2', 'receipt 3']);
+    back.on('error', () => undefined);
+    // QoS 1 is at least once: around the reconnection a message can come both
+    // from the queue and live (redis' pub/sub reaches B after the session moved),
+    // so every queued message must arrive, maybe twice, in any order.
+    await expect.poll(() => [...new Set(got)].sort(), { timeout: 10_000 }).toEqual(['receipt 1', 'receipt 2', 'receipt 3']);
   });
 });
