@@ -5,7 +5,7 @@ import { ConfigError, type ConfigProblem } from '../../shared/errors/config-erro
 import { createTopics } from '../../shared/topics.js';
 import { createAccessRules } from '../../server/access/access-rules.js';
 import { Accounts, SERVER_ACCOUNT, SERVER_CLIENT_ID } from '../../server/access/accounts.js';
-import { ClusterNode } from '../../server/broker/cluster.js';
+import { ClusterNode, redactedRedisUrl } from '../../server/broker/cluster.js';
 import type { CliContext } from '../main.js';
 
 export interface BrokerOptions {
@@ -57,7 +57,7 @@ export async function runBroker(options: BrokerOptions, ctx: CliContext): Promis
   ctx.stdout(
     [
       'mqtt-classroom cluster node is running',
-      `  redis            ${redactedUrl(options.cluster)}`,
+      `  redis            ${redactedRedisUrl(options.cluster)}`,
       `  MQTT             mqtt://${config.mqttHost}:${node.mqttPort}`,
       `  WebSocket        ws://${config.mqttHost}:${node.wsPort}${node.broker.wsPath}`,
       `  server account   ${serverPassword === null ? 'none (see the warning above)' : SERVER_ACCOUNT}`,
@@ -90,8 +90,4 @@ function portOption(name: string, given: string | undefined, fallback: number, p
     return fallback;
   }
   return value;
-}
-
-function redactedUrl(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, '//***@');
 }

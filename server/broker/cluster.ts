@@ -1,8 +1,10 @@
 import type { AedesOptions } from 'aedes';
-import type { RedisOptions } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import MQEmitterRedis from 'mqemitter-redis';
 import aedesPersistenceRedis, { type RedisPersistence } from 'aedes-persistence-redis';
+import { type Logger, silentLogger } from '../../runtime/logger.js';
 import { ConfigError } from '../../shared/errors/config-error.js';
+import { RedisUnreachableError } from '../errors/redis-unreachable-error.js';
 import { EmbeddedBroker, type EmbeddedBrokerOptions } from './embedded-broker.js';
 
 export interface ClusterNodeOptions extends Omit<EmbeddedBrokerOptions, 'aedes'> {
@@ -12,7 +14,18 @@ export interface ClusterNodeOptions extends Omit<EmbeddedBrokerOptions, 'aedes'>
   aedes?: Omit<AedesOptions, 'mq' | 'persistence'>;
   /** At most this many queued QoS 1 messages are delivered to a returning session (aedes-persistence-redis' default is 1000). */
   maxSessionDelivery?: number;
+  /** How long start() waits for redis before giving up (default 10 s). */
+  redisWaitMs?: number;
 }
+
+/** mqemitter-redis reports its connections' errors and reconnects on `state` (not in its types). */
+interface MqState {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'pubConnect' | 'subConnect', listener: () => void): unknown;
+  off(event: string, listener: (...args: never[]) => void): unknown;
+}
+
+const REDIS_WAIT_MS = 10_000;
 
 /**
  * One node of aedes' cluster mode (SPEC §9): the embedded broker, with its access
@@ -43,10 +56,33 @@ export class ClusterNode {
   }
 
   async start(): Promise<void> {
-    const { redisUrl, aedes, maxSessionDelivery, ...rest } = this.options;
+    const { redisUrl, aedes, maxSessionDelivery, redisWaitMs, ...rest } = this.options;
+    const logger = rest.logger ?? silentLogger;
     const redis = redisOptions(redisUrl);
     const mq = MQEmitterRedis(redis);
-    const persistence = aedesPersistenceRedis({ ...redis, ...(maxSessionDelivery === undefined ? {} : { maxSessionDelivery }) });
+    const state = (mq as unknown as { state: MqState }).state;
+    try {
+      await connected(state, redisWaitMs ?? REDIS_WAIT_MS);
+    } catch (error) {
+      mq.close(() => undefined);
+      throw new RedisUnreachableError(redactedRedisUrl(redisUrl), { cause: error });
+    }
+    // Without a listener an 'error' here kills the process: redis restarting must
+    // not take every node down with it. ioredis reconnects by itself.
+    let down = false;
+    state.on('error', (error) => {
+      if (!down) logger.warn('lost the connection to redis: messages between nodes, retained messages and sessions wait for it', { error: error.message });
+      down = true;
+    });
+    state.on('pubConnect', () => {
+      if (down) logger.info('connected to redis again');
+      down = false;
+    });
+    // Our own connection for the persistence, to hear its errors: ioredis prints
+    // every failed reconnection attempt when nobody listens.
+    const db = new Redis(redis);
+    db.on('error', () => undefined);
+    const persistence = aedesPersistenceRedis({ conn: db, ...(maxSessionDelivery === undefined ? {} : { maxSessionDelivery }) });
     this.persistence = persistence;
     // aedes.close() ends with mq.close(); the persistence must let go of the mq
     // first (its destroy() unsubscribes from it, and hangs on a closed one).
@@ -80,6 +116,29 @@ export class ClusterNode {
     // aedes 1.x never causes (it calls setup(), not the `broker` setter).
     await persistence.destroy();
   }
+}
+
+/** Resolves once mqemitter-redis' publishing connection is up; rejects on its first error or at the deadline. */
+function connected(state: MqState, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (error?: Error) => {
+      clearTimeout(timer);
+      state.off('pubConnect', onConnect);
+      state.off('error', onError);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const onConnect = () => done();
+    const onError = (error: Error) => done(error);
+    const timer = setTimeout(() => done(new Error(`no answer after ${timeoutMs} ms`)), timeoutMs);
+    state.on('pubConnect', onConnect);
+    state.on('error', onError);
+  });
+}
+
+/** The URL without its password, for messages and logs. */
+export function redactedRedisUrl(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, '//***@');
 }
 
 /** `redis://[user:password@]host[:port][/db]` (or `rediss://` for TLS) as ioredis options. */

@@ -57,12 +57,17 @@ export class RedisServer {
     return this;
   }
 
-  /** SIGKILL and remove the folder: nothing of it is meant to outlive the test. */
-  async dispose(): Promise<void> {
+  /** SIGKILL (memory only, so everything in it is gone); start() brings it back on the same port. */
+  async kill(): Promise<void> {
     const child = this.child;
     this.child = null;
     if (child !== null && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await this.exited;
+  }
+
+  /** SIGKILL and remove the folder: nothing of it is meant to outlive the test. */
+  async dispose(): Promise<void> {
+    await this.kill();
     rmSync(this.dir, { recursive: true, force: true });
   }
 
