@@ -26,6 +26,7 @@ interface MqState {
 }
 
 const REDIS_WAIT_MS = 10_000;
+const CLOSE_WAIT_MS = 3_000;
 
 /**
  * One node of aedes' cluster mode (SPEC §9): the embedded broker, with its access
@@ -84,8 +85,8 @@ export class ClusterNode {
     db.on('error', () => undefined);
     const persistence = aedesPersistenceRedis({ conn: db, ...(maxSessionDelivery === undefined ? {} : { maxSessionDelivery }) });
     this.persistence = persistence;
-    // aedes.close() ends with mq.close(); the persistence must let go of the mq
-    // first (its destroy() unsubscribes from it, and hangs on a closed one).
+    // aedes.close() ends with mq.close(); the persistence lets go of the mq first
+    // (its destroy() unsubscribes from it), so the order is right either way.
     const closeMq = mq.close.bind(mq);
     mq.close = (cb) => {
       void this.closePersistence().finally(() => closeMq(cb));
@@ -94,8 +95,10 @@ export class ClusterNode {
     try {
       await node.start();
     } catch (error) {
-      // start() already closed aedes, and with it the persistence and the mq.
-      await this.closePersistence();
+      // A listener error: start() closed aedes, and with it both. aedes' own
+      // start-up failing: nothing did. Closing twice is harmless.
+      await this.closePersistence().catch(() => undefined);
+      closeMq(() => undefined);
       throw error;
     }
     this.node = node;
@@ -113,8 +116,14 @@ export class ClusterNode {
     this.persistence = null;
     if (persistence === null) return;
     // Never with a callback: the callback form waits for a 'ready' event that
-    // aedes 1.x never causes (it calls setup(), not the `broker` setter).
-    await persistence.destroy();
+    // aedes 1.x never causes (it calls setup(), not the `broker` setter). Bounded:
+    // with redis down its unsubscribe would wait for redis forever.
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CLOSE_WAIT_MS);
+    });
+    await Promise.race([persistence.destroy().catch(() => undefined), bound]);
+    clearTimeout(timer);
   }
 }
 
