@@ -33,6 +33,19 @@ export function buildProgram(ctx: CliContext): Command {
     .action(async (options: { broker?: string }) => (await import('./commands/server.js')).runServer(options, ctx));
 
   program
+    .command('broker')
+    .description('one node of a clustered broker (aedes over redis, SPEC §9): run one per machine on the same redis, point the hubs at any node')
+    .requiredOption('--cluster <redis-url>', 'the redis shared by every node, e.g. redis://10.0.0.5:6379 (password: redis://:secret@host:6379)')
+    .option('--mqtt-port <port>', 'MQTT/TCP port (default: MQTT_PORT, else 1883)')
+    .option('--http-port <port>', 'WebSocket port, path /mqtt (default: HTTP_PORT, else 8080)')
+    .addHelpText('after', '\nAccounts as on the embedded broker: DEVICE_ACCOUNTS, BROWSER_MQTT_USERNAME/PASSWORD, and the hub\'s\n' +
+      'classroom-server password from SERVER_MQTT_PASSWORD (or MQTT_USERNAME=classroom-server + MQTT_PASSWORD).\n' +
+      'See docs/deploy.md, "Beyond one machine".\n')
+    .action(async (options: { cluster: string; mqttPort?: string; httpPort?: string }) =>
+      (await import('./commands/broker.js')).runBroker(options, ctx),
+    );
+
+  program
     .command('device')
     .description('the agent: reads buttons (GPIO, Firmata, keyboard, simulation) and sensors, publishes over MQTT')
     .requiredOption('-c, --config <file>', 'the JSON pin map (see deploy/device.pi.example.json, docs/device.md)')

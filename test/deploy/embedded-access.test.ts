@@ -1,4 +1,3 @@
-import type { AedesPublishPacket } from 'aedes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccessRules } from '../../server/access/access-rules.js';
 import { Accounts, SERVER_ACCOUNT } from '../../server/access/accounts.js';
@@ -10,12 +9,12 @@ import {
   DEVICE_ID,
   OTHER_DEVICE_ID,
   PREFIX,
-  type Spy,
   type Subject,
   connectAs,
   expected,
   observe,
 } from './access-matrix.js';
+import { aedesSpy } from '../harness/aedes-spy.js';
 
 /**
  * The same table as the Mosquitto profiles (access-matrix.ts), against the
@@ -30,39 +29,6 @@ const SUBJECTS: Record<'anonymous' | 'voter' | 'device' | 'server', Subject> = {
   device: { label: `device ${DEVICE_ID}`, who: 'device', username: DEVICE_ID, password: PASSWORDS.device },
   server: { label: SERVER_ACCOUNT, who: 'server', username: SERVER_ACCOUNT, password: PASSWORDS.server },
 };
-
-/** The spy goes through aedes' in-process API, which no access hook sees. */
-function aedesSpy(broker: EmbeddedBroker): Spy {
-  const aedes = broker.broker;
-  return {
-    async watch(topic) {
-      const seen: string[] = [];
-      const deliver = (packet: AedesPublishPacket, done: () => void) => {
-        if (packet.topic === topic) seen.push(Buffer.from(packet.payload).toString('utf8'));
-        done();
-      };
-      await new Promise<void>((resolve) => aedes.subscribe(topic, deliver, resolve));
-      return {
-        seen,
-        async waitFor(payload, timeoutMs = 5_000) {
-          const deadline = Date.now() + timeoutMs;
-          while (!seen.includes(payload)) {
-            if (Date.now() > deadline) throw new Error(`the spy never saw "${payload}" on ${topic}`);
-            await new Promise((r) => setTimeout(r, 5));
-          }
-        },
-        stop: () => new Promise<void>((resolve) => aedes.unsubscribe(topic, deliver, resolve)),
-      };
-    },
-    publish(topic, payload) {
-      return new Promise<void>((resolve, reject) =>
-        aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: false, dup: false }, (error) =>
-          error ? reject(error) : resolve(),
-        ),
-      );
-    },
-  };
-}
 
 describe('embedded broker access rules (server/access, server/broker/access-hooks.ts)', () => {
   let broker: EmbeddedBroker;

@@ -14,6 +14,8 @@ export const SYSTEM_DEPS = {
   shellcheck: { binaries: ['shellcheck'], install: 'apt-get install -y shellcheck' },
   openssl: { binaries: ['openssl'], install: 'apt-get install -y openssl' },
   'systemd-analyze': { binaries: ['systemd-analyze'], install: 'apt-get install -y systemd' },
+  // test/cluster: aedes' cluster mode shares its nodes' state through redis.
+  'redis-server': { binaries: ['redis-server'], install: 'apt-get install -y redis-server' },
 } as const;
 export type SystemDep = keyof typeof SYSTEM_DEPS;
 
