@@ -115,6 +115,8 @@ export function envFields(cwd: string) {
     /** A low-privilege account for browsers (secure profile); not a secret by design. */
     browserUsername: field('BROWSER_MQTT_USERNAME', '', z.string().transform(orNull)),
     browserPassword: field('BROWSER_MQTT_PASSWORD', '', z.string().transform(orNull)),
+    /** A cluster node's copy of the hub's broker password (`mqtt-classroom broker`). */
+    serverMqttPassword: field('SERVER_MQTT_PASSWORD', '', z.string().transform((v) => orNull(v.trim()))),
   };
 }
 

@@ -37,6 +37,24 @@ export const ADMIN_VARIABLES = ['serverUrl', 'adminToken', 'dataDir'] as const s
 /** `mqtt-classroom chat`: a browser-like MQTT client. */
 export const CHAT_VARIABLES = ['mqttUrl', 'mqttPort', 'mqttUsername', 'mqttPassword', 'browserUsername', 'browserPassword', 'topicPrefix'] as const satisfies readonly EnvKey[];
 
+/** `mqtt-classroom broker --cluster`: one node, with the embedded broker's accounts and rules. */
+export const BROKER_VARIABLES = [
+  'mqttPort',
+  'mqttHost',
+  'httpPort',
+  'mqttUsername',
+  'mqttPassword',
+  'mqttClientId',
+  'serverMqttPassword',
+  'topicPrefix',
+  'voteTopic',
+  'logLevel',
+  'deviceAccounts',
+  'browserUsername',
+  'browserPassword',
+] as const satisfies readonly EnvKey[];
+
+export type BrokerEnv = Pick<EnvValues, (typeof BROKER_VARIABLES)[number]>;
 export type ServerEnv = Pick<EnvValues, (typeof SERVER_VARIABLES)[number]>;
 export type AdminEnv = Pick<EnvValues, (typeof ADMIN_VARIABLES)[number]>;
 
@@ -102,6 +120,10 @@ export function loadVariables<K extends EnvKey>(keys: readonly K[], options: Loa
 
 export function loadServerEnv(options: LoadEnvOptions = {}): ServerEnv {
   return loadVariables(SERVER_VARIABLES, options);
+}
+
+export function loadBrokerEnv(options: LoadEnvOptions = {}): BrokerEnv {
+  return loadVariables(BROKER_VARIABLES, options);
 }
 
 export function loadAdminEnv(options: LoadEnvOptions = {}): AdminEnv {

@@ -1,4 +1,4 @@
-import { type EnvConfig, loadEnv } from '../../runtime/env.js';
+import { type BrokerEnv, loadBrokerEnv } from '../../runtime/env.js';
 import { stopOnSignals } from '../../runtime/lifecycle.js';
 import { createLogger } from '../../runtime/logger.js';
 import { ConfigError, type ConfigProblem } from '../../shared/errors/config-error.js';
@@ -20,7 +20,7 @@ export interface BrokerOptions {
  * machine on the same redis; the hub connects to any of them with MQTT_URL.
  */
 export async function runBroker(options: BrokerOptions, ctx: CliContext): Promise<void> {
-  const config = loadEnv({ env: ctx.env });
+  const config = loadBrokerEnv({ env: ctx.env });
   const logger = createLogger({ level: config.logLevel, name: 'broker' });
   const problems: ConfigProblem[] = [];
   const mqttPort = portOption('--mqtt-port', options.mqttPort, config.mqttPort, problems);
@@ -29,7 +29,7 @@ export async function runBroker(options: BrokerOptions, ctx: CliContext): Promis
     problems.push({ path: 'DEVICE_ACCOUNTS', message: `${SERVER_ACCOUNT} is the server's own account: give the device another name` });
   }
   if (problems.length > 0) throw new ConfigError('The broker options', problems);
-  const serverPassword = serverPasswordOf(config, ctx.env);
+  const serverPassword = serverPasswordOf(config);
   if (serverPassword === null) {
     logger.warn(
       `no password for the ${SERVER_ACCOUNT} account: the hub cannot publish polls and tallies through this node. ` +
@@ -76,9 +76,8 @@ export async function runBroker(options: BrokerOptions, ctx: CliContext): Promis
  * the hub's own settings (MQTT_USERNAME=classroom-server, MQTT_PASSWORD), so one
  * .env can serve both.
  */
-export function serverPasswordOf(config: EnvConfig, env: NodeJS.ProcessEnv): string | null {
-  const explicit = env.SERVER_MQTT_PASSWORD?.trim() ?? '';
-  if (explicit !== '') return explicit;
+export function serverPasswordOf(config: Pick<BrokerEnv, 'serverMqttPassword' | 'mqttUsername' | 'mqttPassword'>): string | null {
+  if (config.serverMqttPassword !== null) return config.serverMqttPassword;
   return config.mqttUsername === SERVER_ACCOUNT ? config.mqttPassword : null;
 }
 

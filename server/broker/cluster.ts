@@ -2,12 +2,12 @@ import type { AedesOptions } from 'aedes';
 import { Redis, type RedisOptions } from 'ioredis';
 import MQEmitterRedis from 'mqemitter-redis';
 import aedesPersistenceRedis, { type RedisPersistence } from 'aedes-persistence-redis';
-import { type Logger, silentLogger } from '../../runtime/logger.js';
+import { silentLogger } from '../../runtime/logger.js';
 import { ConfigError } from '../../shared/errors/config-error.js';
 import { RedisUnreachableError } from '../errors/redis-unreachable-error.js';
-import { EmbeddedBroker, type EmbeddedBrokerOptions } from './embedded-broker.js';
+import { EmbeddedBroker, type EmbeddedBrokerContext } from './embedded-broker.js';
 
-export interface ClusterNodeOptions extends Omit<EmbeddedBrokerOptions, 'aedes'> {
+export interface ClusterNodeContext extends Omit<EmbeddedBrokerContext, 'aedes'> {
   /** The redis every node of the cluster shares: `redis://[user:password@]host:port[/db]`. */
   redisUrl: string;
   /** Other aedes options (limits); mq and persistence are the cluster's. */
@@ -39,7 +39,7 @@ export class ClusterNode {
   private node: EmbeddedBroker | null = null;
   private persistence: RedisPersistence | null = null;
 
-  constructor(private readonly options: ClusterNodeOptions) {
+  constructor(private readonly options: ClusterNodeContext) {
     redisOptions(options.redisUrl);
   }
 

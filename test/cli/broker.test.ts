@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { serverPasswordOf } from '../../cli/commands/broker.js';
 import { main } from '../../cli/main.js';
-import { loadEnv } from '../../runtime/env.js';
+import { loadBrokerEnv } from '../../runtime/env.js';
 
 async function run(env: NodeJS.ProcessEnv, ...argv: string[]) {
   let out = '';
@@ -34,12 +34,11 @@ describe('mqtt-classroom broker (cli/commands/broker.ts)', () => {
   });
 
   it("knows the hub's password from SERVER_MQTT_PASSWORD, else from the hub's own MQTT_USERNAME/MQTT_PASSWORD", () => {
-    const config = (env: Record<string, string>) => loadEnv({ env, dotenvPath: null });
-    expect(serverPasswordOf(config({}), { SERVER_MQTT_PASSWORD: 'one' })).toBe('one');
-    const hubEnv = { MQTT_USERNAME: 'classroom-server', MQTT_PASSWORD: 'two' };
-    expect(serverPasswordOf(config(hubEnv), hubEnv)).toBe('two');
-    const other = { MQTT_USERNAME: 'box-1', MQTT_PASSWORD: 'three' };
-    expect(serverPasswordOf(config(other), other)).toBeNull();
-    expect(serverPasswordOf(config({}), {})).toBeNull();
+    const config = (env: Record<string, string>) => loadBrokerEnv({ env, dotenvPath: null });
+    expect(serverPasswordOf(config({ SERVER_MQTT_PASSWORD: 'one' }))).toBe('one');
+    expect(serverPasswordOf(config({ SERVER_MQTT_PASSWORD: 'one', MQTT_USERNAME: 'classroom-server', MQTT_PASSWORD: 'two' }))).toBe('one');
+    expect(serverPasswordOf(config({ MQTT_USERNAME: 'classroom-server', MQTT_PASSWORD: 'two' }))).toBe('two');
+    expect(serverPasswordOf(config({ MQTT_USERNAME: 'box-1', MQTT_PASSWORD: 'three' }))).toBeNull();
+    expect(serverPasswordOf(config({}))).toBeNull();
   });
 });
