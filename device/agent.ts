@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { type Clock, systemClock } from '../runtime/clock.js';
+import { systemScheduler } from '../runtime/scheduler.js';
+import type { Scheduler } from '../shared/scheduler.js';
 import type { EnvConfig } from '../runtime/env.js';
 import { type Component, Lifecycle } from '../runtime/lifecycle.js';
 import type { Logger } from '../runtime/logger.js';
@@ -27,7 +28,8 @@ export interface AgentContext {
   readonly env: EnvConfig;
   readonly config: DeviceConfig;
   readonly logger: Logger;
-  readonly clock?: Clock;
+  /** Time for every part with a timer; the simulated-Uno tests pass the board's simulated clock. */
+  readonly scheduler?: Scheduler;
   readonly backoff?: Partial<BackoffOptions>;
   /** Raw-mode Ctrl-C from the keyboard input; default: raise SIGINT. */
   readonly onInterrupt?: () => void;
@@ -54,7 +56,7 @@ export class Agent {
   readonly topics: Topics;
   readonly brokerUrl: string;
   private readonly lifecycle: Lifecycle;
-  private readonly clock: Clock;
+  private readonly scheduler: Scheduler;
   private readonly inputs: ButtonInput[] = [];
   private readonly buttons = new Map<string, { config: ButtonConfig; input: number; source: 'button' | 'keyboard' | 'simulation' }>();
   private parts: {
@@ -68,7 +70,7 @@ export class Agent {
 
   constructor(private readonly ctx: AgentContext) {
     const { env, config } = ctx;
-    this.clock = ctx.clock ?? systemClock;
+    this.scheduler = ctx.scheduler ?? systemScheduler;
     this.lifecycle = new Lifecycle(ctx.logger);
     this.topics = createTopics({
       prefix: env.topicPrefix,
@@ -102,7 +104,7 @@ export class Agent {
 
   async start(): Promise<void> {
     const { config, env, logger } = this.ctx;
-    const { topics, clock } = this;
+    const { topics, scheduler } = this;
     if (env.mqttUrl === null) logger.info(`MQTT_URL is not set: using the broker on this machine, ${this.brokerUrl}`);
     if (env.mqttUsername !== null && env.mqttUsername !== config.deviceId) {
       logger.warn(`MQTT_USERNAME is "${env.mqttUsername}" but the deviceId is "${config.deviceId}": with the secure broker profile a device may only publish under its own name`);
@@ -126,7 +128,7 @@ export class Agent {
     const sender = new VoteSender({
       outbox,
       link: publisher,
-      clock,
+      clock: scheduler,
       logger: logger.child('outbox'),
       receiptTimeoutMs: config.outbox.receiptTimeoutMs,
       maxInFlight: config.outbox.maxInFlight,
@@ -142,7 +144,7 @@ export class Agent {
       else logger.warn(`ignoring a malformed receipt: ${receipt.detail}`);
     });
     publisher.onConnect((sessionPresent) => sender.connected(sessionPresent));
-    const votes = new VoteMaker({ deviceId: config.deviceId, topics, outbox, polls, clock, logger: logger.child('votes'), onQueued: () => sender.kick() });
+    const votes = new VoteMaker({ deviceId: config.deviceId, topics, outbox, polls, clock: scheduler, logger: logger.child('votes'), onQueued: () => sender.kick() });
     const boards = new BoardRegistry({
       boards: config.boards,
       logger: logger.child('boards'),
@@ -167,14 +169,14 @@ export class Agent {
     }
     let bread: BreadMonitor | null = null;
     if (config.bread !== null) {
-      const sensor = await loadSensor(config.bread.sensor, { clock, boards });
-      bread = new BreadMonitor({ sensor, link: publisher, config: config.bread, clock, logger: logger.child('bread') });
+      const sensor = await loadSensor(config.bread.sensor, { clock: scheduler, boards });
+      bread = new BreadMonitor({ sensor, link: publisher, config: config.bread, scheduler, logger: logger.child('bread') });
       components.push(bread);
     }
     for (const inputConfig of config.inputs) {
       const input = await loadInput(inputConfig, {
         logger,
-        clock,
+        scheduler,
         emit: (event) => this.onButton(event),
         boards,
         onInterrupt: this.ctx.onInterrupt ?? (() => process.kill(process.pid, 'SIGINT')),

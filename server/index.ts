@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Server as NodeHttpServer } from 'node:http';
 import { join } from 'node:path';
-import { type Clock, systemClock } from '../runtime/clock.js';
+import { systemScheduler } from '../runtime/scheduler.js';
+import type { Scheduler } from '../shared/scheduler.js';
 import type { EnvConfig } from '../runtime/env.js';
 import { Lifecycle } from '../runtime/lifecycle.js';
 import { type Logger, createLogger } from '../runtime/logger.js';
@@ -34,7 +35,8 @@ export { serverStatusTopic } from './mqtt/server-link.js';
 export interface StartServerOptions {
   config: EnvConfig;
   logger?: Logger;
-  clock?: Clock;
+  /** Time for every part with a clock or a timer. */
+  scheduler?: Scheduler;
   /** Use this HTTP server (listening or not) instead of making one; it is left open on stop. */
   httpServerOverride?: NodeHttpServer;
   /** The built pages; default `web/dist` of this package. */
@@ -92,7 +94,7 @@ export interface RunningServer {
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.logLevel, name: 'server' });
-  const clock = options.clock ?? systemClock;
+  const clock = options.scheduler ?? systemScheduler;
   const topics = createTopics({ prefix: config.topicPrefix });
   if (config.deviceAccounts.has(SERVER_ACCOUNT)) {
     throw new ConfigError('The environment (.env)', [
@@ -126,7 +128,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const tallies = new TallyPublisher({
     topics,
     sink,
-    clock,
+    scheduler: clock,
     intervalMs: config.tallyIntervalMs,
     commit: () => log.flush(),
     snapshot: (pollId) => {

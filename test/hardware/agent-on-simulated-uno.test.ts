@@ -26,7 +26,9 @@ import { type Message, MessageLog } from './support/mqtt-log.js';
  * The only seam is the agent's `openIo` hook (what would open /dev/ttyACM0): it
  * hands firmata-io the simulated port instead. Everything above it — the
  * BoardRegistry's johnny-five Board, the FirmataInput, debounce, outbox, MQTT — is
- * the production code.
+ * the production code. The agent runs on the board's simulated clock
+ * (`uno.scheduler`), as it would on a real board's: a press held 100 simulated ms
+ * lasts 100 ms for its debounce and long-press timers too, whatever the load.
  */
 
 const DEVICE = 'uno-box';
@@ -38,6 +40,9 @@ const PIN_B = 3;
 const PIN_D = 4;
 const LED = 13;
 const HOLD_MS = 800;
+// A short press, in simulated ms: closed, then open before anything else happens.
+const CLOSED_MS = 100;
+const OPEN_MS = 100;
 const WAIT_MS = 15_000;
 
 const haveMosquitto = canRun('mosquitto');
@@ -88,6 +93,7 @@ describe.skipIf(!haveMosquitto)('the device agent on StandardFirmata in a simula
       env,
       config,
       logger: logs.logger,
+      scheduler: uno.scheduler,
       backoff: { initialMs: 50, maxMs: 500 },
       openIo: async (board: BoardConfig): Promise<OpenedIo> => {
         const port = uno.openSerial();
@@ -158,9 +164,9 @@ describe.skipIf(!haveMosquitto)('the device agent on StandardFirmata in a simula
     const pulse = ledTrace.filter((t) => t.wall > pressedAt);
     expect(pulse.map((t) => t.reading)).toEqual(['high', 'low']);
     const [on, off] = pulse as [(typeof pulse)[0], (typeof pulse)[0]];
-    // 250 ms means counted, 80 ms rejected; the simulated clock may drop a few ms
-    // when the machine falls behind, so the bar sits between the two.
-    expect(off.wall - on.wall).toBeGreaterThan(150);
+    // 250 ms means counted, 80 ms rejected. The blinker runs on the board's clock,
+    // so the pulse is measured in simulated ms (a slice or two of slack).
+    expect(off.at - on.at).toBeGreaterThan(150);
     // Lit only after the vote left the agent: the LED answers the receipt, not the press.
     const published = log.on(`classroom/votes/${POLL}`)[0];
     expect(on.wall).toBeGreaterThan(published?.at ?? Number.POSITIVE_INFINITY);
@@ -169,17 +175,20 @@ describe.skipIf(!haveMosquitto)('the device agent on StandardFirmata in a simula
   });
 
   it('votes the long-press option for a hold and the press option for a short press', async () => {
-    // Short: closed for 100 ms of simulated time, far longer than the 30 ms
-    // debounce and far shorter than the hold time, whatever the pace.
-    await shortPress(PIN_B);
-    await tallyWhere((c) => c.B === 1, 'B counted once');
-
-    // Long: keep the contact closed until the agent says long press.
+    // Long: keep the contact closed until the agent says long press, then open it
+    // for longer than the debounce. (The vote is made at the long press, so its tally
+    // says nothing about the release: before the agent ran on the board's clock, the
+    // next press came within the debounce of this release on a busy machine, the
+    // release read as a bounce and the short press below was lost.)
     uno.press(PIN_B);
     await log.waitFor(`classroom/devices/${DEVICE}/buttons/b`, (m) => m.text.includes('long-press'), 'a long-press event', WAIT_MS);
     uno.release(PIN_B);
+    await uno.elapse(OPEN_MS);
     await tallyWhere((c) => c.C === 1, 'C counted once');
 
+    // Short: closed for 100 ms of simulated time, far longer than the 30 ms
+    // debounce and far shorter than the hold time, whatever the pace.
+    await shortPress(PIN_B);
     const counts = await tallyWhere((c) => c.C === 1 && c.B === 1, 'B and C counted once');
     expect(counts).toMatchObject({ A: 1, B: 1, C: 1, D: 0 });
   });
@@ -219,27 +228,16 @@ describe.skipIf(!haveMosquitto)('the device agent on StandardFirmata in a simula
   });
 
   /**
-   * A short press as the agent sees it. The agent debounces on wall time while the
-   * firmware runs in simulated time on the same event loop: on a busy machine the
-   * press and the release can reach the agent in one burst and read as a bounce.
-   * So the contact is held until the agent has read it closed, then 150 ms of
-   * wall time (five times the debounce, far below HOLD_MS), then released.
+   * A short press: the contact closed for 100 ms of simulated time, then open for
+   * as long, both far longer than the 30 ms debounce and far shorter than HOLD_MS.
+   * The agent times it on the same simulated clock, so the machine's load cannot
+   * stretch or shrink it.
    */
   async function shortPress(pin: number): Promise<void> {
-    const io = agentIo;
-    if (io === null || io === undefined) throw new Error('the agent has no board');
-    const seenClosed = new Promise<void>((resolve) => {
-      const onRead = (value: number) => {
-        if (value !== 0) return;
-        io.off(`digital-read-${pin}`, onRead);
-        resolve();
-      };
-      io.on(`digital-read-${pin}`, onRead);
-    });
     uno.press(pin);
-    await seenClosed;
-    await new Promise((r) => setTimeout(r, 150));
+    await uno.elapse(CLOSED_MS);
     uno.release(pin);
+    await uno.elapse(OPEN_MS);
   }
 
   async function agentHasNoPendingVotes(): Promise<void> {
