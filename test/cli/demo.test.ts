@@ -65,7 +65,7 @@ describe('mqtt-classroom demo (what npm start runs)', () => {
     const client = await connectClient(brokerUrl as string);
     try {
       const tallies = collect(client, 'classroom/tally/cours', 2, 10_000);
-      await new Promise((r) => setTimeout(r, 200));
+      await tallies.subscribed;
       await client.publishAsync('classroom/votes/cours', 'IFT1215', { qos: 1 });
       const last = (await tallies).at(-1);
       const snapshot = decodeTally(last?.payload ?? '');

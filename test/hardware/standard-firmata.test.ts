@@ -181,7 +181,9 @@ describe('StandardFirmata on a simulated ATmega328P, driven by johnny-five', () 
     // The reset button (or a brown-out): the firmware reboots and, like at
     // power-on, sends its version unasked; firmata-io passes it on as an event.
     // This is how a host can tell that the board lost its set-up.
-    const announced = once(io, 'reportversion', 10_000);
+    // The reboot takes ~1.9 s of simulated time, run unpaced: at the 0.2x a shared
+    // machine may give the simulation, that is ~10 s of wall time.
+    const announced = once(io, 'reportversion', 25_000);
     await uno.reset();
     await announced;
     await barrier(io);
