@@ -4,6 +4,7 @@ import { createAccessRules } from '../../server/access/access-rules.js';
 import { Accounts, SERVER_ACCOUNT } from '../../server/access/accounts.js';
 import { EmbeddedBroker } from '../../server/broker/embedded-broker.js';
 import { createTopics } from '../../shared/topics.js';
+import { until } from '../harness/wait.js';
 import {
   type AccessTarget,
   type Action,
@@ -44,13 +45,7 @@ function aedesSpy(broker: EmbeddedBroker): Spy {
       await new Promise<void>((resolve) => aedes.subscribe(topic, deliver, resolve));
       return {
         seen,
-        async waitFor(payload, timeoutMs = 5_000) {
-          const deadline = Date.now() + timeoutMs;
-          while (!seen.includes(payload)) {
-            if (Date.now() > deadline) throw new Error(`the spy never saw "${payload}" on ${topic}`);
-            await new Promise((r) => setTimeout(r, 5));
-          }
-        },
+        waitFor: (payload, timeoutMs = 5_000) => until(() => seen.includes(payload), `the spy to see "${payload}" on ${topic}`, { timeout: timeoutMs, interval: 5 }),
         stop: () => new Promise<void>((resolve) => aedes.unsubscribe(topic, deliver, resolve)),
       };
     },

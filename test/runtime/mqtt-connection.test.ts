@@ -4,6 +4,7 @@ import { MqttConnection } from '../../runtime/mqtt/connection.js';
 import { type MosquittoBroker, startMosquitto } from '../harness/mosquitto.js';
 import { closeClient, collect, connectClient } from '../harness/mqtt.js';
 import { canRun } from '../harness/system-deps.js';
+import { until } from '../harness/wait.js';
 
 describe('backoffDelay', () => {
   const fixed = (r: number) => ({ initialMs: 500, maxMs: 30_000, random: () => r });
@@ -50,7 +51,8 @@ describe.skipIf(!canRun('mosquitto'))('MqttConnection against Mosquitto', () => 
     connection.start();
     await connection.waitConnected();
     await broker.kill();
-    await new Promise((r) => setTimeout(r, 300));
+    // Back only once the connection has noticed the loss.
+    await until(() => states.includes('reconnecting'), 'the connection to notice the broker is gone');
     await broker.start();
     await connection.waitConnected(10_000);
     expect(connects).toBe(2);
