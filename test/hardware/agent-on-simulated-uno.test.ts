@@ -212,7 +212,8 @@ describe.skipIf(!haveMosquitto)('the device agent on StandardFirmata in a simula
     expect(counts).toMatchObject({ A: 2, B: 1, C: 1, D: 1 });
   });
 
-  it('reports a board reset and sets the pins up again, so the next press still counts', async () => {
+  // The reboot (~1.9 s simulated, unpaced) takes ~20 s of wall time on a loaded machine.
+  it('reports a board reset and sets the pins up again, so the next press still counts', { timeout: 90_000 }, async () => {
     const linesBefore = logs.lines.length;
     await uno.reset();
     // The firmware forgot every pin mode; the agent must notice and set them again.
