@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { type Clock, systemClock } from '../runtime/clock.js';
 import type { DeviceEnv } from '../runtime/env.js';
 import { type Component, Lifecycle } from '../runtime/lifecycle.js';
 import type { Logger } from '../runtime/logger.js';
@@ -31,8 +30,7 @@ export interface AgentContext {
   readonly env: DeviceEnv;
   readonly config: DeviceConfig;
   readonly logger: Logger;
-  readonly clock?: Clock;
-  /** Timers and "after this turn" of the outbox and its sender; default: Node's. */
+  /** Time for every part with a timer; the simulated-Uno tests pass the board's simulated clock. */
   readonly scheduler?: Scheduler;
   readonly backoff?: Partial<BackoffOptions>;
   /** Raw-mode Ctrl-C from the keyboard input; default: raise SIGINT. */
@@ -60,7 +58,7 @@ export class Agent {
   readonly topics: Topics;
   readonly brokerUrl: string;
   private readonly lifecycle: Lifecycle;
-  private readonly clock: Clock;
+  private readonly scheduler: Scheduler;
   private readonly inputs: ButtonInput[] = [];
   private readonly buttons = new Map<string, { config: ButtonConfig; input: number; source: 'button' | 'keyboard' | 'simulation' }>();
   private parts: {
@@ -74,7 +72,7 @@ export class Agent {
 
   constructor(private readonly ctx: AgentContext) {
     const { env, config } = ctx;
-    this.clock = ctx.clock ?? systemClock;
+    this.scheduler = ctx.scheduler ?? systemScheduler;
     this.lifecycle = new Lifecycle(ctx.logger);
     this.topics = createTopics({
       prefix: env.topicPrefix,
@@ -107,11 +105,11 @@ export class Agent {
 
   async start(): Promise<void> {
     const { config, env, logger } = this.ctx;
-    const { topics, clock } = this;
+    const { topics } = this;
     if (env.mqtt.username !== null && env.mqtt.username !== config.deviceId) {
       logger.warn(`MQTT_USERNAME is "${env.mqtt.username}" but the deviceId is "${config.deviceId}": with the secure broker profile a device may only publish under its own name`);
     }
-    const scheduler = this.ctx.scheduler ?? systemScheduler;
+    const { scheduler } = this;
     const outbox = new SqliteOutboxStore({
       path: config.outbox.path ?? join(env.dataDir, `outbox-${config.deviceId}.sqlite`),
       scheduler,
@@ -148,7 +146,7 @@ export class Agent {
       else logger.warn(`ignoring a malformed receipt: ${receipt.detail}`);
     });
     publisher.onConnect((sessionPresent) => sender.connected(sessionPresent));
-    const votes = new VoteMaker({ deviceId: config.deviceId, topics, outbox: sender.outbox, polls, clock, logger: logger.child('votes'), onQueued: () => sender.kick() });
+    const votes = new VoteMaker({ deviceId: config.deviceId, topics, outbox: sender.outbox, polls, clock: scheduler, logger: logger.child('votes'), onQueued: () => sender.kick() });
     const boards = new BoardRegistry({
       boards: config.boards,
       logger: logger.child('boards'),
@@ -173,14 +171,14 @@ export class Agent {
     }
     let bread: BreadMonitor | null = null;
     if (config.bread !== null) {
-      const sensor = await loadSensor(config.bread.sensor, { clock, boards });
-      bread = new BreadMonitor({ sensor, link: publisher, config: config.bread, clock, logger: logger.child('bread') });
+      const sensor = await loadSensor(config.bread.sensor, { clock: scheduler, boards });
+      bread = new BreadMonitor({ sensor, link: publisher, config: config.bread, scheduler, logger: logger.child('bread') });
       components.push(bread);
     }
     for (const inputConfig of config.inputs) {
       const input = await loadInput(inputConfig, {
         logger,
-        clock,
+        scheduler,
         emit: (event) => this.onButton(event),
         boards,
         onInterrupt: this.ctx.onInterrupt ?? (() => process.kill(process.pid, 'SIGINT')),

@@ -1,8 +1,8 @@
-import type { Clock } from '../runtime/clock.js';
 import type { Component } from '../runtime/lifecycle.js';
 import type { Logger } from '../runtime/logger.js';
 import { type BreadMachine, INITIAL_BREAD, stepBread } from '../shared/bread.js';
 import { encodeBreadState, encodeCelsius } from '../shared/codecs/bread.js';
+import type { Scheduler, TimerHandle } from '../shared/scheduler.js';
 import type { BreadConfig } from './config.js';
 import type { MqttLink } from './publisher.js';
 import type { TemperatureSensor } from './sensors/sensor.js';
@@ -11,7 +11,8 @@ export interface BreadMonitorContext {
   readonly sensor: TemperatureSensor;
   readonly link: Pick<MqttLink, 'publish' | 'onConnect'>;
   readonly config: BreadConfig;
-  readonly clock: Clock;
+  /** Readings are timed and stamped on it. */
+  readonly scheduler: Scheduler;
   readonly logger: Logger;
 }
 
@@ -27,7 +28,7 @@ export class BreadMonitor implements Component {
   private machine: BreadMachine = INITIAL_BREAD;
   private published: { celsius: number; at: number } | null = null;
   private fault: string | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: TimerHandle | null = null;
   private running = false;
   private reading: Promise<void> | null = null;
 
@@ -48,7 +49,7 @@ export class BreadMonitor implements Component {
 
   async stop(): Promise<void> {
     this.running = false;
-    if (this.timer !== null) clearTimeout(this.timer);
+    this.options.scheduler.clearTimer(this.timer);
     this.timer = null;
     await this.reading;
     await this.options.sensor.stop();
@@ -56,7 +57,7 @@ export class BreadMonitor implements Component {
 
   private schedule(delay: number): void {
     if (!this.running) return;
-    this.timer = setTimeout(() => {
+    this.timer = this.options.scheduler.setTimer(() => {
       this.timer = null;
       this.reading = this.tick().finally(() => {
         this.reading = null;
@@ -66,7 +67,7 @@ export class BreadMonitor implements Component {
   }
 
   private async tick(): Promise<void> {
-    const { sensor, clock, logger, config } = this.options;
+    const { sensor, scheduler, logger, config } = this.options;
     let celsius: number;
     try {
       celsius = await sensor.read();
@@ -80,7 +81,7 @@ export class BreadMonitor implements Component {
     if (this.fault !== null) logger.info('bread probe reads again', { celsius });
     this.fault = null;
     if (!this.running) return;
-    const at = clock.now();
+    const at = scheduler.now();
     const before = this.machine.state;
     this.machine = stepBread(this.machine, { celsius, at }, config.thresholds);
     if (this.machine.state !== before || this.machine.since === at) {
@@ -103,7 +104,7 @@ export class BreadMonitor implements Component {
     if (this.machine.since === null || this.machine.celsius === null) return;
     this.publishState();
     if (this.options.link.publish(this.options.config.temperatureTopic, encodeCelsius(this.machine.celsius), { qos: 1, retain: true })) {
-      this.published = { celsius: this.machine.celsius, at: this.options.clock.now() };
+      this.published = { celsius: this.machine.celsius, at: this.options.scheduler.now() };
     }
   }
 }

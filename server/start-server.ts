@@ -1,6 +1,7 @@
 import type { Server as NodeHttpServer } from 'node:http';
 import { join } from 'node:path';
-import { type Clock, systemClock } from '../runtime/clock.js';
+import { systemScheduler } from '../runtime/scheduler.js';
+import type { Scheduler } from '../shared/scheduler.js';
 import type { ServerEnv } from '../runtime/env.js';
 import { type Component, Lifecycle } from '../runtime/lifecycle.js';
 import { type Logger, createLogger } from '../runtime/logger.js';
@@ -17,7 +18,8 @@ import { createVoteCore } from './wiring/vote-core.js';
 export interface StartServerOptions {
   config: ServerEnv;
   logger?: Logger;
-  clock?: Clock;
+  /** Time for every part with a clock or a timer. */
+  scheduler?: Scheduler;
   /** Use this HTTP server (listening or not) instead of making one; it is left open on stop. */
   httpServerOverride?: NodeHttpServer;
   /** The built pages; default `web/dist` of this package. */
@@ -38,7 +40,8 @@ export interface StartServerOptions {
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.logLevel, name: 'server' });
-  const clock = options.clock ?? systemClock;
+  const scheduler = options.scheduler ?? systemScheduler;
+  const clock = scheduler;
   const topics = createTopics({ prefix: config.topicPrefix });
   const choice = chooseBroker(config);
   const admin = resolveAdminToken(config.adminToken, config.dataDir);
@@ -61,7 +64,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     config,
     topics,
     link,
-    clock,
+    scheduler,
     logger,
     databasePath: options.databasePath ?? join(config.dataDir, DATABASE_FILE),
     logSummaryMs: options.logSummaryMs ?? 30_000,

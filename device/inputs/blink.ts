@@ -1,3 +1,4 @@
+import type { Scheduler, TimerHandle } from '../../shared/scheduler.js';
 import type { Feedback } from './input.js';
 
 // One long blink says "the server counted it"; three short ones "the server refused
@@ -9,9 +10,12 @@ const PATTERNS: Record<Feedback, readonly number[]> = {
 
 /** Plays a blink pattern on one LED; a new pattern replaces the one playing. */
 export class Blinker {
-  private timer: NodeJS.Timeout | null = null;
+  private timer: TimerHandle | null = null;
 
-  constructor(private readonly write: (on: boolean) => void) {}
+  constructor(
+    private readonly write: (on: boolean) => void,
+    private readonly scheduler: Scheduler,
+  ) {}
 
   blink(kind: Feedback): void {
     this.cancel();
@@ -26,7 +30,7 @@ export class Blinker {
       this.write(index % 2 === 0);
       const duration = steps[index] ?? 0;
       index += 1;
-      this.timer = setTimeout(next, duration);
+      this.timer = this.scheduler.setTimer(next, duration);
     };
     next();
   }
@@ -38,7 +42,7 @@ export class Blinker {
   }
 
   private cancel(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
+    this.scheduler.clearTimer(this.timer);
     this.timer = null;
   }
 }

@@ -42,7 +42,7 @@ export class FirmataInput implements ButtonInput {
   }
 
   async start(): Promise<void> {
-    const { config, clock, emit } = this.ctx;
+    const { config, scheduler, emit } = this.ctx;
     const connected = await this.ctx.boards.get(config.board);
     const { io } = connected;
     this.io = io;
@@ -51,10 +51,10 @@ export class FirmataInput implements ButtonInput {
       const led = button.led === null ? null : resolvePin(io, config.board, button.led);
       const tracker = new ButtonTracker(
         { id: button.id, holdMs: button.holdMs, waitForHold: button.longPress !== null },
-        { debounceMs: config.debounceMs, clock, emit },
+        { debounceMs: config.debounceMs, scheduler, emit },
       );
       const listener = (value: number) => tracker.input(button.invert ? value === 0 : value === 1);
-      const blinker = led === null ? null : new Blinker((on) => io.digitalWrite(led, on ? io.HIGH : io.LOW));
+      const blinker = led === null ? null : new Blinker((on) => io.digitalWrite(led, on ? io.HIGH : io.LOW), scheduler);
       this.wired.push({ config: button, pin, led, tracker, listener, blinker });
       this.configure(io, this.wired[this.wired.length - 1] as WiredButton);
       io.digitalRead(pin, listener);

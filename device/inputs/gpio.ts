@@ -94,13 +94,13 @@ export class OnoffInput implements ButtonInput {
   }
 
   private openButton(Gpio: GpioClass, base: number, button: GpioButtonConfig): void {
-    const { clock, emit, logger, config } = this.ctx;
+    const { scheduler, emit, logger, config } = this.ctx;
     // Our tracker debounces (same rule for every back end), so onoff gets 0 and
     // reports every edge; with activeLow the value is 1 while the button is down.
     const gpio = this.export(Gpio, base, button.pin, () => new Gpio(base + button.pin, 'in', 'both', { activeLow: button.activeLow, debounceTimeout: 0 }));
     const tracker = new ButtonTracker(
       { id: button.id, holdMs: button.holdMs, waitForHold: button.longPress !== null },
-      { debounceMs: config.debounceMs, clock, emit },
+      { debounceMs: config.debounceMs, scheduler, emit },
     );
     const atStart = gpio.readSync() === 1;
     tracker.initial(atStart);
@@ -124,7 +124,7 @@ export class OnoffInput implements ButtonInput {
       const ledPin = button.led;
       // 'low': an output that starts off, so the LED does not flash at start-up.
       const ledGpio = this.export(Gpio, base, ledPin, () => new Gpio(base + ledPin, 'low'));
-      led = { gpio: ledGpio, blinker: new Blinker((on) => ledGpio.writeSync(on ? 1 : 0)) };
+      led = { gpio: ledGpio, blinker: new Blinker((on) => ledGpio.writeSync(on ? 1 : 0), scheduler) };
     }
     this.open.push({ config: button, gpio, tracker, onChange, led });
   }

@@ -1,4 +1,4 @@
-import type { Clock } from '../../runtime/clock.js';
+import type { Scheduler } from '../../shared/scheduler.js';
 import type { Logger } from '../../runtime/logger.js';
 
 /**
@@ -47,6 +47,7 @@ export interface ButtonInput {
 /** What every back end gets from the agent. */
 export interface InputContext {
   readonly logger: Logger;
-  readonly clock: Clock;
+  /** Debounce, long-press and LED timers run on it. */
+  readonly scheduler: Scheduler;
   readonly emit: (event: ButtonEvent) => void;
 }

@@ -1,4 +1,5 @@
 import type { InputConfig } from '../config.js';
+import type { TimerHandle } from '../../shared/scheduler.js';
 import type { ButtonInput, InputContext } from './input.js';
 import { ButtonTracker } from './tracker.js';
 
@@ -34,14 +35,14 @@ export class KeyboardInput implements ButtonInput {
   readonly name = 'keyboard';
   readonly buttons: readonly string[];
   private readonly trackers: ButtonTracker[];
-  private readonly releaseTimers = new Map<number, NodeJS.Timeout>();
+  private readonly releaseTimers = new Map<number, TimerHandle>();
   private stream: KeyStream | null = null;
   private madeRaw = false;
 
   constructor(private readonly ctx: KeyboardInputContext) {
     this.buttons = ctx.config.buttons.map((b) => b.id);
     this.trackers = ctx.config.buttons.map(
-      (b) => new ButtonTracker({ id: b.id, holdMs: b.holdMs, waitForHold: b.longPress !== null }, { debounceMs: 0, clock: ctx.clock, emit: ctx.emit, holdTimer: false }),
+      (b) => new ButtonTracker({ id: b.id, holdMs: b.holdMs, waitForHold: b.longPress !== null }, { debounceMs: 0, scheduler: ctx.scheduler, emit: ctx.emit, holdTimer: false }),
     );
   }
 
@@ -58,7 +59,7 @@ export class KeyboardInput implements ButtonInput {
   }
 
   async stop(): Promise<void> {
-    for (const timer of this.releaseTimers.values()) clearTimeout(timer);
+    for (const timer of this.releaseTimers.values()) this.ctx.scheduler.clearTimer(timer);
     this.releaseTimers.clear();
     for (const tracker of this.trackers) tracker.stop();
     const stream = this.stream;
@@ -87,10 +88,10 @@ export class KeyboardInput implements ButtonInput {
       // A repeat proves the key is still down: a long press once holdMs has passed.
       tracker.stillHeld();
       const previous = this.releaseTimers.get(index);
-      if (previous !== undefined) clearTimeout(previous);
+      this.ctx.scheduler.clearTimer(previous);
       this.releaseTimers.set(
         index,
-        setTimeout(() => {
+        this.ctx.scheduler.setTimer(() => {
           this.releaseTimers.delete(index);
           tracker.input(false);
         }, this.ctx.config.releaseAfterMs),

@@ -17,7 +17,7 @@ export interface LoadInputContext extends InputContext {
  * the keyboard demo never loads onoff (and its native epoll) or johnny-five.
  */
 export async function loadInput(config: InputConfig, ctx: LoadInputContext): Promise<ButtonInput> {
-  const base = { logger: ctx.logger.child(config.type), clock: ctx.clock, emit: ctx.emit };
+  const base = { logger: ctx.logger.child(config.type), scheduler: ctx.scheduler, emit: ctx.emit };
   switch (config.type) {
     case 'gpio': {
       const { OnoffInput } = await import('./gpio.js');

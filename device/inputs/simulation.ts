@@ -1,4 +1,5 @@
 import { type InputConfig, simulatedPressMs } from '../config.js';
+import type { TimerHandle } from '../../shared/scheduler.js';
 import type { ButtonInput, InputContext } from './input.js';
 import { ButtonTracker } from './tracker.js';
 
@@ -19,7 +20,7 @@ export class SimulationInput implements ButtonInput {
   readonly name = 'simulation';
   readonly buttons: readonly string[];
   private readonly trackers: Map<string, ButtonTracker>;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Set<TimerHandle>();
   private made = 0;
   private next = 0;
   private running = false;
@@ -32,7 +33,7 @@ export class SimulationInput implements ButtonInput {
     this.trackers = new Map(
       ctx.config.buttons.map((b) => [
         b.id,
-        new ButtonTracker({ id: b.id, holdMs: b.holdMs, waitForHold: b.longPress !== null }, { debounceMs: ctx.config.debounceMs, clock: ctx.clock, emit: ctx.emit }),
+        new ButtonTracker({ id: b.id, holdMs: b.holdMs, waitForHold: b.longPress !== null }, { debounceMs: ctx.config.debounceMs, scheduler: ctx.scheduler, emit: ctx.emit }),
       ]),
     );
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
@@ -58,7 +59,7 @@ export class SimulationInput implements ButtonInput {
 
   async stop(): Promise<void> {
     this.running = false;
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const timer of this.timers) this.ctx.scheduler.clearTimer(timer);
     this.timers.clear();
     for (const tracker of this.trackers.values()) tracker.stop();
   }
@@ -84,7 +85,7 @@ export class SimulationInput implements ButtonInput {
   }
 
   private later(ms: number, run: () => void): void {
-    const timer = setTimeout(() => {
+    const timer = this.ctx.scheduler.setTimer(() => {
       this.timers.delete(timer);
       if (this.running) run();
     }, ms);

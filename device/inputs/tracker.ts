@@ -1,10 +1,11 @@
-import type { Clock } from '../../runtime/clock.js';
+import type { Scheduler, TimerHandle } from '../../shared/scheduler.js';
 import type { ButtonEvent, ButtonSpec } from './input.js';
 
 export interface ButtonTrackerContext {
   /** A level must stay unchanged this long to count; 0 takes every change at once. */
   readonly debounceMs: number;
-  readonly clock: Clock;
+  /** Debounce and hold timers run on it, so tests and the simulated Uno move time themselves. */
+  readonly scheduler: Scheduler;
   readonly emit: (event: ButtonEvent) => void;
   /**
    * false: no hold timer; the back end calls `stillHeld()` when it learns the button
@@ -25,8 +26,8 @@ export interface ButtonTrackerContext {
 export class ButtonTracker {
   private raw = false;
   private stable = false;
-  private debounceTimer: NodeJS.Timeout | null = null;
-  private holdTimer: NodeJS.Timeout | null = null;
+  private debounceTimer: TimerHandle | null = null;
+  private holdTimer: TimerHandle | null = null;
   private held = false;
   private downAt = 0;
   private stopped = false;
@@ -50,8 +51,8 @@ export class ButtonTracker {
       this.settle();
       return;
     }
-    if (this.debounceTimer !== null) clearTimeout(this.debounceTimer);
-    this.debounceTimer = setTimeout(() => {
+    this.options.scheduler.clearTimer(this.debounceTimer);
+    this.debounceTimer = this.options.scheduler.setTimer(() => {
       this.debounceTimer = null;
       this.settle();
     }, this.options.debounceMs);
@@ -60,13 +61,13 @@ export class ButtonTracker {
   /** The button is known to be still down now: a long press once `holdMs` has passed. */
   stillHeld(): void {
     if (this.stopped || !this.stable || this.held) return;
-    if (this.options.clock.now() - this.downAt >= this.spec.holdMs) this.fireLongPress();
+    if (this.options.scheduler.now() - this.downAt >= this.spec.holdMs) this.fireLongPress();
   }
 
   stop(): void {
     this.stopped = true;
-    if (this.debounceTimer !== null) clearTimeout(this.debounceTimer);
-    if (this.holdTimer !== null) clearTimeout(this.holdTimer);
+    this.options.scheduler.clearTimer(this.debounceTimer);
+    this.options.scheduler.clearTimer(this.holdTimer);
     this.debounceTimer = null;
     this.holdTimer = null;
   }
@@ -80,11 +81,11 @@ export class ButtonTracker {
 
   private down(): void {
     this.held = false;
-    this.downAt = this.options.clock.now();
+    this.downAt = this.options.scheduler.now();
     this.emit('down');
     if (!this.spec.waitForHold) this.emit('press');
     if (this.options.holdTimer === false) return;
-    this.holdTimer = setTimeout(() => {
+    this.holdTimer = this.options.scheduler.setTimer(() => {
       this.holdTimer = null;
       this.fireLongPress();
     }, this.spec.holdMs);
@@ -96,13 +97,13 @@ export class ButtonTracker {
   }
 
   private up(): void {
-    if (this.holdTimer !== null) clearTimeout(this.holdTimer);
+    this.options.scheduler.clearTimer(this.holdTimer);
     this.holdTimer = null;
     this.emit('up');
     if (this.spec.waitForHold && !this.held) this.emit('press');
   }
 
   private emit(type: ButtonEvent['type']): void {
-    this.options.emit({ button: this.spec.id, type, at: this.options.clock.now() });
+    this.options.emit({ button: this.spec.id, type, at: this.options.scheduler.now() });
   }
 }

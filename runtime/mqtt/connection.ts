@@ -1,5 +1,7 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { Scheduler, TimerHandle } from '../../shared/scheduler.js';
 import { type Logger, silentLogger } from '../logger.js';
+import { systemScheduler } from '../scheduler.js';
 import { type BackoffOptions, backoffDelay } from '../../shared/backoff.js';
 
 /** Node's steps (device, server, CLI): from half a second up to 30 s. */
@@ -17,6 +19,8 @@ export interface MqttConnectionContext {
   will?: { topic: string; payload: string; retain: boolean; qos: 0 | 1 };
   backoff?: Partial<BackoffOptions>;
   logger?: Logger;
+  /** The backoff and timeout timers; default Node's. */
+  scheduler?: Scheduler;
   /** Called after every CONNACK (first connect and each reconnect). */
   onConnect?: (client: MqttClient, sessionPresent: boolean) => void;
   onStateChange?: (state: ConnectionState) => void;
@@ -32,13 +36,15 @@ export interface MqttConnectionContext {
 export class MqttConnection {
   readonly client: MqttClient;
   private attempt = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: TimerHandle | null = null;
   private stopping = false;
   private currentState: ConnectionState = 'connecting';
   private readonly backoff: BackoffOptions;
   private readonly logger: Logger;
+  private readonly scheduler: Scheduler;
 
   constructor(private readonly options: MqttConnectionContext) {
+    this.scheduler = options.scheduler ?? systemScheduler;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.logger = options.logger ?? silentLogger;
     this.client = mqtt.connect(options.url, {
@@ -87,12 +93,12 @@ export class MqttConnection {
   waitConnected(timeoutMs = 15_000): Promise<void> {
     if (this.client.connected) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.scheduler.setTimer(() => {
         this.client.off('connect', onConnect);
         reject(new Error(`could not connect to ${this.options.url} within ${timeoutMs} ms`));
       }, timeoutMs);
       const onConnect = () => {
-        clearTimeout(timer);
+        this.scheduler.clearTimer(timer);
         resolve();
       };
       this.client.once('connect', onConnect);
@@ -102,13 +108,18 @@ export class MqttConnection {
   /** Clean stop: optionally publishes a last message (e.g. retained offline), then DISCONNECT. */
   async stop(last?: { topic: string; payload: string; retain: boolean }): Promise<void> {
     this.stopping = true;
-    if (this.timer !== null) clearTimeout(this.timer);
+    this.scheduler.clearTimer(this.timer);
     this.timer = null;
     if (last !== undefined && this.client.connected) {
+      // At most 2 s for the last word; the timer is cleared so it cannot hold the process open.
+      let giveUp: TimerHandle | null = null;
       await Promise.race([
         this.client.publishAsync(last.topic, last.payload, { qos: 1, retain: last.retain }).catch(() => undefined),
-        new Promise((r) => setTimeout(r, 2_000)),
+        new Promise((r) => {
+          giveUp = this.scheduler.setTimer(() => r(undefined), 2_000);
+        }),
       ]);
+      this.scheduler.clearTimer(giveUp);
     }
     await new Promise<void>((resolve) => this.client.end(!this.client.connected, {}, () => resolve()));
     this.setState('stopped');
@@ -120,7 +131,7 @@ export class MqttConnection {
     this.attempt += 1;
     if (this.currentState === 'connected') this.logger.warn('lost the broker, reconnecting', { url: this.options.url, inMs: delay });
     this.setState('reconnecting');
-    this.timer = setTimeout(() => {
+    this.timer = this.scheduler.setTimer(() => {
       this.timer = null;
       if (this.stopping) return;
       this.client.reconnect({ incomingStore: this.client.incomingStore, outgoingStore: this.client.outgoingStore });

@@ -1,12 +1,13 @@
-import type { Clock } from '../../runtime/clock.js';
 import { type TallySnapshot, encodeTally } from '../../shared/codecs/tally.js';
+import type { Scheduler, TimerHandle } from '../../shared/scheduler.js';
 import type { Topics } from '../../shared/topics.js';
 import type { MqttLink } from '../mqtt/mqtt-link.js';
 
 export interface TallyPublisherContext {
   topics: Topics;
   link: MqttLink;
-  clock: Clock;
+  /** The coalescing timers run on it. */
+  scheduler: Scheduler;
   /** At most one snapshot per poll per this many milliseconds (TALLY_INTERVAL_MS). */
   intervalMs: number;
   /** The current snapshot of a poll, null when it is gone. */
@@ -21,7 +22,7 @@ export interface TallyPublisherContext {
  * always carries the final counts.
  */
 export class TallyPublisher {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, TimerHandle>();
   private readonly lastAt = new Map<string, number>();
   private readonly lastSeq = new Map<string, number>();
 
@@ -31,8 +32,8 @@ export class TallyPublisher {
   changed(pollId: string): void {
     if (this.timers.has(pollId)) return;
     const last = this.lastAt.get(pollId);
-    const wait = last === undefined ? 0 : Math.max(0, last + this.ctx.intervalMs - this.ctx.clock.now());
-    const timer = setTimeout(() => {
+    const wait = last === undefined ? 0 : Math.max(0, last + this.ctx.intervalMs - this.ctx.scheduler.now());
+    const timer = this.ctx.scheduler.setTimer(() => {
       this.timers.delete(pollId);
       this.publish(pollId, false);
     }, wait);
@@ -42,7 +43,7 @@ export class TallyPublisher {
   /** Publishes a poll's snapshot at once, even if unchanged (after a reconnect). */
   publishNow(pollId: string): void {
     const timer = this.timers.get(pollId);
-    if (timer !== undefined) clearTimeout(timer);
+    this.ctx.scheduler.clearTimer(timer);
     this.timers.delete(pollId);
     this.publish(pollId, true);
   }
@@ -50,14 +51,14 @@ export class TallyPublisher {
   /** Publishes every pending snapshot now and cancels the timers (shutdown). */
   flush(): void {
     for (const pollId of [...this.timers.keys()]) {
-      clearTimeout(this.timers.get(pollId));
+      this.ctx.scheduler.clearTimer(this.timers.get(pollId));
       this.timers.delete(pollId);
       this.publish(pollId, false);
     }
   }
 
   stop(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const timer of this.timers.values()) this.ctx.scheduler.clearTimer(timer);
     this.timers.clear();
   }
 
@@ -65,13 +66,13 @@ export class TallyPublisher {
     this.ctx.commit();
     // The commit may have announced changes of this poll: the snapshot below has them.
     const scheduled = this.timers.get(pollId);
-    if (scheduled !== undefined) clearTimeout(scheduled);
+    this.ctx.scheduler.clearTimer(scheduled);
     this.timers.delete(pollId);
     const snapshot = this.ctx.snapshot(pollId);
     if (snapshot === null) return;
     if (!force && this.lastSeq.get(pollId) === snapshot.seq) return;
     this.lastSeq.set(pollId, snapshot.seq);
-    this.lastAt.set(pollId, this.ctx.clock.now());
+    this.lastAt.set(pollId, this.ctx.scheduler.now());
     this.ctx.link.publish(this.ctx.topics.tally(pollId), encodeTally(snapshot), { qos: 1, retain: true });
   }
 }

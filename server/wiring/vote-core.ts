@@ -1,4 +1,4 @@
-import type { Clock } from '../../runtime/clock.js';
+import type { Scheduler } from '../../shared/scheduler.js';
 import type { ServerEnv } from '../../runtime/env.js';
 import type { Component } from '../../runtime/lifecycle.js';
 import type { Logger } from '../../runtime/logger.js';
@@ -20,7 +20,8 @@ export interface VoteCoreContext {
   topics: Topics;
   /** Where polls, tallies and receipts are published (started later: see ServerLink). */
   link: MqttLink;
-  clock: Clock;
+  /** Time for every part with a clock or a timer. */
+  scheduler: Scheduler;
   logger: Logger;
   databasePath: string;
   /** Period of the "N more rejected votes" log summary. */
@@ -43,7 +44,8 @@ export interface VoteCore {
 
 /** Opens the database and makes the parts over it; nothing starts yet. */
 export function createVoteCore(ctx: VoteCoreContext): VoteCore {
-  const { config, topics, link, clock, logger } = ctx;
+  const { config, topics, link, scheduler, logger } = ctx;
+  const clock = scheduler;
   const db = openDatabase(ctx.databasePath);
   const store = new PollStore(db);
   const book = new PollBook(store, logger.child('tally'));
@@ -61,7 +63,7 @@ export function createVoteCore(ctx: VoteCoreContext): VoteCore {
   const tallies = new TallyPublisher({
     topics,
     link,
-    clock,
+    scheduler,
     intervalMs: config.tallyIntervalMs,
     commit: () => log.flush(),
     snapshot: (pollId) => {

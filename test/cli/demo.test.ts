@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { decodeTally } from '../../shared/codecs/tally.js';
 import { closeClient, collect, connectClient } from '../harness/mqtt.js';
 import { freePort } from '../harness/ports.js';
+import { until } from '../harness/wait.js';
 
 const bin = fileURLToPath(new URL('../../bin/mqtt-classroom.js', import.meta.url));
 
@@ -31,13 +32,7 @@ function startDemo(env: Record<string, string>, dataDir: string): Demo {
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
-async function waitFor(check: () => boolean, what: () => string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const waitFor = (check: () => boolean, what: () => string, timeout = 20_000) => until(check, 'the demo', { timeout, interval: 50, detail: what });
 
 describe('mqtt-classroom demo (what npm start runs)', () => {
   const cleanup: (() => Promise<void> | void)[] = [];
@@ -65,7 +60,7 @@ describe('mqtt-classroom demo (what npm start runs)', () => {
     const client = await connectClient(brokerUrl as string);
     try {
       const tallies = collect(client, 'classroom/tally/cours', 2, 10_000);
-      await new Promise((r) => setTimeout(r, 200));
+      await tallies.subscribed;
       await client.publishAsync('classroom/votes/cours', 'IFT1215', { qos: 1 });
       const last = (await tallies).at(-1);
       const snapshot = decodeTally(last?.payload ?? '');

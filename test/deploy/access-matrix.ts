@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { topicMatches as matches } from '../../shared/topic-filter.js';
 import { closeClient, connectClient } from '../harness/mqtt.js';
+import { until } from '../harness/wait.js';
 
 /**
  * SPEC §8 and docs/architecture.md ("Accounts and access rules") as ONE table:
@@ -152,7 +153,7 @@ export async function canSubscribe(target: AccessTarget, subject: Subject, row: 
     await client.subscribeAsync(SENTINEL_TOPIC, { qos: 1 });
     await target.spy.publish(row.topic, probe);
     await target.spy.publish(SENTINEL_TOPIC, sentinel);
-    await until(() => payloads.includes(sentinel), 5_000, `${subject.label} never received the sentinel on ${SENTINEL_TOPIC}`);
+    await until(() => payloads.includes(sentinel), `${subject.label} to receive the sentinel on ${SENTINEL_TOPIC}`, { timeout: 5_000, interval: 5 });
     const received = payloads.includes(probe);
     if (refusedBySuback && received) {
       throw new Error(`${subject.label}: the subscription to ${filter} was refused (SUBACK 128) yet ${row.topic} was delivered`);
@@ -184,7 +185,7 @@ export function mqttSpy(client: MqttClient): Spy {
       await client.subscribeAsync(topic, { qos: 1 });
       return {
         seen,
-        waitFor: (payload, timeoutMs = 5_000) => until(() => seen.includes(payload), timeoutMs, `the spy never saw "${payload}" on ${topic}`),
+        waitFor: (payload, timeoutMs = 5_000) => until(() => seen.includes(payload), `the spy to see "${payload}" on ${topic}`, { timeout: timeoutMs, interval: 5 }),
         async stop() {
           client.off('message', onMessage);
           await client.unsubscribeAsync(topic);
@@ -237,12 +238,4 @@ async function publishOrBeDropped(client: MqttClient, topic: string, payload: st
     client.once('close', done);
     client.publish(topic, payload, { qos: 1 }, () => done());
   });
-}
-
-async function until(condition: () => boolean, timeoutMs: number, message: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(message);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }

@@ -78,7 +78,7 @@ for (const { profile, deps } of PROFILES) {
       try {
         const receipt = collect(browser, `${PREFIX}/receipts/phone-1`, 1);
         const tally = collect(browser, `${PREFIX}/tally/cours`, 1);
-        await new Promise((r) => setTimeout(r, 100));
+        await Promise.all([receipt.subscribed, tally.subscribed]);
         const vote = { id: 'vote-phone-1', option: 'MAT1400', voter: 'phone-1', source: 'test', ts: Date.now() };
         await browser.publishAsync(`${PREFIX}/votes/cours`, JSON.stringify(vote), { qos: 1 });
         expect(JSON.parse((await receipt)[0]?.payload ?? '')).toMatchObject({ id: 'vote-phone-1', status: 'counted' });
@@ -95,7 +95,7 @@ for (const { profile, deps } of PROFILES) {
       const agent = await connectAs(deviceUrl, { label: DEVICE_ID, who: 'device', username: device.MQTT_USERNAME, password: device.MQTT_PASSWORD }, tls);
       try {
         const receipt = collect(agent, `${PREFIX}/receipts/${DEVICE_ID}`, 1);
-        await new Promise((r) => setTimeout(r, 100));
+        await receipt.subscribed;
         const vote = { id: 'vote-box-1', option: 'IFT1215', voter: DEVICE_ID, source: 'button', ts: Date.now() };
         await agent.publishAsync(`${PREFIX}/votes/cours`, JSON.stringify(vote), { qos: 1 });
         expect(JSON.parse((await receipt)[0]?.payload ?? '')).toMatchObject({ id: 'vote-box-1', status: 'counted' });

@@ -91,7 +91,7 @@ describe.skipIf(!canRun('mosquitto'))('Mosquitto, classroom profile (deploy/mosq
     const phone = await connectAs(`ws://127.0.0.1:${broker.port(9001)}`, { label: 'anonymous', who: 'public' });
     try {
       const received = collect(hub, `${PREFIX}/votes/+`, 1);
-      await new Promise((r) => setTimeout(r, 100));
+      await received.subscribed;
       await phone.publishAsync(`${PREFIX}/votes/cours`, 'IFT1215', { qos: 1 });
       expect((await received)[0]).toMatchObject({ topic: `${PREFIX}/votes/cours`, payload: 'IFT1215' });
     } finally {
@@ -179,7 +179,7 @@ describe.skipIf(!canRun('mosquitto', 'openssl'))('Mosquitto, secure profile (dep
     const browser = await connectAs(wssUrl, voter, { ca });
     try {
       const received = collect(hub, `${PREFIX}/votes/+`, 1);
-      await new Promise((r) => setTimeout(r, 100));
+      await received.subscribed;
       await browser.publishAsync(`${PREFIX}/votes/cours`, 'MAT1400', { qos: 1 });
       expect((await received)[0]).toMatchObject({ topic: `${PREFIX}/votes/cours`, payload: 'MAT1400' });
     } finally {

@@ -11,6 +11,7 @@ import { type MosquittoBroker, startMosquitto } from '../harness/mosquitto.js';
 import { closeClient, collect, connectClient } from '../harness/mqtt.js';
 import { canRun, findBinary } from '../harness/system-deps.js';
 import { AgentProcess } from './helpers/agent-process.js';
+import { until } from '../harness/wait.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -98,11 +99,7 @@ describe.skipIf(!canRun('mosquitto', 'mosquitto-clients'))('the bread oven, as m
     cleanups.push(() => void sub.kill('SIGKILL'));
     let out = '';
     sub.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-    const deadline = Date.now() + 10_000;
-    while (!out.includes('test/ready yes')) {
-      if (Date.now() > deadline) throw new Error('mosquitto_sub did not subscribe');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await until(() => out.includes('test/ready yes'), 'mosquitto_sub to subscribe', { timeout: 10_000, interval: 20 });
 
     const dataDir = mkdtempSync(join(tmpdir(), 'bread-'));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -117,10 +114,7 @@ describe.skipIf(!canRun('mosquitto', 'mosquitto-clients'))('the bread oven, as m
     });
     cleanups.push(() => agent.stop());
     await agent.start();
-    while (agent.bread?.state.state !== 'brûlé') {
-      if (Date.now() > deadline + 15_000) throw new Error(`the oven never burnt the bread: ${out}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await until(() => agent.bread?.state.state === 'brûlé', 'the oven to burn the bread', { timeout: 25_000, interval: 50, detail: () => out });
     // A second more of wobbling readings at the top: still no new state.
     await new Promise((r) => setTimeout(r, 1_000));
     const lines = out.split('\n').filter((l) => l.startsWith('pain/cuisson '));

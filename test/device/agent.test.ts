@@ -12,16 +12,11 @@ import { samplePoll } from '../../shared/poll.js';
 import { type MosquittoBroker, startMosquitto } from '../harness/mosquitto.js';
 import { type Received, closeClient, collect, connectClient } from '../harness/mqtt.js';
 import { canRun } from '../harness/system-deps.js';
+import { until as waitUntil } from '../harness/wait.js';
 import { captureLogger } from './helpers/logs.js';
 import { TestReceiptResponder } from './helpers/receipt-responder.js';
 
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const until = (check: () => boolean, what: string) => waitUntil(check, what, { timeout: 10_000, interval: 20 });
 
 describe.skipIf(!canRun('mosquitto'))('the agent against Mosquitto (receipts from a test responder)', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -52,6 +47,7 @@ describe.skipIf(!canRun('mosquitto'))('the agent against Mosquitto (receipts fro
     const { watcher, responder, agent } = await setup({ inputs: [{ type: 'simulation', buttons: 4, count: 0 }] });
     await openPoll(watcher, 'cours', 1_000);
     const events = collect(watcher, 'classroom/devices/box-1/buttons/+', 8);
+    await events.subscribed;
     await agent.start();
     await until(() => agent.targetPoll()?.id === 'cours', 'the agent to follow poll cours');
     const sim = agent.inputList[0] as SimulationInput;
@@ -138,6 +134,7 @@ describe.skipIf(!canRun('mosquitto'))('the agent against Mosquitto (receipts fro
       bread: { sensor: { type: 'simulated' }, intervalMs: 1_000 },
     });
     const live = collect(watcher, 'homeassistant/+/+/+/config', 4);
+    await live.subscribed;
     await agent.start();
     await live;
     // A client that subscribes later (Home Assistant after a restart) gets them retained.
@@ -149,8 +146,15 @@ describe.skipIf(!canRun('mosquitto'))('the agent against Mosquitto (receipts fro
       const config = JSON.parse(message.payload) as Record<string, unknown>;
       expect(config).toMatchObject({ unique_id: expect.any(String), state_topic: expect.any(String), device: expect.any(Object), availability: expect.any(Array) });
     }
-    const again = collect(watcher, 'homeassistant/+/+/+/config', 4);
+    // On the watcher's subscription from above, not a new one: subscribing again
+    // would bring the retained copies back and prove nothing. What comes live now
+    // (retain flag clear) is the agent publishing again.
+    const again: string[] = [];
+    watcher.on('message', (topic, _payload, packet) => {
+      if (/^homeassistant\/.+\/config$/.test(topic) && !packet.retain) again.push(topic);
+    });
     await watcher.publishAsync('homeassistant/status', 'online', { qos: 1 });
-    expect((await again).map((m) => m.topic).sort()).toEqual(retained.map((m) => m.topic).sort());
+    await until(() => again.length >= 4, 'the discovery published again');
+    expect(again.sort()).toEqual(retained.map((m) => m.topic).sort());
   });
 });

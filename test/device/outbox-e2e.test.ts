@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type MosquittoBroker, startMosquitto } from '../harness/mosquitto.js';
 import { canRun } from '../harness/system-deps.js';
+import { until as waitUntil } from '../harness/wait.js';
 import { type TestServer, openPoll, startTestServer, tempDataDir } from '../server/helpers.js';
 import { SERVER_MOSQUITTO_SETTINGS } from '../server/mosquitto-settings.js';
 import { AgentProcess } from './helpers/agent-process.js';
@@ -24,13 +25,8 @@ function deviceConfig(count: number, ratePerSecond: number) {
   };
 }
 
-async function until(check: () => boolean, what: string, timeoutMs: number, detail: () => string = () => ''): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${detail()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = (check: () => boolean, what: string, timeout: number, detail?: () => string) =>
+  waitUntil(check, what, { timeout, interval: 50, ...(detail ? { detail } : {}) });
 
 describe.skipIf(!canRun('mosquitto'))('outbox end to end with the real server', () => {
   const cleanups: (() => Promise<void> | void)[] = [];

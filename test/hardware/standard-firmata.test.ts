@@ -31,10 +31,12 @@ beforeAll(async () => {
   // opening the port: the handshake must come from the firmware's own boot
   // announcement, not from firmata-io's query after its (default 5 s) timeout.
   bootIo = new Firmata(uno.openSerial());
-  bootReady = once(bootIo, 'ready', 15_000);
+  // The ~1.9 s simulated boot runs unpaced, at the CPU's raw speed: ~10x slower
+  // than real time on a machine shared by several busy processes.
+  bootReady = once(bootIo, 'ready', 60_000);
   await uno.start();
   await bootReady;
-}, 20_000);
+}, 90_000);
 
 afterAll(() => {
   uno.stop();
@@ -156,12 +158,22 @@ describe('StandardFirmata on a simulated ATmega328P, driven by johnny-five', () 
     await barrier(io);
     raw.length = 0;
 
-    // The contact chatters for 2 ms of simulated time each way.
+    // The contact chatters for 1 ms of simulated time each way. johnny-five debounces
+    // on wall time (7 ms): a chatter split over two slices reaches it in two USB
+    // chunks a slice's computation apart, tens of wall ms on a loaded machine, and
+    // would read as two presses. So each chatter starts on a slice boundary (right
+    // after a clock event resolved) and fits in one 2 ms slice, one chunk, as it
+    // fits in one 1 ms USB frame of a real board.
     const down = once(button, 'down', EVENT_MS);
-    await uno.bounce(BUTTON, ['low', 'float', 'low', 'float', 'low'], 0.5);
+    await uno.elapse(1);
+    // johnny-five emits a (debounced) 'up' for the reading it got on set-up, 7 wall ms
+    // later unless another reading replaces it: not part of the bounce, whichever it was.
+    events.length = 0;
+    await uno.bounce(BUTTON, ['low', 'float', 'low', 'float', 'low'], 0.25);
     await down;
     const up = once(button, 'up', EVENT_MS);
-    await uno.bounce(BUTTON, ['float', 'low', 'float', 'low', 'float'], 0.5);
+    await uno.elapse(1);
+    await uno.bounce(BUTTON, ['float', 'low', 'float', 'low', 'float'], 0.25);
     await up;
     await barrier(io);
 
@@ -172,7 +184,7 @@ describe('StandardFirmata on a simulated ATmega328P, driven by johnny-five', () 
     expect(events.map((e) => e.type)).toEqual(['down', 'up']);
   });
 
-  it('loses its pin set-up on a board reset, announces itself again, and works once the host re-applies it', async () => {
+  it('loses its pin set-up on a board reset, announces itself again, and works once the host re-applies it', { timeout: 90_000 }, async () => {
     const { io, board } = await connect();
     const events = record(new five.Button({ pin: BUTTON, board, isPullup: true }), ['down']);
     await barrier(io);
@@ -181,7 +193,9 @@ describe('StandardFirmata on a simulated ATmega328P, driven by johnny-five', () 
     // The reset button (or a brown-out): the firmware reboots and, like at
     // power-on, sends its version unasked; firmata-io passes it on as an event.
     // This is how a host can tell that the board lost its set-up.
-    const announced = once(io, 'reportversion', 10_000);
+    // The reboot takes ~1.9 s of simulated time, run unpaced: at the 0.1x a shared
+    // machine may give the simulation, that is ~20 s of wall time.
+    const announced = once(io, 'reportversion', 60_000);
     await uno.reset();
     await announced;
     await barrier(io);

@@ -1,6 +1,7 @@
 import type { AedesPublishPacket } from 'aedes';
 import type { EmbeddedBroker } from '../../server/broker/embedded-broker.js';
 import type { Spy } from '../deploy/access-matrix.js';
+import { until } from './wait.js';
 
 /** The spy goes through aedes' in-process API, which no access hook sees. */
 export function aedesSpy(broker: EmbeddedBroker): Spy {
@@ -15,13 +16,7 @@ export function aedesSpy(broker: EmbeddedBroker): Spy {
       await new Promise<void>((resolve) => aedes.subscribe(topic, deliver, resolve));
       return {
         seen,
-        async waitFor(payload, timeoutMs = 5_000) {
-          const deadline = Date.now() + timeoutMs;
-          while (!seen.includes(payload)) {
-            if (Date.now() > deadline) throw new Error(`the spy never saw "${payload}" on ${topic}`);
-            await new Promise((r) => setTimeout(r, 5));
-          }
-        },
+        waitFor: (payload, timeoutMs = 5_000) => until(() => seen.includes(payload), `the spy to see "${payload}" on ${topic}`, { timeout: timeoutMs, interval: 5 }),
         stop: () => new Promise<void>((resolve) => aedes.unsubscribe(topic, deliver, resolve)),
       };
     },

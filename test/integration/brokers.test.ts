@@ -37,7 +37,7 @@ describe.each(brokers)('%s', (_name, available, start) => {
     try {
       const received = collect(subscriber, 'classroom/chat/+', 1);
       // The subscription must be in place before publishing a non-retained message.
-      await new Promise((r) => setTimeout(r, 100));
+      await received.subscribed;
       await publisher.publishAsync('classroom/chat/zoé', 'bonjour à tous', { qos: 1 });
       const [message] = await received;
       expect(message).toEqual({ topic: 'classroom/chat/zoé', payload: 'bonjour à tous', retain: false });

@@ -136,7 +136,7 @@ async function fuzz(broker: 'mosquitto' | 'embedded', server: ServerProcess, url
 
     // Still up and still counting: a last vote gets its receipt.
     const receipt = collect(client, `${PREFIX}/receipts/after-the-storm`, 1);
-    await new Promise((r) => setTimeout(r, 100));
+    await receipt.subscribed;
     await client.publishAsync(`${PREFIX}/votes/${OPEN_POLL}`, JSON.stringify({ id: 'last-one', option: 'A', voter: 'after-the-storm' }), { qos: 1 });
     const [last] = await receipt;
     expected.counted += 1;

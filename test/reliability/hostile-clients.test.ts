@@ -276,7 +276,7 @@ describe('hostile clients', { timeout: scale(60_000, 600_000) }, () => {
       const student = await connectClient(server.brokerUrl as string, { connectTimeout: 5_000 });
       try {
         const wait = collect(student, `${PREFIX}/receipts/student`, 1, 10_000);
-        await new Promise((r) => setTimeout(r, 100));
+        await wait.subscribed;
         await student.publishAsync(`${PREFIX}/votes/siege`, JSON.stringify({ id: 'siege-1', option: 'B', voter: 'student' }), { qos: 1 });
         receipt = (await wait)[0]?.payload ?? '';
       } finally {

@@ -46,8 +46,7 @@ describe("the embedded broker enforces SPEC §8 for the running server", () => {
     const chat = await connectClient(server.running.mqttUrl);
     await chat.publishAsync('classroom/chat/barrier', tag, { qos: 1 });
     await closeClient(chat);
-    for (let i = 0; i < 400 && !seen.some((m) => m.payload === tag); i += 1) await new Promise((r) => setTimeout(r, 5));
-    expect(seen.some((m) => m.payload === tag)).toBe(true);
+    await expect.poll(() => seen.some((m) => m.payload === tag), { timeout: 2_000, interval: 5 }).toBe(true);
   }
 
   async function attempt(options: mqtt.IClientOptions, topic: string, payload: string): Promise<'disconnected'> {
@@ -118,12 +117,12 @@ describe("the embedded broker enforces SPEC §8 for the running server", () => {
   it("refuses a wrong password and an anonymous take-over of the server's session", async () => {
     await expect(connectClient(server.running.mqttUrl, { username: 'box-1', password: 'guess' })).rejects.toThrow(/Bad username or password/i);
     await expect(connectClient(server.running.mqttUrl, { clientId: SERVER_CLIENT_ID, clean: false })).rejects.toThrow(/Identifier rejected/i);
-    // The server is still connected and counting.
+    // The server is still connected and counting (on a poll of its own, whatever the other tests counted).
+    openPoll(server.running, 'after-takeover', ['A', 'B']);
     const voter = await connectClient(server.running.mqttUrl);
-    await voter.publishAsync('classroom/votes/cours', 'A', { qos: 1 });
+    await voter.publishAsync('classroom/votes/after-takeover', 'A', { qos: 1 });
     await closeClient(voter);
-    for (let i = 0; i < 400 && server.running.polls.get('cours').tally.total < 1; i += 1) await new Promise((r) => setTimeout(r, 5));
-    expect(server.running.polls.get('cours').tally.total).toBe(1);
+    await expect.poll(() => server.running.polls.get('after-takeover').tally.total, { timeout: 2_000, interval: 5 }).toBe(1);
   });
 
   it('refuses anonymous subscriptions to the votes (who voted what stays private)', async () => {

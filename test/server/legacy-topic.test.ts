@@ -18,7 +18,7 @@ describe('the legacy vote topic (VOTE_TOPIC=test/phone)', () => {
 
     await phone.publishAsync('test/phone', 'IFT1215', { qos: 1 });
     // The broker acknowledged it; wait until the server has handled it too.
-    while (server.running.status().rejectedBy['poll-closed'] !== 1) await new Promise((r) => setTimeout(r, 5));
+    await expect.poll(() => server.running.status().rejectedBy['poll-closed'], { interval: 5 }).toBe(1);
     openPoll(server.running, 'older', ['IFT1215', 'MAT1400']);
     openPoll(server.running, 'cours', ['IFT1215', 'MAT1400']);
     for (const option of ['IFT1215', 'MAT1400', 'IFT1215']) await phone.publishAsync('test/phone', option, { qos: 1 });

@@ -1,30 +1,30 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeTally } from '../../shared/codecs/tally.js';
 import { samplePoll } from '../../shared/poll.js';
 import { snapshotOf } from '../../shared/codecs/tally.js';
 import { applyVote, createTally } from '../../shared/tally.js';
 import { createTopics } from '../../shared/topics.js';
 import { TallyPublisher } from '../../server/publish/tally-publisher.js';
+import { ManualScheduler } from '../harness/manual-scheduler.js';
 
 describe('tally snapshots', () => {
-  beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
-  afterEach(() => vi.useRealTimers());
-
+  // The publisher runs on a ManualScheduler: the tests move time themselves.
   function setup(intervalMs = 50) {
+    const scheduler = new ManualScheduler(1_000_000);
     const tally = createTally({ ...samplePoll(), state: 'open' });
     const sent: { topic: string; seq: number; total: number; at: number; retain: boolean }[] = [];
     let commits = 0;
     const publisher = new TallyPublisher({
       topics: createTopics(),
-      clock: { now: () => Date.now() },
+      scheduler,
       intervalMs,
       commit: () => (commits += 1),
-      snapshot: () => snapshotOf(tally, Date.now()),
+      snapshot: () => snapshotOf(tally, scheduler.now()),
       link: {
         publish: (topic, payload, options) => {
           const decoded = decodeTally(payload);
           if (!decoded.ok) throw new Error('bad snapshot');
-          sent.push({ topic, seq: decoded.value.seq, total: decoded.value.total, at: Date.now(), retain: options.retain });
+          sent.push({ topic, seq: decoded.value.seq, total: decoded.value.total, at: scheduler.now(), retain: options.retain });
         },
       },
     });
@@ -32,17 +32,17 @@ describe('tally snapshots', () => {
       applyVote(tally, { id: `v${i}`, option: 'IFT1215', voter: 'box', source: 't', ts: i });
       publisher.changed('cours');
     };
-    return { tally, sent, publisher, vote, commits: () => commits };
+    return { tally, sent, publisher, vote, scheduler, commits: () => commits };
   }
 
-  it('coalesces a burst into at most one retained snapshot per interval, the last one complete', async () => {
-    const { sent, vote, commits } = setup(50);
+  it('coalesces a burst into at most one retained snapshot per interval, the last one complete', () => {
+    const { sent, vote, scheduler, commits } = setup(50);
     // 10,000 votes per second for one second.
     for (let ms = 0; ms < 1000; ms += 1) {
       for (let k = 0; k < 10; k += 1) vote(ms * 10 + k);
-      await vi.advanceTimersByTimeAsync(1);
+      scheduler.advance(1);
     }
-    await vi.advanceTimersByTimeAsync(100);
+    scheduler.advance(100);
     expect(sent.length).toBeLessThanOrEqual(1000 / 50 + 1);
     expect(sent.length).toBeGreaterThan(10);
     for (let i = 1; i < sent.length; i += 1) expect(sent[i]!.at - sent[i - 1]!.at).toBeGreaterThanOrEqual(50);
@@ -52,20 +52,20 @@ describe('tally snapshots', () => {
     expect(commits()).toBe(sent.length);
   });
 
-  it('publishes the first change at once and skips a snapshot that did not change', async () => {
-    const { sent, vote, publisher } = setup(50);
+  it('publishes the first change at once and skips a snapshot that did not change', () => {
+    const { sent, vote, publisher, scheduler } = setup(50);
     vote(1);
-    await vi.advanceTimersByTimeAsync(0);
+    scheduler.advance(0);
     expect(sent.map((s) => s.total)).toEqual([1]);
     publisher.changed('cours');
-    await vi.advanceTimersByTimeAsync(100);
+    scheduler.advance(100);
     expect(sent).toHaveLength(1);
   });
 
-  it('flushes a pending snapshot on shutdown instead of losing it', async () => {
-    const { sent, vote, publisher } = setup(50);
+  it('flushes a pending snapshot on shutdown instead of losing it', () => {
+    const { sent, vote, publisher, scheduler } = setup(50);
     vote(1);
-    await vi.advanceTimersByTimeAsync(0);
+    scheduler.advance(0);
     vote(2);
     publisher.flush();
     expect(sent.map((s) => s.total)).toEqual([1, 2]);

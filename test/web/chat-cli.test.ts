@@ -45,8 +45,8 @@ describe('terminal chat', () => {
     const done = runChat({ name: 'Zoé', env: { MQTT_URL: broker.url }, dotenvPath: null, input, print: (l) => printed.push(l), status: (l) => status.push(l) });
     await waitForLine(status, (l) => l.startsWith('connected to'));
 
-    await other.subscribeAsync('classroom/chat/+', { qos: 1 }); // in place before Zoé speaks
     const received = collect(other, 'classroom/chat/+', 1);
+    await received.subscribed; // in place before Zoé speaks
     input.write('Bonjour la classe\n');
     expect(await received).toEqual([{ topic: 'classroom/chat/Zoé', payload: 'Bonjour la classe', retain: false }]);
     await waitForLine(printed, (l) => / Zoé: Bonjour la classe$/.test(l));

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
+import { until } from '../../harness/wait.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
@@ -43,12 +44,9 @@ export class AgentProcess {
 
   /** Resolves once the agent's log matches. */
   async waitForLog(pattern: RegExp, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!pattern.test(this.output)) {
-      if (Date.now() > deadline) throw new Error(`agent log never matched ${pattern}:\n${this.output}`);
-      if (this.child?.exitCode !== null) throw new Error(`agent exited (${this.child?.exitCode}) before ${pattern}:\n${this.output}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    // Stops waiting as soon as the agent exits, then says which of the two happened.
+    await until(() => pattern.test(this.output) || this.child?.exitCode !== null, `the agent log to match ${pattern}`, { timeout: timeoutMs, interval: 25, detail: () => this.output });
+    if (!pattern.test(this.output)) throw new Error(`agent exited (${this.child?.exitCode}) before ${pattern}:\n${this.output}`);
   }
 
   /** Votes in the agent's outbox on disk, read as another process would after a crash. */
@@ -66,13 +64,9 @@ export class AgentProcess {
   }
 
   async waitForOutbox(deviceId: string, done: (n: number) => boolean, what: string, timeoutMs = 20_000): Promise<number> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const n = this.outboxCount(deviceId);
-      if (done(n)) return n;
-      if (Date.now() > deadline) throw new Error(`outbox never reached ${what} (now ${n}):\n${this.output}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    let n = 0;
+    await until(() => done((n = this.outboxCount(deviceId))), `the outbox to reach ${what}`, { timeout: timeoutMs, interval: 50, detail: () => `now ${n}:\n${this.output}` });
+    return n;
   }
 
   /** Resolves when the agent exits by itself (a start-up error). */

@@ -2,6 +2,7 @@ import type { MqttClient } from 'mqtt';
 import { encodeReceipt } from '../../../shared/codecs/receipt.js';
 import { type Vote, decodeVote } from '../../../shared/codecs/vote.js';
 import { closeClient, connectClient } from '../../harness/mqtt.js';
+import { until } from '../../harness/wait.js';
 
 /**
  * TEST DOUBLE of the tally server's receipts, for device tests that do not need the
@@ -31,11 +32,7 @@ export class TestReceiptResponder {
 
   /** Resolves once `count` distinct vote ids were counted. */
   async waitCounted(count: number, timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.counted.size < count) {
-      if (Date.now() > deadline) throw new Error(`test responder counted ${this.counted.size} of ${count} votes in ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await until(() => this.counted.size >= count, `the test responder to count ${count} votes`, { timeout: timeoutMs, interval: 20, detail: () => `${this.counted.size} counted` });
   }
 
   stop(): Promise<void> {

@@ -1,6 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { vi } from 'vitest';
-import { systemClock } from '../../../runtime/clock.js';
 import { silentLogger } from '../../../runtime/logger.js';
 import { parseDeviceConfig, type InputConfig } from '../../../device/config.js';
 import { BoardRegistry } from '../../../device/firmata/boards.js';
@@ -9,6 +7,7 @@ import { FirmataInput, type FirmataInputConfig } from '../../../device/inputs/fi
 import { KeyboardInput, type KeyboardInputConfig } from '../../../device/inputs/keyboard.js';
 import { OnoffInput, type GpioInputConfig } from '../../../device/inputs/gpio.js';
 import { SimulationInput, type SimulationInputConfig } from '../../../device/inputs/simulation.js';
+import { ManualScheduler } from '../../harness/manual-scheduler.js';
 import { createFakeGpio } from '../fakes/fake-gpio.js';
 import { PI5_CHIPS, fakeGpioSysfs } from '../fakes/fake-sysfs.js';
 import { createMockIo } from '../fakes/mock-board.js';
@@ -28,24 +27,26 @@ const DEBOUNCE_MS = 30;
 describeInputContract('gpio (onoff, fake Gpio, Pi 5 sysfs)', async () => {
   const sysfs = fakeGpioSysfs(PI5_CHIPS);
   const fake = createFakeGpio();
+  const scheduler = new ManualScheduler();
   const events: ButtonEvent[] = [];
   const config = inputConfig<GpioInputConfig>({ type: 'gpio', debounceMs: DEBOUNCE_MS, buttons: buttons((i) => ({ pin: [17, 27][i] })) });
-  const input = new OnoffInput({ config, Gpio: fake.Gpio, gpioRoot: sysfs.root, logger: silentLogger, clock: systemClock, emit: (e) => events.push(e) });
+  const input = new OnoffInput({ config, Gpio: fake.Gpio, gpioRoot: sysfs.root, logger: silentLogger, scheduler, emit: (e) => events.push(e) });
   // BCM 17 and 27 on the RP1 controller, whose sysfs numbers start at 571.
   const pin = (b: 'a' | 'b') => fake.pin(b === 'a' ? 571 + 17 : 571 + 27)!;
   return {
     input,
     events,
+    scheduler,
     pressSettleMs: DEBOUNCE_MS + 1,
     releaseSettleMs: DEBOUNCE_MS + 1,
     down: (b) => pin(b).setLevel(0),
     up: (b) => pin(b).setLevel(1),
-    hold: (_b, ms) => vi.advanceTimersByTime(ms),
+    hold: (_b, ms) => scheduler.advance(ms),
     bounce: (b, to) => {
       const [end, other] = to === 'pressed' ? ([0, 1] as const) : ([1, 0] as const);
       for (const level of [end, other, end, other, end]) {
         pin(b).setLevel(level);
-        vi.advanceTimersByTime(2);
+        scheduler.advance(2);
       }
     },
     held: () => ({ exported: fake.state.pins.filter((p) => !p.unexported).length, watchers: fake.state.pins.reduce((n, p) => n + p.callbacks.length, 0) }),
@@ -55,6 +56,7 @@ describeInputContract('gpio (onoff, fake Gpio, Pi 5 sysfs)', async () => {
 
 describeInputContract('firmata (johnny-five Board over mock-firmata)', async () => {
   const { io, ready } = createMockIo();
+  const scheduler = new ManualScheduler();
   const events: ButtonEvent[] = [];
   let closed = false;
   const boards = new BoardRegistry({
@@ -66,12 +68,13 @@ describeInputContract('firmata (johnny-five Board over mock-firmata)', async () 
     },
   });
   const config = inputConfig<FirmataInputConfig>({ type: 'firmata', board: 'uno', debounceMs: DEBOUNCE_MS, buttons: buttons((i) => ({ pin: [2, 3][i] })) });
-  const input = new FirmataInput({ config, boards, logger: silentLogger, clock: systemClock, emit: (e) => events.push(e) });
+  const input = new FirmataInput({ config, boards, logger: silentLogger, scheduler, emit: (e) => events.push(e) });
   const pin = (b: 'a' | 'b') => (b === 'a' ? 2 : 3);
   // Pull-up on, wired to ground: a pressed button reads 0.
   return {
     input,
     events,
+    scheduler,
     pressSettleMs: DEBOUNCE_MS + 1,
     releaseSettleMs: DEBOUNCE_MS + 1,
     down: (b) => io.report(pin(b), 0),
@@ -80,14 +83,14 @@ describeInputContract('firmata (johnny-five Board over mock-firmata)', async () 
       // Firmata reports the port again whenever another pin changes: repeats are harmless.
       for (let t = 0; t < ms; t += 100) {
         io.report(pin(b), 0);
-        vi.advanceTimersByTime(Math.min(100, ms - t));
+        scheduler.advance(Math.min(100, ms - t));
       }
     },
     bounce: (b, to) => {
       const end = to === 'pressed' ? 0 : 1;
       for (const value of [end, 1 - end, end, 1 - end, end]) {
         io.report(pin(b), value);
-        vi.advanceTimersByTime(2);
+        scheduler.advance(2);
       }
     },
     held: () => ({ listeners: io.listenerCount('digital-read-2') + io.listenerCount('digital-read-3'), boardOpen: false }),
@@ -120,13 +123,15 @@ const RELEASE_MS = 700;
 
 describeInputContract('keyboard (fake TTY)', async () => {
   const stdin = new FakeStdin();
+  const scheduler = new ManualScheduler();
   const events: ButtonEvent[] = [];
   const config = inputConfig<KeyboardInputConfig>({ type: 'keyboard', releaseAfterMs: RELEASE_MS, buttons: buttons() });
-  const input = new KeyboardInput({ config, stdin, logger: silentLogger, clock: systemClock, emit: (e) => events.push(e) });
+  const input = new KeyboardInput({ config, stdin, logger: silentLogger, scheduler, emit: (e) => events.push(e) });
   const key = (b: 'a' | 'b') => (b === 'a' ? '1' : '2');
   return {
     input,
     events,
+    scheduler,
     // A key is down at once; it is up once it stopped repeating for releaseAfterMs.
     pressSettleMs: 1,
     releaseSettleMs: RELEASE_MS + 1,
@@ -136,7 +141,7 @@ describeInputContract('keyboard (fake TTY)', async () => {
       // The terminal's auto-repeat: the key arrives again every 33 ms while held.
       for (let t = 0; t < ms; t += 33) {
         stdin.type(key(b));
-        vi.advanceTimersByTime(Math.min(33, ms - t));
+        scheduler.advance(Math.min(33, ms - t));
       }
     },
     bounce: (b, to) => {
@@ -147,22 +152,24 @@ describeInputContract('keyboard (fake TTY)', async () => {
 });
 
 describeInputContract('simulation (injected levels)', async () => {
+  const scheduler = new ManualScheduler();
   const events: ButtonEvent[] = [];
   const config = inputConfig<SimulationInputConfig>({ type: 'simulation', count: 0, debounceMs: DEBOUNCE_MS, buttons: buttons() });
-  const input = new SimulationInput({ config, logger: silentLogger, clock: systemClock, emit: (e) => events.push(e) });
+  const input = new SimulationInput({ config, logger: silentLogger, scheduler, emit: (e) => events.push(e) });
   return {
     input,
     events,
+    scheduler,
     pressSettleMs: DEBOUNCE_MS + 1,
     releaseSettleMs: DEBOUNCE_MS + 1,
     down: (b) => input.inject(b, true),
     up: (b) => input.inject(b, false),
-    hold: (_b, ms) => vi.advanceTimersByTime(ms),
+    hold: (_b, ms) => scheduler.advance(ms),
     bounce: (b, to) => {
       const end = to === 'pressed';
       for (const level of [end, !end, end, !end, end]) {
         input.inject(b, level);
-        vi.advanceTimersByTime(2);
+        scheduler.advance(2);
       }
     },
     held: () => ({}),

@@ -1,11 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ButtonEvent, ButtonInput } from '../../../device/inputs/input.js';
+import type { ManualScheduler } from '../../harness/manual-scheduler.js';
 
 /**
  * The contract every input back end passes (like aedes' abstract persistence
  * suite). Each back end gives a harness that moves its real raw signal: an edge on
  * a fake onoff pin, a Firmata digital report through mock-firmata, a key on a fake
- * stdin, an injected simulated level.
+ * stdin, an injected simulated level. Each runs on a ManualScheduler, so time
+ * moves only when a test moves it (no fake global timers, no sleeps).
  *
  * Buttons: "a" has only a press action; "b" also has a long-press action with
  * holdMs 500, so its press is only known at release.
@@ -13,6 +15,8 @@ import type { ButtonEvent, ButtonInput } from '../../../device/inputs/input.js';
 export interface InputHarness {
   readonly input: ButtonInput;
   readonly events: ButtonEvent[];
+  /** The back end's time; the harness and the tests advance it. */
+  readonly scheduler: ManualScheduler;
   /** A clean edge to "pressed". */
   down(button: 'a' | 'b'): void;
   /** A clean edge to "released" (the keyboard has none: it releases by silence). */
@@ -40,11 +44,8 @@ export function describeInputContract(name: string, make: () => Promise<InputHar
     beforeEach(async () => {
       h = await make();
       await h.input.start();
-      // Timers made from here on (debounce, hold, key release) are driven by hand.
-      vi.useFakeTimers();
     });
     afterEach(async () => {
-      vi.useRealTimers();
       await h.input.stop();
       await h.dispose?.();
     });
@@ -55,18 +56,18 @@ export function describeInputContract(name: string, make: () => Promise<InputHar
 
     it('a press gives down and press once the level is stable', () => {
       h.down('a');
-      vi.advanceTimersByTime(h.pressSettleMs);
+      h.scheduler.advance(h.pressSettleMs);
       expect(kinds('a')).toEqual(['down', 'press']);
       expect(kinds('b')).toEqual([]);
     });
 
     it('a release gives up, and the next press is a new press', () => {
       h.down('a');
-      vi.advanceTimersByTime(h.pressSettleMs);
+      h.scheduler.advance(h.pressSettleMs);
       h.up('a');
-      vi.advanceTimersByTime(h.releaseSettleMs);
+      h.scheduler.advance(h.releaseSettleMs);
       h.down('a');
-      vi.advanceTimersByTime(h.pressSettleMs);
+      h.scheduler.advance(h.pressSettleMs);
       expect(kinds('a')).toEqual(['down', 'press', 'up', 'down', 'press']);
     });
 
@@ -75,45 +76,45 @@ export function describeInputContract(name: string, make: () => Promise<InputHar
       h.hold('b', HOLD_MS + 100);
       expect(kinds('b')).toEqual(['down', 'long-press']);
       h.up('b');
-      vi.advanceTimersByTime(h.releaseSettleMs);
+      h.scheduler.advance(h.releaseSettleMs);
       expect(kinds('b')).toEqual(['down', 'long-press', 'up']);
     });
 
     it('a short press on that button is a press, known at release', () => {
       h.down('b');
-      vi.advanceTimersByTime(h.pressSettleMs);
+      h.scheduler.advance(h.pressSettleMs);
       expect(kinds('b')).toEqual(['down']);
       h.up('b');
-      vi.advanceTimersByTime(h.releaseSettleMs);
+      h.scheduler.advance(h.releaseSettleMs);
       expect(kinds('b')).toEqual(['down', 'up', 'press']);
     });
 
     it('a bouncing contact is one press and one release', () => {
       h.bounce('a', 'pressed');
-      vi.advanceTimersByTime(h.pressSettleMs);
+      h.scheduler.advance(h.pressSettleMs);
       expect(kinds('a')).toEqual(['down', 'press']);
       h.bounce('a', 'released');
-      vi.advanceTimersByTime(h.releaseSettleMs);
+      h.scheduler.advance(h.releaseSettleMs);
       expect(kinds('a')).toEqual(['down', 'press', 'up']);
     });
 
     it('events carry the clock time', () => {
-      vi.setSystemTime(1_764_160_000_000);
+      const start = h.scheduler.now();
       h.down('a');
-      vi.advanceTimersByTime(h.pressSettleMs);
-      expect(h.events[0]?.at).toBeGreaterThanOrEqual(1_764_160_000_000);
-      expect(h.events[0]?.at).toBeLessThanOrEqual(1_764_160_000_000 + h.pressSettleMs);
+      h.scheduler.advance(h.pressSettleMs);
+      expect(h.events[0]?.at).toBeGreaterThanOrEqual(start);
+      expect(h.events[0]?.at).toBeLessThanOrEqual(start + h.pressSettleMs);
     });
 
     it('stops cleanly: no pending timer, nothing held, no event afterwards', async () => {
       h.down('b');
-      vi.advanceTimersByTime(h.pressSettleMs);
+      h.scheduler.advance(h.pressSettleMs);
       h.down('a');
       await h.input.stop();
-      expect(vi.getTimerCount()).toBe(0);
+      expect(h.scheduler.pending).toBe(0);
       const before = h.events.length;
       h.down('a');
-      vi.advanceTimersByTime(HOLD_MS * 2);
+      h.scheduler.advance(HOLD_MS * 2);
       expect(h.events.length).toBe(before);
       for (const [what, value] of Object.entries(h.held())) expect({ [what]: value }).toEqual({ [what]: typeof value === 'number' ? 0 : false });
     });

@@ -4,8 +4,9 @@ import { BoardError } from '../../../device/errors/board-error.js';
 import { BoardRegistry } from '../../../device/firmata/boards.js';
 import type { ButtonEvent } from '../../../device/inputs/input.js';
 import { FirmataInput, type FirmataInputConfig } from '../../../device/inputs/firmata.js';
-import { systemClock } from '../../../runtime/clock.js';
 import { silentLogger } from '../../../runtime/logger.js';
+import { systemScheduler } from '../../../runtime/scheduler.js';
+import { until } from '../../harness/wait.js';
 import { FakeFirmataWifi } from '../fakes/fake-firmata-wifi.js';
 import { createMockIo } from '../fakes/mock-board.js';
 import { captureLogger } from '../helpers/logs.js';
@@ -17,14 +18,6 @@ afterEach(async () => {
 
 function configWith(boards: object[], inputs: object[]) {
   return parseDeviceConfig({ deviceId: 'box-1', boards, inputs });
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('FirmataInput over mock-firmata', () => {
@@ -39,7 +32,7 @@ describe('FirmataInput over mock-firmata', () => {
         return { io, where: '/dev/ttyACM0', close: async () => undefined };
       },
     });
-    const input = new FirmataInput({ config: config.inputs[0] as FirmataInputConfig, boards, logger: silentLogger, clock: systemClock, emit: () => undefined });
+    const input = new FirmataInput({ config: config.inputs[0] as FirmataInputConfig, boards, logger: silentLogger, scheduler: systemScheduler, emit: () => undefined });
     cleanups.push(() => boards.stop(), () => input.stop());
     await input.start();
     return { io, input };
@@ -70,7 +63,7 @@ describe('Firmata boards over TCP (real firmata-io and etherport-client)', () =>
     const config = configWith([{ id: 'esp32', host: '127.0.0.1', port: board.port, timeoutMs: 5_000 }], [{ type: 'firmata', board: 'esp32', debounceMs: 0, buttons: [{ id: 'a', pin: 4 }] }]);
     const boards = new BoardRegistry({ boards: config.boards, logger: silentLogger });
     const events: ButtonEvent[] = [];
-    const input = new FirmataInput({ config: config.inputs[0] as FirmataInputConfig, boards, logger: silentLogger, clock: systemClock, emit: (e) => events.push(e) });
+    const input = new FirmataInput({ config: config.inputs[0] as FirmataInputConfig, boards, logger: silentLogger, scheduler: systemScheduler, emit: (e) => events.push(e) });
     cleanups.push(() => boards.stop(), () => input.stop());
     await input.start();
     await until(() => board.pinModes().get(4) === 'PULLUP', 'pin 4 set to PULLUP');
@@ -96,7 +89,7 @@ describe('Firmata boards over TCP (real firmata-io and etherport-client)', () =>
     cleanups.push(() => board.stop());
     const config = configWith([{ id: 'uno', host: '127.0.0.1', port: board.port, timeoutMs: 5_000 }], [{ type: 'firmata', board: 'uno', buttons: [{ id: 'a', pin: 4 }] }]);
     const boards = new BoardRegistry({ boards: config.boards, logger: silentLogger });
-    const input = new FirmataInput({ config: config.inputs[0] as FirmataInputConfig, boards, logger: silentLogger, clock: systemClock, emit: () => undefined });
+    const input = new FirmataInput({ config: config.inputs[0] as FirmataInputConfig, boards, logger: silentLogger, scheduler: systemScheduler, emit: () => undefined });
     cleanups.push(() => boards.stop(), () => input.stop());
     await input.start();
     await until(() => board.pinModes().get(4) === 'INPUT', 'pin 4 set to INPUT');
@@ -111,7 +104,7 @@ describe('Firmata boards over TCP (real firmata-io and etherport-client)', () =>
     const log = captureLogger();
     const boards = new BoardRegistry({ boards: config.boards, logger: log.logger });
     const events: ButtonEvent[] = [];
-    const input = new FirmataInput({ config: config.inputs[0] as FirmataInputConfig, boards, logger: silentLogger, clock: systemClock, emit: (e) => events.push(e) });
+    const input = new FirmataInput({ config: config.inputs[0] as FirmataInputConfig, boards, logger: silentLogger, scheduler: systemScheduler, emit: (e) => events.push(e) });
     cleanups.push(() => boards.stop(), () => input.stop());
     await input.start();
     await until(() => board.modeChanges(4) === 1 && board.modeChanges(2) === 1, 'the first setup');

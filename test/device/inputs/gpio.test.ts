@@ -1,17 +1,16 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parseDeviceConfig } from '../../../device/config.js';
 import { GpioAccessError } from '../../../device/errors/gpio-access-error.js';
 import { findHeaderBase } from '../../../device/inputs/gpio-base.js';
 import { type GpioInputConfig, OnoffInput } from '../../../device/inputs/gpio.js';
-import { systemClock } from '../../../runtime/clock.js';
 import { silentLogger } from '../../../runtime/logger.js';
+import { ManualScheduler } from '../../harness/manual-scheduler.js';
 import { createFakeGpio } from '../fakes/fake-gpio.js';
 import { PI4_CHIPS, PI5_CHIPS, fakeGpioSysfs } from '../fakes/fake-sysfs.js';
 import { captureLogger } from '../helpers/logs.js';
 
 const disposers: (() => void)[] = [];
 afterEach(() => {
-  vi.useRealTimers();
   for (const dispose of disposers.splice(0)) dispose();
 });
 
@@ -51,9 +50,10 @@ describe('findHeaderBase', () => {
 });
 
 describe('OnoffInput', () => {
-  const make = (input: object, root: string, fake = createFakeGpio(), logger = silentLogger) => ({
+  const make = (input: object, root: string, fake = createFakeGpio(), logger = silentLogger, scheduler = new ManualScheduler()) => ({
     fake,
-    adapter: new OnoffInput({ config: gpioConfig(input), Gpio: fake.Gpio, gpioRoot: root, logger, clock: systemClock, emit: () => undefined }),
+    scheduler,
+    adapter: new OnoffInput({ config: gpioConfig(input), Gpio: fake.Gpio, gpioRoot: root, logger, scheduler, emit: () => undefined }),
   });
 
   it('opens BCM pins at the controller base, as inputs on both edges with onoff debounce off', async () => {
@@ -101,7 +101,7 @@ describe('OnoffInput', () => {
     const root = sysfs(PI5_CHIPS);
     // Pull-down by default on BCM 9..27: an active-low input reads "pressed".
     fake.state.levels.set(571 + 17, 0);
-    const adapter = new OnoffInput({ config: gpioConfig({ buttons: [{ pin: 17 }] }), Gpio: fake.Gpio, gpioRoot: root, logger: log.logger, clock: systemClock, emit: (e) => events.push(e) });
+    const adapter = new OnoffInput({ config: gpioConfig({ buttons: [{ pin: 17 }] }), Gpio: fake.Gpio, gpioRoot: root, logger: log.logger, scheduler: new ManualScheduler(), emit: (e) => events.push(e) });
     await adapter.start();
     expect(log.text()).toContain('gpio=17=ip,pu');
     expect(events).toEqual([]);
@@ -109,18 +109,17 @@ describe('OnoffInput', () => {
   });
 
   it('blinks the LED of a button when its vote is acknowledged, and three times when rejected', async () => {
-    const { fake, adapter } = make({ buttons: [{ pin: 17, led: 5 }] }, sysfs(PI5_CHIPS));
+    const { fake, adapter, scheduler } = make({ buttons: [{ pin: 17, led: 5 }] }, sysfs(PI5_CHIPS));
     await adapter.start();
     const led = fake.pin(571 + 5)!;
     expect(led.direction).toBe('low');
-    vi.useFakeTimers();
     adapter.feedback('1', 'acknowledged');
     expect(led.level).toBe(1);
-    vi.advanceTimersByTime(1_000);
+    scheduler.advance(1_000);
     expect(led.written).toEqual([1, 0]);
     led.written.length = 0;
     adapter.feedback('1', 'rejected');
-    vi.advanceTimersByTime(1_000);
+    scheduler.advance(1_000);
     expect(led.written).toEqual([1, 0, 1, 0, 1, 0]);
     await adapter.stop();
     expect(led.unexported).toBe(true);

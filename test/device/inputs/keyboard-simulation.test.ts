@@ -1,15 +1,11 @@
 import { EventEmitter } from 'node:events';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseDeviceConfig } from '../../../device/config.js';
 import type { ButtonEvent } from '../../../device/inputs/input.js';
 import { KeyboardInput, type KeyboardInputConfig } from '../../../device/inputs/keyboard.js';
 import { SimulationInput, type SimulationInputConfig } from '../../../device/inputs/simulation.js';
-import { systemClock } from '../../../runtime/clock.js';
 import { silentLogger } from '../../../runtime/logger.js';
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+import { ManualScheduler } from '../../harness/manual-scheduler.js';
 
 const input = <T>(raw: object) => parseDeviceConfig({ deviceId: 'd', inputs: [raw] }).inputs[0] as T;
 
@@ -20,7 +16,7 @@ describe('KeyboardInput', () => {
   }
 
   it('turns Ctrl-C into an interrupt (raw mode swallows SIGINT) and ignores other keys', async () => {
-    vi.useFakeTimers();
+    const scheduler = new ManualScheduler();
     const stdin = new Pipe();
     const events: ButtonEvent[] = [];
     let interrupted = 0;
@@ -29,7 +25,7 @@ describe('KeyboardInput', () => {
       stdin,
       onInterrupt: () => (interrupted += 1),
       logger: silentLogger,
-      clock: systemClock,
+      scheduler,
       emit: (e) => events.push(e),
     });
     await keyboard.start();
@@ -47,44 +43,44 @@ describe('KeyboardInput', () => {
 
 describe('SimulationInput', () => {
   it('makes `count` presses at the rate, round-robin, then resolves finished', async () => {
-    vi.useFakeTimers();
+    const scheduler = new ManualScheduler();
     const events: ButtonEvent[] = [];
     const sim = new SimulationInput({
       config: input<SimulationInputConfig>({ type: 'simulation', buttons: 3, ratePerSecond: 10, count: 7, startAfterMs: 500 }),
       logger: silentLogger,
-      clock: systemClock,
+      scheduler,
       emit: (e) => events.push(e),
     });
     let finished = false;
     void sim.finished.then(() => (finished = true));
     await sim.start();
-    vi.advanceTimersByTime(499);
+    scheduler.advance(499);
     expect(events).toEqual([]);
-    vi.advanceTimersByTime(1 + 6 * 100 + 100);
+    scheduler.advance(1 + 6 * 100 + 100);
     await Promise.resolve();
     const presses = events.filter((e) => e.type === 'press').map((e) => e.button);
     expect(presses).toEqual(['1', '2', '3', '1', '2', '3', '1']);
     expect(events.filter((e) => e.type === 'up')).toHaveLength(7);
     expect(finished).toBe(true);
-    vi.advanceTimersByTime(10_000);
+    scheduler.advance(10_000);
     expect(events.filter((e) => e.type === 'press')).toHaveLength(7);
     await sim.stop();
-    expect(vi.getTimerCount()).toBe(0);
+    expect(scheduler.pending).toBe(0);
   });
 
   it('picks buttons with the injected randomness for the random pattern', async () => {
-    vi.useFakeTimers();
+    const scheduler = new ManualScheduler();
     const events: ButtonEvent[] = [];
     const sequence = [0.9, 0.1, 0.5, 0.9];
     const sim = new SimulationInput({
       config: input<SimulationInputConfig>({ type: 'simulation', buttons: 3, ratePerSecond: 100, count: 4, pattern: 'random' }),
       random: () => sequence.shift() ?? 0,
       logger: silentLogger,
-      clock: systemClock,
+      scheduler,
       emit: (e) => events.push(e),
     });
     await sim.start();
-    vi.advanceTimersByTime(1_000);
+    scheduler.advance(1_000);
     expect(events.filter((e) => e.type === 'press').map((e) => e.button)).toEqual(['3', '1', '2', '3']);
     await sim.stop();
   });

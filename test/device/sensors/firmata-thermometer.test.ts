@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SensorFaultError } from '../../../device/errors/sensor-fault-error.js';
 import { BoardRegistry } from '../../../device/firmata/boards.js';
 import { FirmataThermometer } from '../../../device/sensors/firmata-thermometer.js';
@@ -39,15 +39,14 @@ describe('FirmataThermometer (johnny-five Thermometer over mock-firmata)', () =>
     const { io, sensor } = await start('TMP36');
     // 153/1023 of 5 V = 748 mV; TMP36: 10 mV/°C with 500 mV at 0 °C -> 24.8 °C.
     io.reportAnalog(0, 153);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(await sensor.read()).toBeCloseTo(24.8, 0);
+    // A fault until johnny-five has passed the reading on.
+    await vi.waitFor(async () => expect(await sensor.read()).toBeCloseTo(24.8, 0), { interval: 10 });
   });
 
   it('uses the configured reference voltage (3.3 V on an ESP32)', async () => {
     const { io, sensor } = await start('LM35', 3.3);
     // 310/1023 of 3.3 V = 1000 mV; LM35: 10 mV/°C -> 100 °C.
     io.reportAnalog(0, 310);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(await sensor.read()).toBeCloseTo(100, 0);
+    await vi.waitFor(async () => expect(await sensor.read()).toBeCloseTo(100, 0), { interval: 10 });
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { PinState } from 'avr8js';
+import { ManualScheduler } from '../manual-scheduler.js';
 import { Atmega328p, CYCLES_PER_MS, unoPin } from './atmega328p.js';
 import { parseIntelHex } from './intel-hex.js';
 import { type SerialWire, SimulatedSerialPort } from './serial-link.js';
@@ -9,8 +10,8 @@ import { type SerialWire, SimulatedSerialPort } from './serial-link.js';
  * An Arduino Uno running real firmware (by default StandardFirmata, compiled, as
  * shipped by avrgirl-arduino) in avr8js, in step with the wall clock.
  *
- * Timing. The host side (firmata-io, johnny-five's debounce and hold timers, the
- * agent) runs on wall time; the firmware runs on simulated cycles. The board runs
+ * Timing. The host side (firmata-io, MQTT) runs on wall time, except what runs on
+ * `scheduler` (below); the firmware runs on simulated cycles. The board runs
  * the CPU in slices of `sliceMs` simulated milliseconds and never lets simulated
  * time get ahead of `timeScale` x wall time, so a 57,600 baud link carries about
  * as many bytes per wall second as a real one. Between slices it yields to the
@@ -37,6 +38,12 @@ import { type SerialWire, SimulatedSerialPort } from './serial-link.js';
  * otherwise. So a button wired to ground is `press` = drive low, `release` =
  * float, and an agent that forgot the pull-up sees a pin stuck low, as it would
  * on a real board.
+ *
+ * Host time. `scheduler` is the board's clock as a Scheduler: it moves with the
+ * simulated time, slice by slice. Host code that times the board's signals (the
+ * agent's debounce and long press, its LED blinks) must run on it: on wall time, a
+ * contact the firmware saw open for 40 ms could look open for 10 ms or 130 ms to
+ * the host, depending on the machine's load and the slowed-down pace.
  */
 
 export type Drive = 'high' | 'low' | 'float';
@@ -126,6 +133,8 @@ export class SimulatedUno implements SerialWire {
   private lastStepWall = 0;
   private lagMs = 0;
   private resets = 0;
+  /** Simulated time as a Scheduler, for the host code that times the board's signals (see above). */
+  readonly scheduler = new ManualScheduler(Date.now());
 
   constructor(options: SimulatedUnoOptions = {}) {
     this.flash = parseIntelHex(options.hex ?? readFileSync(standardFirmataHexPath(), 'latin1'));
@@ -462,6 +471,7 @@ export class SimulatedUno implements SerialWire {
       this.pacedSimMs += sim;
     }
     this.flushTx();
+    this.scheduler.advance(sim);
     this.checkWatchers();
     this.schedule(0);
   }
