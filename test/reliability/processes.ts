@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { until } from '../harness/wait.js';
 
 /**
  * The real programs, as a teacher runs them: `node bin/mqtt-classroom.js server`
@@ -12,13 +13,9 @@ import Database from 'better-sqlite3';
 const BIN = join(process.cwd(), 'bin', 'mqtt-classroom.js');
 export const ADMIN_TOKEN = 'reliability-admin-token-0123';
 
-export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000, everyMs = 50): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+/** The reliability suite's wait: test/harness/wait.ts's `until`, with its longer default. */
+export function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000, everyMs = 50): Promise<void> {
+  return until(condition, what, { timeout: timeoutMs, interval: everyMs });
 }
 
 /** Resident memory of a process in bytes, from /proc/<pid>/status (Linux). */

@@ -9,6 +9,7 @@ import { VoteMaker } from '../../../device/votes.js';
 import { systemClock } from '../../../runtime/clock.js';
 import { silentLogger } from '../../../runtime/logger.js';
 import { systemScheduler } from '../../../runtime/scheduler.js';
+import { until } from '../../harness/wait.js';
 import { createTopics } from '../../../shared/topics.js';
 
 /**
@@ -57,10 +58,7 @@ describe('outbox group commit', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const settle = async (check: () => boolean) => {
-    const deadline = Date.now() + 5_000;
-    while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-  };
+  const settle = (check: () => boolean) => until(check, 'the outbox to settle', { interval: 5 });
 
   it('200 presses in one turn: one commit, then all 200 sent in press order, none before it is on disk', async () => {
     let n = 0;
