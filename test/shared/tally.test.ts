@@ -119,12 +119,6 @@ function firstById(votes: readonly Vote[]): Vote[] {
   return votes.filter((v) => v.id === null || (!ids.has(v.id) && (ids.add(v.id), true)));
 }
 
-/** Gives every copy of an id the content of its first occurrence: a list of exact replays. */
-function canonical(votes: readonly Vote[]): Vote[] {
-  const first = new Map(firstById(votes).flatMap((v) => (v.id === null ? [] : [[v.id, v] as const])));
-  return votes.map((v) => (v.id === null ? v : first.get(v.id)!));
-}
-
 /** Independent model of the counts, straight from the list. */
 function model(policy: Policy, votes: readonly Vote[]): Record<string, number> {
   const counts: Record<string, number> = Object.fromEntries(OPTIONS.map((o) => [o, 0]));
