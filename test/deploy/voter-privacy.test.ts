@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Figures } from '../reliability/figures.js';
 import { loadServerEnv } from '../../runtime/env.js';
 import { type RunningServer, startServer } from '../../server/index.js';
 import { topicMatches } from '../../shared/topic-filter.js';
@@ -68,6 +69,10 @@ const BROKERS: { name: string; deps: Parameters<typeof canRun>; setUp: () => Pro
   { name: 'the secure Mosquitto profile', deps: ['mosquitto', 'openssl'], setUp: () => onProfile('secure') },
 ];
 
+// Rows of docs/reliability.md's table (test/reliability/render-table.ts).
+const figures = new Figures('voter-privacy');
+afterAll(() => figures.write());
+
 for (const { name, deps, setUp } of BROKERS) {
   describe.skipIf(!canRun(...deps))(`voter privacy on ${name}`, () => {
     let setup: Setup;
@@ -114,6 +119,18 @@ for (const { name, deps, setUp } of BROKERS) {
         await spyPlus.publishAsync(`${PREFIX}/votes/cours`, JSON.stringify(marker), { qos: 1 });
         // The spy's own vote is counted once the forged ones (sent before it) were handled.
         await expect.poll(() => setup.server.polls.get('cours').tally.counts.B ?? 0).toBeGreaterThanOrEqual(1);
+        const counts = setup.server.polls.get('cours').tally.counts;
+        const readReceipts = seen.filter((m) => m.topic.startsWith(`${PREFIX}/receipts/`)).length;
+        figures.add({
+          area: 'hostile clients',
+          what: 'a classmate on receipts/+ and # learns voter ids, then votes B in the victim’s name (last-wins)',
+          where: name,
+          tried: 2,
+          unit: 'spy subscriptions',
+          lost: counts.A === 1 ? 0 : 1,
+          wrong: learned.size,
+          outcome: `the spies read ${readReceipts} receipts and learned ${learned.size} voter ids; tally A ${counts.A ?? 0} (the victim), B ${counts.B ?? 0} (the spy's own vote); # still showed the tally`,
+        });
         expect(seen.filter((m) => m.topic.startsWith(`${PREFIX}/receipts/`))).toEqual([]);
         expect([...learned]).toEqual([]);
         expect(setup.server.polls.get('cours').tally.counts).toMatchObject({ A: 1, B: 1 });
