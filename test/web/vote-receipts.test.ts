@@ -123,7 +123,7 @@ describe.skipIf(!canRun('chromium'))('vote page receipts (the test plays the ser
     expect(await feedback(page)).toContain('Réponse A');
     expect(await feedback(page)).not.toContain('reçu');
 
-    await receipt(first, { status: 'rejected', reason: 'poll-closed' });
+    await receipt(resent, { status: 'rejected', reason: 'poll-closed' });
     await page.locator('.feedback', { hasText: 'Vote refusé (Réponse A) : le vote est fermé' }).waitFor();
     expect(problems).toEqual([]);
     await page.context().close();
