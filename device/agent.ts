@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { DeviceEnv } from '../runtime/env.js';
 import { type Component, Lifecycle } from '../runtime/lifecycle.js';
 import type { Logger } from '../runtime/logger.js';
@@ -23,6 +23,7 @@ import { PollTracker, type TargetPoll } from './poll-tracker.js';
 import { Publisher } from './publisher.js';
 import { loadSensor } from './sensors/load.js';
 import { VoteMaker } from './votes.js';
+import { loadVoterSecret } from './voter-secret.js';
 
 /** Everything the agent needs, in one object; tests replace the hardware parts. */
 export interface AgentContext {
@@ -110,15 +111,20 @@ export class Agent {
       logger.warn(`MQTT_USERNAME is "${env.mqtt.username}" but the deviceId is "${config.deviceId}": with the secure broker profile a device may only publish under its own name`);
     }
     const { scheduler } = this;
+    const outboxPath = config.outbox.path ?? join(env.dataDir, `outbox-${config.deviceId}.sqlite`);
+    // The voter secret lives with the outbox: both must survive a restart (docs/protocol.md).
+    const voter = loadVoterSecret(join(dirname(outboxPath), `voter-${config.deviceId}`));
+    // Receipts come to this client id alone (the brokers' receipts rule), so it is fixed here.
+    const clientId = env.mqtt.clientId ?? `mqtt-classroom-device-${config.deviceId}`;
     const outbox = new SqliteOutboxStore({
-      path: config.outbox.path ?? join(env.dataDir, `outbox-${config.deviceId}.sqlite`),
+      path: outboxPath,
       scheduler,
       logger: logger.child('outbox'),
     });
     const publisher = new Publisher({
       url: this.brokerUrl,
       deviceId: config.deviceId,
-      clientId: env.mqtt.clientId,
+      clientId,
       username: env.mqtt.username,
       password: env.mqtt.password,
       statusTopic: topics.deviceStatus(config.deviceId),
@@ -140,13 +146,13 @@ export class Agent {
         this.inputs[button?.input ?? -1]?.feedback(entry.button, receipt.status === 'rejected' ? 'rejected' : 'acknowledged');
       },
     });
-    publisher.subscribe(topics.receipts(config.deviceId), 1, (_topic, payload) => {
+    publisher.subscribe(topics.receipts(clientId), 1, (_topic, payload) => {
       const receipt = decodeReceipt(payload);
       if (receipt.ok) sender.receipt(receipt.value);
       else logger.warn(`ignoring a malformed receipt: ${receipt.detail}`);
     });
     publisher.onConnect((sessionPresent) => sender.connected(sessionPresent));
-    const votes = new VoteMaker({ deviceId: config.deviceId, topics, outbox: sender.outbox, polls, clock: scheduler, logger: logger.child('votes'), onQueued: () => sender.kick() });
+    const votes = new VoteMaker({ voter, reply: clientId, topics, outbox: sender.outbox, polls, clock: scheduler, logger: logger.child('votes'), onQueued: () => sender.kick() });
     const boards = new BoardRegistry({
       boards: config.boards,
       logger: logger.child('boards'),

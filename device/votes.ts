@@ -11,7 +11,10 @@ import type { TargetPoll } from './poll-tracker.js';
 export type VoteOutcome = 'queued' | 'no-poll' | 'no-such-option' | 'outbox-full' | 'not-stored';
 
 export interface VoteMakerContext {
-  readonly deviceId: string;
+  /** The device's voter secret (device/voter-secret.ts), never its public device id. */
+  readonly voter: string;
+  /** The agent's MQTT client id: where the server sends the receipts (the vote's `reply`). */
+  readonly reply: string;
   readonly topics: Topics;
   readonly outbox: Pick<OutboxMachine<NewEntry>, 'add' | 'whenStored'>;
   readonly polls: { current(): TargetPoll | null };
@@ -28,7 +31,7 @@ export class VoteMaker {
   constructor(private readonly options: VoteMakerContext) {}
 
   vote(button: string, action: VoteAction, source: 'button' | 'keyboard' | 'simulation'): VoteOutcome {
-    const { topics, deviceId, clock, logger, outbox } = this.options;
+    const { topics, voter, reply, clock, logger, outbox } = this.options;
     const poll = this.options.polls.current();
     if (poll === null) {
       logger.warn(`button ${button}: no poll is open, the press is not a vote (open one with \`mqtt-classroom poll open <id>\`)`);
@@ -41,7 +44,7 @@ export class VoteMaker {
       return 'no-such-option';
     }
     const id = (this.options.newId ?? randomUUID)();
-    const payload = encodeVote({ id, option, voter: deviceId, source, ts: clock.now() });
+    const payload = encodeVote({ id, option, voter, source, ts: clock.now(), reply });
     let stored: boolean;
     try {
       stored = outbox.add({ id, topic: topics.votes(poll.id), payload, button, createdAt: clock.now() });

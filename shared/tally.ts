@@ -3,7 +3,11 @@
  * runs it on every vote (and again over the stored votes at start-up); a browser
  * runs the same code to count raw votes when no server publishes tallies.
  *
- * No I/O and no clock: time comes in with the vote. The state is mutated in place
+ * No I/O and no clock. Order is the caller's: votes are applied in the order the
+ * hub received them (the server live, and again from its store, which keeps that
+ * order; a page counting raw votes, in the order its broker delivered them). A
+ * vote's own `ts` decides nothing: voters' clocks are not trusted (SPEC §5; one
+ * stamped 1e308 once pinned a `last-wins` ballot). The state is mutated in place
  * for speed (a burst is tens of thousands of votes) and owned by one caller.
  */
 import type { RejectReason } from './codecs/rejection.js';
@@ -19,7 +23,6 @@ export interface IdSet {
 interface Ballot {
   readonly id: string;
   readonly option: string;
-  readonly ts: number;
 }
 
 export interface TallyState {
@@ -36,6 +39,10 @@ export interface TallyState {
   seq: number;
 }
 
+/**
+ * `counted` means the vote is in the tally now: it added to the counts, or (last-wins)
+ * it is its voter's ballot. `changed` says whether the counts moved.
+ */
 export type Outcome =
   | { readonly status: 'counted'; readonly changed: boolean }
   | { readonly status: 'duplicate' }
@@ -88,7 +95,7 @@ export function applyVote(state: TallyState, vote: Vote): Outcome {
     state.seq += 1;
     return { status: 'counted', changed: true };
   }
-  const ballot = { id: vote.id, option: vote.option, ts: vote.ts };
+  const ballot = { id: vote.id, option: vote.option };
   const current = state.ballots.get(vote.voter);
   if (current === undefined) {
     state.ballots.set(vote.voter, ballot);
@@ -97,9 +104,8 @@ export function applyVote(state: TallyState, vote: Vote): Outcome {
     state.seq += 1;
     return { status: 'counted', changed: true };
   }
-  // last-wins: the latest vote by the voter's own clock wins, ties broken by id, so
-  // the result does not depend on the order in which a replay delivers them.
-  if (!isLater(ballot, current)) return { status: 'counted', changed: false };
+  // last-wins: the vote that reached the hub last is the ballot (one-per-voter
+  // refused it above). Every counted vote is thus the ballot when its receipt goes.
   state.ballots.set(vote.voter, ballot);
   if (current.option === ballot.option) return { status: 'counted', changed: false };
   bump(state, current.option, -1);
@@ -119,11 +125,6 @@ function refusalOf(state: TallyState, vote: Vote): Extract<Outcome, { status: 'r
     return { status: 'rejected', reason: 'already-voted', detail: `voter ${vote.voter} has already voted` };
   }
   return null;
-}
-
-function isLater(candidate: Ballot, current: Ballot): boolean {
-  if (candidate.ts !== current.ts) return candidate.ts > current.ts;
-  return candidate.id > current.id;
 }
 
 function bump(state: TallyState, option: string, delta: number): void {

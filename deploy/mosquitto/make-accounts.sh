@@ -145,8 +145,8 @@ done
         line="${line#'#LEGACY '}"
         line="${line/VOTE_TOPIC/$vote_topic}"
         ;;
-      'topic '*' classroom/'* | 'topic '*' classroom')
-        # "topic ACCESS classroom/..." -> the chosen prefix
+      'topic '*' classroom/'* | 'topic '*' classroom' | 'pattern '*' classroom/'*)
+        # "topic ACCESS classroom/..." (or "pattern ...") -> the chosen prefix
         line="${line/ classroom/ $prefix}"
         ;;
     esac
@@ -162,7 +162,6 @@ done
     printf 'topic write homeassistant/#\n'
     printf 'topic read %s/polls/+\n' "$prefix"
     printf 'topic read %s/tally/+\n' "$prefix"
-    printf 'topic read %s/receipts/+\n' "$prefix"
     printf 'topic read %s/devices/+/status\n' "$prefix"
     printf 'topic read pain/cuisson\n'
     printf 'topic read pain/cuisson/temperature\n'

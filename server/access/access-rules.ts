@@ -1,3 +1,4 @@
+import { isValidId } from '../../shared/ids.js';
 import { HOME_ASSISTANT_PREFIX, type Topics } from '../../shared/topics.js';
 import { filtersOverlap, topicMatches } from '../../shared/topic-filter.js';
 
@@ -13,10 +14,10 @@ export const ANONYMOUS: Role = Object.freeze({ kind: 'anonymous' });
 
 export interface AccessRules {
   canPublish(role: Role, topic: string): boolean;
-  /** Whether a message on `topic` may be delivered to this client. */
-  canRead(role: Role, topic: string): boolean;
+  /** Whether a message on `topic` may be delivered to this client (its MQTT client id). */
+  canRead(role: Role, topic: string, clientId: string): boolean;
   /** Whether a subscription could ever deliver something readable (else it is refused). */
-  canSubscribe(role: Role, filter: string): boolean;
+  canSubscribe(role: Role, filter: string, clientId: string): boolean;
 }
 
 export interface AccessRulesOptions {
@@ -28,6 +29,13 @@ export interface AccessRulesOptions {
 /**
  * The access table of docs/architecture.md as code: the embedded broker enforces
  * it, and the locked-down Mosquitto profile writes the same table as an ACL file.
+ *
+ * Receipts are the one per-client rule: `P/receipts/<level>` is readable only by
+ * the client whose MQTT client id is `<level>` (Mosquitto: `pattern read
+ * P/receipts/%c`), and by the server. A receipt topic names its voter's address,
+ * so a classmate on `receipts/+` or `#` would otherwise learn whom to impersonate
+ * (docs/protocol.md, "Voter privacy"). Like Mosquitto, a client id that is not a
+ * valid topic level gets no receipts.
  */
 export function createAccessRules(options: AccessRulesOptions): AccessRules {
   const { topics, voteTopic } = options;
@@ -36,7 +44,6 @@ export function createAccessRules(options: AccessRulesOptions): AccessRules {
   const everyoneReads = [
     topics.allPolls,
     topics.allTallies,
-    topics.allReceipts,
     topics.allDeviceStatus,
     topics.allChat,
     topics.bread,
@@ -61,13 +68,14 @@ export function createAccessRules(options: AccessRulesOptions): AccessRules {
         return serverOwns;
     }
   };
-  const readable = (role: Role): readonly string[] => {
+  const ownReceipts = (clientId: string): readonly string[] => (isValidId(clientId) ? [`${topics.prefix}/receipts/${clientId}`] : []);
+  const readable = (role: Role, clientId: string): readonly string[] => {
     switch (role.kind) {
       case 'anonymous':
       case 'voter':
-        return everyoneReads;
+        return [...everyoneReads, ...ownReceipts(clientId)];
       case 'device':
-        return [...everyoneReads, `${HOME_ASSISTANT_PREFIX}/status`];
+        return [...everyoneReads, ...ownReceipts(clientId), `${HOME_ASSISTANT_PREFIX}/status`];
       case 'server':
         return [...serverOwns, ...legacy];
     }
@@ -75,7 +83,7 @@ export function createAccessRules(options: AccessRulesOptions): AccessRules {
 
   return {
     canPublish: (role, topic) => !topic.startsWith('$') && publishable(role).some((filter) => topicMatches(filter, topic)),
-    canRead: (role, topic) => readable(role).some((filter) => topicMatches(filter, topic)),
-    canSubscribe: (role, filter) => readable(role).some((allowed) => filtersOverlap(allowed, filter)),
+    canRead: (role, topic, clientId) => readable(role, clientId).some((filter) => topicMatches(filter, topic)),
+    canSubscribe: (role, filter, clientId) => readable(role, clientId).some((allowed) => filtersOverlap(allowed, filter)),
   };
 }

@@ -55,7 +55,7 @@ export function accessHooks(access: BrokerAccess, logger: Logger): Hooks & { sto
     },
     authorizeSubscribe(client, subscription, done) {
       const role = roleOf(client);
-      if (access.rules.canSubscribe(role, subscription.topic)) {
+      if (access.rules.canSubscribe(role, subscription.topic, client.id)) {
         done(null, subscription);
         return;
       }
@@ -63,7 +63,7 @@ export function accessHooks(access: BrokerAccess, logger: Logger): Hooks & { sto
       done(null, null);
     },
     authorizeForward(client, packet) {
-      return access.rules.canRead(roleOf(client), packet.topic) ? packet : null;
+      return access.rules.canRead(roleOf(client), packet.topic, client.id) ? packet : null;
     },
     stop: () => denied.stop(),
   };

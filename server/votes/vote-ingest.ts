@@ -1,6 +1,6 @@
 import type { Clock } from '../../runtime/clock.js';
 import type { Logger } from '../../runtime/logger.js';
-import { encodeReceipt, receiptFor } from '../../shared/codecs/receipt.js';
+import { encodeReceipt, receiptFor, receiptLevel } from '../../shared/codecs/receipt.js';
 import type { RejectReason } from '../../shared/codecs/rejection.js';
 import { decodeVote } from '../../shared/codecs/vote.js';
 import { type Outcome, applyVote, recordRejection } from '../../shared/tally.js';
@@ -33,8 +33,8 @@ type Target =
   | { readonly entry: PollEntry; readonly pollId: string }
   | { readonly entry: null; readonly pollId: string | null; readonly reason: RejectReason; readonly detail: string };
 
-/** The id and voter a receipt goes to: a vote has both, or no receipt. */
-type VoteIds = { readonly id: string; readonly voter: string };
+/** A vote's id, its voter and where its receipt goes (receiptLevel): a vote has all, or no receipt. */
+type VoteIds = { readonly id: string; readonly voter: string; readonly to: string };
 
 /** A vote that is not counted: where it was sent, why it was refused, what is known of it. */
 interface Refusal {
@@ -43,16 +43,19 @@ interface Refusal {
   readonly detail: string;
   readonly voteId: string | null;
   readonly voter: string | null;
+  /** Where its receipt goes, when it has one. */
+  readonly to: string | null;
   readonly topic: string;
   readonly receivedAt: number;
 }
 
-function votedBy(ids: VoteIds | null): Pick<Refusal, 'voteId' | 'voter'> {
-  return { voteId: ids?.id ?? null, voter: ids?.voter ?? null };
+function votedBy(ids: VoteIds | null): Pick<Refusal, 'voteId' | 'voter' | 'to'> {
+  return { voteId: ids?.id ?? null, voter: ids?.voter ?? null, to: ids?.to ?? null };
 }
 
 function idsOf(refusal: Refusal): VoteIds | null {
-  return refusal.voteId !== null && refusal.voter !== null ? { id: refusal.voteId, voter: refusal.voter } : null;
+  const { voteId, voter, to } = refusal;
+  return voteId !== null && voter !== null && to !== null ? { id: voteId, voter, to } : null;
 }
 
 /**
@@ -80,7 +83,7 @@ export class VoteIngest {
       return;
     }
     const vote = decoded.value;
-    const ids = vote.id !== null && vote.voter !== null ? { id: vote.id, voter: vote.voter } : null;
+    const ids = vote.id !== null && vote.voter !== null ? { id: vote.id, voter: vote.voter, to: receiptLevel({ voter: vote.voter, reply: vote.reply }) } : null;
     if (target.entry === null) {
       this.refuse({ target, reason: target.reason, detail: target.detail, ...votedBy(ids), topic, receivedAt });
       return;
@@ -101,7 +104,7 @@ export class VoteIngest {
         seq: entry.tally.seq,
       });
     } else if (outcome.status === 'rejected') {
-      this.store({ target, reason: outcome.reason, detail: outcome.detail, voteId: vote.id, voter: vote.voter, topic, receivedAt });
+      this.store({ target, reason: outcome.reason, detail: outcome.detail, ...votedBy(ids), voteId: vote.id, voter: vote.voter, topic, receivedAt });
     } else {
       this.ctx.stats.duplicates += 1;
     }
@@ -168,7 +171,7 @@ export class VoteIngest {
     log.afterCommit(() => {
       if (changes) changed(pollId);
       if (ids === null) return;
-      link.publish(topics.receipts(ids.voter), encodeReceipt(receiptFor(ids.id, pollId, outcome)), { qos: 1, retain: false });
+      link.publish(topics.receipts(ids.to), encodeReceipt(receiptFor(ids.id, pollId, outcome)), { qos: 1, retain: false });
     });
   }
 }

@@ -17,6 +17,15 @@ export interface Receipt {
   readonly reason?: RejectReason;
 }
 
+/**
+ * The level of `<prefix>/receipts/<level>` a vote's receipt goes to: the `reply`
+ * the vote names (its sender's MQTT client id), else its voter (older clients).
+ * Either way only the client whose id is that level may read it (SPEC §8).
+ */
+export function receiptLevel(vote: { readonly voter: string; readonly reply?: string | undefined }): string {
+  return vote.reply ?? vote.voter;
+}
+
 export function receiptFor(id: string, poll: string, outcome: Outcome): Receipt {
   return outcome.status === 'rejected' ? { id, poll, status: 'rejected', reason: outcome.reason } : { id, poll, status: outcome.status };
 }

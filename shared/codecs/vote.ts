@@ -15,8 +15,18 @@ export interface Vote {
   readonly voter: string | null;
   /** What sent it: `button`, `web`, `keyboard`, `simulation`, `plain`, ... */
   readonly source: string;
-  /** Epoch milliseconds, from the voter's clock (or the receive time when absent). */
+  /**
+   * Epoch milliseconds, from the voter's clock (or the receive time when absent).
+   * Information only: the hub's arrival order decides `last-wins` (SPEC §5).
+   */
   readonly ts: number;
+  /**
+   * Where the receipt goes: the level of `<prefix>/receipts/<reply>`, the sender's
+   * MQTT client id, the only client the brokers let read that topic (docs/protocol.md,
+   * "Voter privacy"). Absent in votes from older clients: the receipt then goes to
+   * `receipts/<voter>`.
+   */
+  readonly reply?: string;
 }
 
 /** A vote in its JSON wire form: every field present. */
@@ -68,6 +78,7 @@ function decodeJsonVote(text: string, receivedAt: number): Decoded<Vote> {
   const voter = field(object, 'voter');
   const source = field(object, 'source');
   const ts = field(object, 'ts');
+  const reply = field(object, 'reply');
   const missing = [
     ['id', id],
     ['option', option],
@@ -91,12 +102,17 @@ function decodeJsonVote(text: string, receivedAt: number): Decoded<Vote> {
   if (ts !== undefined && (typeof ts !== 'number' || !Number.isFinite(ts) || ts < 0)) {
     return reject('bad-type', 'ts must be a non-negative number of milliseconds');
   }
+  if (reply !== undefined && reply !== null) {
+    const problem = typeof reply === 'string' ? idProblem(reply) : 'it must be a string';
+    if (problem !== null) return reject('bad-id', `reply ${excerpt(String(reply))}: ${problem}`);
+  }
   return accept({
     id: id as string,
     option: option as string,
     voter: voter as string,
     source: (source as string | undefined) ?? 'unknown',
     ts: (ts as number | undefined) ?? receivedAt,
+    ...(typeof reply === 'string' ? { reply } : {}),
   });
 }
 
@@ -107,5 +123,6 @@ export function encodeVote(vote: JsonVote): string {
     voter: vote.voter,
     source: vote.source,
     ts: vote.ts,
+    ...(vote.reply === undefined ? {} : { reply: vote.reply }),
   });
 }

@@ -46,7 +46,9 @@ export const ACCESS_MATRIX: readonly AccessRow[] = [
   // Only the server writes polls, tallies and receipts; everyone reads them.
   { family: 'polls', topic: `${P}/polls/cours`, filter: `${P}/polls/+`, publish: yes(false, false, true), subscribe: yes(true, true, true) },
   { family: 'tallies', topic: `${P}/tally/cours`, filter: `${P}/tally/+`, publish: yes(false, false, true), subscribe: yes(true, true, true) },
-  { family: 'receipts', topic: `${P}/receipts/${DEVICE_ID}`, filter: `${P}/receipts/+`, publish: yes(false, false, true), subscribe: yes(true, true, true) },
+  // A receipt topic is readable only by the client whose client id it names (and
+  // the server): these test clients have other ids, so only the server reads it.
+  { family: "another client's receipts", topic: `${P}/receipts/${DEVICE_ID}`, filter: `${P}/receipts/+`, publish: yes(false, false, true), subscribe: yes(false, false, true) },
   // A device writes only under its own id; the server may write any status.
   { family: 'own device status', topic: `${P}/devices/${DEVICE_ID}/status`, filter: `${P}/devices/+/status`, publish: yes(false, true, true), subscribe: yes(true, true, true) },
   { family: "another device's status", topic: `${P}/devices/${OTHER_DEVICE_ID}/status`, publish: yes(false, false, true), subscribe: yes(true, true, true) },

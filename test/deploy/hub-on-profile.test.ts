@@ -73,13 +73,14 @@ for (const { profile, deps } of PROFILES) {
       const browser = await connectAs(
         browserConfig.wsUrl,
         { label: 'browser', who: 'public', ...(browserConfig.username === undefined ? {} : { username: browserConfig.username, password: browserConfig.password }) },
-        tls,
+        { ...tls, clientId: 'web-vote-phone-1' },
       );
       try {
-        const receipt = collect(browser, `${PREFIX}/receipts/phone-1`, 1);
+        // The receipt goes to the vote's reply level, readable by that client id alone.
+        const receipt = collect(browser, `${PREFIX}/receipts/web-vote-phone-1`, 1);
         const tally = collect(browser, `${PREFIX}/tally/cours`, 1);
         await Promise.all([receipt.subscribed, tally.subscribed]);
-        const vote = { id: 'vote-phone-1', option: 'MAT1400', voter: 'phone-1', source: 'test', ts: Date.now() };
+        const vote = { id: 'vote-phone-1', option: 'MAT1400', voter: 'phone-1', source: 'test', ts: Date.now(), reply: 'web-vote-phone-1' };
         await browser.publishAsync(`${PREFIX}/votes/cours`, JSON.stringify(vote), { qos: 1 });
         expect(JSON.parse((await receipt)[0]?.payload ?? '')).toMatchObject({ id: 'vote-phone-1', status: 'counted' });
         const snapshots = await tally;
@@ -92,11 +93,11 @@ for (const { profile, deps } of PROFILES) {
 
     it('counts a vote from the device account it printed', async () => {
       const device = broker.env[DEVICE_ID] ?? {};
-      const agent = await connectAs(deviceUrl, { label: DEVICE_ID, who: 'device', username: device.MQTT_USERNAME, password: device.MQTT_PASSWORD }, tls);
+      const agent = await connectAs(deviceUrl, { label: DEVICE_ID, who: 'device', username: device.MQTT_USERNAME, password: device.MQTT_PASSWORD }, { ...tls, clientId: `mqtt-classroom-device-${DEVICE_ID}` });
       try {
-        const receipt = collect(agent, `${PREFIX}/receipts/${DEVICE_ID}`, 1);
+        const receipt = collect(agent, `${PREFIX}/receipts/mqtt-classroom-device-${DEVICE_ID}`, 1);
         await receipt.subscribed;
-        const vote = { id: 'vote-box-1', option: 'IFT1215', voter: DEVICE_ID, source: 'button', ts: Date.now() };
+        const vote = { id: 'vote-box-1', option: 'IFT1215', voter: 'box-1-voter-secret', source: 'button', ts: Date.now(), reply: `mqtt-classroom-device-${DEVICE_ID}` };
         await agent.publishAsync(`${PREFIX}/votes/cours`, JSON.stringify(vote), { qos: 1 });
         expect(JSON.parse((await receipt)[0]?.payload ?? '')).toMatchObject({ id: 'vote-box-1', status: 'counted' });
       } finally {

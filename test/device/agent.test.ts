@@ -63,7 +63,9 @@ describe.skipIf(!canRun('mosquitto'))('the agent against Mosquitto (receipts fro
     const sample = samplePoll().options.map((o) => o.id);
     expect(responder.votes.map((v) => v.option)).toEqual([1, 2, 3, 4, 1, 1, 4, 2].map((n) => sample[n - 1]));
     for (const vote of responder.votes) {
-      expect(vote).toMatchObject({ voter: 'box-1', source: 'simulation' });
+      // The voter is the device's secret, not its public id; receipts go to its client id.
+      expect(vote).toMatchObject({ source: 'simulation', reply: 'mqtt-classroom-device-box-1' });
+      expect(vote.voter).toMatch(/^dev-[0-9a-f]{32}$/);
       expect(vote.id).toMatch(/^[0-9a-f-]{36}$/);
       expect(Math.abs(vote.ts - Date.now())).toBeLessThan(60_000);
     }

@@ -11,7 +11,8 @@ function maker(poll: TargetPoll | null, add: (entry: NewEntry) => boolean) {
   let queued = 0;
   let n = 0;
   const votes = new VoteMaker({
-    deviceId: 'box-1',
+    voter: 'dev-secret-1',
+    reply: 'mqtt-classroom-device-box-1',
     topics: createTopics({ prefix: 'salle' }),
     outbox: { add, whenStored: (fn: () => void) => fn() },
     polls: { current: () => poll },
@@ -33,7 +34,7 @@ describe('VoteMaker', () => {
     expect(queued()).toBe(1);
     expect(stored[0]).toMatchObject({ id: 'id-1', topic: 'salle/votes/cours', button: 'rouge' });
     const decoded = decodeVote(stored[0]?.payload ?? '', { receivedAt: 0 });
-    expect(decoded).toEqual({ ok: true, value: { id: 'id-1', option: 'MAT1400', voter: 'box-1', source: 'button', ts: 1_764_160_000_000 } });
+    expect(decoded).toEqual({ ok: true, value: { id: 'id-1', option: 'MAT1400', voter: 'dev-secret-1', source: 'button', ts: 1_764_160_000_000, reply: 'mqtt-classroom-device-box-1' } });
   });
 
   it('sends an option id as is, even when the poll is not known yet (the server decides)', () => {

@@ -135,9 +135,10 @@ async function fuzz(broker: 'mosquitto' | 'embedded', server: ServerProcess, url
     rssAfter = rssOf(server.pid);
 
     // Still up and still counting: a last vote gets its receipt.
-    const receipt = collect(client, `${PREFIX}/receipts/after-the-storm`, 1);
+    // Its receipt goes to the vote's reply, this client's id: the only client that may read it.
+    const receipt = collect(client, `${PREFIX}/receipts/fuzzer-${broker}`, 1);
     await receipt.subscribed;
-    await client.publishAsync(`${PREFIX}/votes/${OPEN_POLL}`, JSON.stringify({ id: 'last-one', option: 'A', voter: 'after-the-storm' }), { qos: 1 });
+    await client.publishAsync(`${PREFIX}/votes/${OPEN_POLL}`, JSON.stringify({ id: 'last-one', option: 'A', voter: 'after-the-storm', reply: `fuzzer-${broker}` }), { qos: 1 });
     const [last] = await receipt;
     expected.counted += 1;
     const counts = expected.polls[OPEN_POLL]?.counts as Record<string, number>;

@@ -273,7 +273,7 @@ describe('hostile clients', { timeout: scale(60_000, 600_000) }, () => {
     let receipt = '';
     let error = '';
     try {
-      const student = await connectClient(server.brokerUrl as string, { connectTimeout: 5_000 });
+      const student = await connectClient(server.brokerUrl as string, { connectTimeout: 5_000, clientId: 'student' });
       try {
         const wait = collect(student, `${PREFIX}/receipts/student`, 1, 10_000);
         await wait.subscribed;

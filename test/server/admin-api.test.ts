@@ -2,7 +2,7 @@ import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { closeClient, connectClient } from '../harness/mqtt.js';
-import { TEST_ADMIN_TOKEN, type TestServer, admin, jsonVote, receiptCollector, startTestServer, waitForTally } from './helpers.js';
+import { TEST_ADMIN_TOKEN, type TestServer, admin, clientIdOf, jsonVote, receiptCollector, startTestServer, waitForTally } from './helpers.js';
 
 describe('the admin API and `mqtt-classroom poll`', () => {
   let server: TestServer;
@@ -58,11 +58,11 @@ describe('the admin API and `mqtt-classroom poll`', () => {
       ['v4', 'oui'],
       ['v5', 'IFT1215'],
     ] as const;
-    for (const [id, option] of votes) await voter.publishAsync('classroom/votes/cours', jsonVote(id, option, 'box-1'), { qos: 1 });
+    for (const [id, option] of votes) await voter.publishAsync('classroom/votes/cours', jsonVote(id, option, 'box-1', undefined, clientIdOf(voter)), { qos: 1 });
     await receipts.waitFor(votes.length);
     expect((await cli('poll', 'close', 'cours')).out).toContain('poll cours closed');
 
-    await voter.publishAsync('classroom/votes/cours', jsonVote('late-1', 'MAT1400', 'box-1'), { qos: 1 });
+    await voter.publishAsync('classroom/votes/cours', jsonVote('late-1', 'MAT1400', 'box-1', undefined, clientIdOf(voter)), { qos: 1 });
     await receipts.waitFor(votes.length + 1);
     expect(receipts.byId.get('late-1')).toEqual([{ status: 'rejected', reason: 'poll-closed' }]);
 

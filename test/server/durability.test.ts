@@ -4,6 +4,9 @@ import type { TallySnapshot } from '../../shared/codecs/tally.js';
 import { closeClient, connectClient } from '../harness/mqtt.js';
 import { type TestServer, jsonVote, receiptCollector, startTestServer, tempDataDir, waitForTally } from './helpers.js';
 
+/** The test client's id: its votes name it as `reply`, so it may read their receipts. */
+const REPLY = 'durability-voter';
+
 describe('a restarted server', () => {
   const data = tempDataDir();
   const cleanups: (() => Promise<void>)[] = [];
@@ -13,7 +16,7 @@ describe('a restarted server', () => {
 
   async function start(): Promise<{ server: TestServer; client: MqttClient }> {
     const server = await startTestServer({}, { dataDir: data.dir });
-    const client = await connectClient(server.running.mqttUrl);
+    const client = await connectClient(server.running.mqttUrl, { clientId: REPLY });
     cleanups.push(() => server.dispose(), () => closeClient(client));
     return { server, client };
   }
@@ -34,16 +37,16 @@ describe('a restarted server', () => {
     const receipts = receiptCollector(first.client, 'classroom');
     await receipts.subscribe();
     const sends: [string, string][] = [
-      ['press', jsonVote('p1', 'A', 'box-1')],
-      ['press', jsonVote('p2', 'A', 'box-1')],
+      ['press', jsonVote('p1', 'A', 'box-1', undefined, REPLY)],
+      ['press', jsonVote('p2', 'A', 'box-1', undefined, REPLY)],
       ['press', 'B'],
-      ['press', jsonVote('p3', 'Z', 'box-1')],
-      ['once', jsonVote('o1', 'A', 'zoé')],
-      ['once', jsonVote('o2', 'B', 'zoé')],
-      ['once', jsonVote('o3', 'B', 'léo')],
-      ['last', jsonVote('l2', 'B', 'zoé', 2_000)],
-      ['last', jsonVote('l1', 'A', 'zoé', 1_000)],
-      ['last', jsonVote('l3', 'A', 'léo', 1_500)],
+      ['press', jsonVote('p3', 'Z', 'box-1', undefined, REPLY)],
+      ['once', jsonVote('o1', 'A', 'zoé', undefined, REPLY)],
+      ['once', jsonVote('o2', 'B', 'zoé', undefined, REPLY)],
+      ['once', jsonVote('o3', 'B', 'léo', undefined, REPLY)],
+      ['last', jsonVote('l2', 'B', 'zoé', 2_000, REPLY)],
+      ['last', jsonVote('l1', 'A', 'zoé', 1_000, REPLY)],
+      ['last', jsonVote('l3', 'A', 'léo', 1_500, REPLY)],
     ];
     for (const [poll, payload] of sends) await first.client.publishAsync(`classroom/votes/${poll}`, payload, { qos: 1 });
     await receipts.waitFor(sends.filter(([, p]) => p.startsWith('{')).length);
@@ -72,7 +75,7 @@ describe('a restarted server', () => {
     // A vote counted before the restart, delivered again, is a duplicate.
     const again = receiptCollector(second.client, 'classroom');
     await again.subscribe();
-    await second.client.publishAsync('classroom/votes/press', jsonVote('p1', 'A', 'box-1'), { qos: 1 });
+    await second.client.publishAsync('classroom/votes/press', jsonVote('p1', 'A', 'box-1', undefined, REPLY), { qos: 1 });
     await again.waitFor(1);
     expect(again.byId.get('p1')).toEqual([{ status: 'duplicate' }]);
   });
@@ -84,11 +87,11 @@ describe('a restarted server', () => {
     polls.open('rounds');
     const receipts = receiptCollector(client, 'classroom');
     await receipts.subscribe();
-    await client.publishAsync('classroom/votes/rounds', jsonVote('r1', 'A', 'box-1'), { qos: 1 });
+    await client.publishAsync('classroom/votes/rounds', jsonVote('r1', 'A', 'box-1', undefined, REPLY), { qos: 1 });
     await receipts.waitFor(1);
     polls.reset('rounds');
-    await client.publishAsync('classroom/votes/rounds', jsonVote('r1', 'A', 'box-1'), { qos: 1 });
-    await client.publishAsync('classroom/votes/rounds', jsonVote('r2', 'B', 'box-1'), { qos: 1 });
+    await client.publishAsync('classroom/votes/rounds', jsonVote('r1', 'A', 'box-1', undefined, REPLY), { qos: 1 });
+    await client.publishAsync('classroom/votes/rounds', jsonVote('r2', 'B', 'box-1', undefined, REPLY), { qos: 1 });
     await receipts.waitFor(3);
     expect(receipts.byId.get('r1')).toEqual([{ status: 'counted' }, { status: 'duplicate' }]);
     const tally = await waitForTally(client, 'classroom', 'rounds', (s) => s.total === 1);

@@ -124,7 +124,10 @@ export function waitForTally(
   });
 }
 
-/** Collects receipts per vote id from `<prefix>/receipts/+`. */
+/**
+ * Collects receipts per vote id from `<prefix>/receipts/+`. On a broker with the
+ * access rules that is only `receipts/<this client's id>`: votes name it as `reply`.
+ */
 export function receiptCollector(client: MqttClient, prefix: string) {
   const byId = new Map<string, { status: string; reason?: string }[]>();
   let total = 0;
@@ -164,6 +167,15 @@ export function receiptCollector(client: MqttClient, prefix: string) {
   };
 }
 
-export function jsonVote(id: string, option: string, voter: string, ts = 1_764_160_000_000): string {
-  return JSON.stringify({ id, option, voter, source: 'test', ts });
+/**
+ * A SPEC §4 JSON vote. `reply` is where its receipt goes: the MQTT client id of the
+ * client that reads it (only that client may, docs/protocol.md "Voter privacy").
+ */
+export function jsonVote(id: string, option: string, voter: string, ts = 1_764_160_000_000, reply?: string): string {
+  return JSON.stringify({ id, option, voter, source: 'test', ts, ...(reply === undefined ? {} : { reply }) });
+}
+
+/** The MQTT client id of a connected MQTT.js client (the `reply` of its votes). */
+export function clientIdOf(client: MqttClient): string {
+  return client.options.clientId as string;
 }

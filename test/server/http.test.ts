@@ -8,7 +8,7 @@ import { createTopics } from '../../shared/topics.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../server/http/security-headers.js';
 import { closeClient, connectClient } from '../harness/mqtt.js';
-import { type TestServer, jsonVote, openPoll, receiptCollector, startTestServer, tempDataDir } from './helpers.js';
+import { type TestServer, clientIdOf, jsonVote, openPoll, receiptCollector, startTestServer, tempDataDir } from './helpers.js';
 
 /** A raw GET that sends the path exactly as written (fetch would normalise `..`). */
 function rawGet(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
@@ -110,7 +110,7 @@ describe('the HTTP server', () => {
     try {
       const receipts = receiptCollector(phone, 'classroom');
       await receipts.subscribe();
-      await phone.publishAsync('classroom/votes/ws', jsonVote('phone-vote-1', 'B', 'phone-1'), { qos: 1 });
+      await phone.publishAsync('classroom/votes/ws', jsonVote('phone-vote-1', 'B', 'phone-1', undefined, clientIdOf(phone)), { qos: 1 });
       await receipts.waitFor(1);
       expect(receipts.byId.get('phone-vote-1')).toEqual([{ status: 'counted' }]);
     } finally {

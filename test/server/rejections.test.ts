@@ -7,7 +7,7 @@ import { type TestServer, admin, jsonVote, receiptCollector, startTestServer, wa
 
 /** One bad vote per reason, as it arrives from the wire: [reason, topic, payload]. */
 function badVotes(maxBytes: number): [RejectReason, string, string | Buffer][] {
-  const v = (id: string, option: string, voter = 'box-1') => jsonVote(id, option, voter);
+  const v = (id: string, option: string, voter = 'box-1') => jsonVote(id, option, voter, undefined, 'box-1');
   return [
     ['too-large', 'classroom/votes/open', JSON.stringify({ id: 'big-1', option: 'A', voter: 'box-1', source: 'x'.repeat(maxBytes) })],
     ['not-utf8', 'classroom/votes/open', Buffer.from([0x7b, 0xff, 0xfe, 0x7d])],
@@ -34,7 +34,9 @@ describe('rejected votes', () => {
     server.running.polls.create({ id: 'open', question: 'Open?', options: ['A', 'B'], policy: 'one-per-voter' });
     server.running.polls.open('open');
     server.running.polls.create({ id: 'closed', question: 'Closed?', options: ['A', 'B'] });
-    client = await connectClient(server.running.mqttUrl);
+    // The refused votes below that still carry a readable id name voter box-1 and no
+    // reply: their receipts go to receipts/box-1, readable by client id box-1 only.
+    client = await connectClient(server.running.mqttUrl, { clientId: 'box-1' });
   });
   afterAll(async () => {
     await closeClient(client);
@@ -45,7 +47,7 @@ describe('rejected votes', () => {
     const receipts = receiptCollector(client, 'classroom');
     await receipts.subscribe();
     // phone-1's first vote counts; its second one is the already-voted case.
-    await client.publishAsync('classroom/votes/open', jsonVote('av-1', 'A', 'phone-1'), { qos: 1 });
+    await client.publishAsync('classroom/votes/open', jsonVote('av-1', 'A', 'phone-1', undefined, 'box-1'), { qos: 1 });
     const cases = badVotes(1024);
     expect(cases.map(([reason]) => reason).sort()).toEqual([...REJECT_REASONS].sort());
     for (const [, topic, payload] of cases) await client.publishAsync(topic, payload, { qos: 1 });
@@ -76,7 +78,7 @@ describe('rejected votes', () => {
     const receipts = receiptCollector(client, 'classroom');
     await receipts.subscribe();
     const before = server.running.polls.get('open').tally;
-    await client.publishAsync('classroom/votes/open', jsonVote('uo-1', 'Z', 'box-1'), { qos: 1 });
+    await client.publishAsync('classroom/votes/open', jsonVote('uo-1', 'Z', 'box-1', undefined, 'box-1'), { qos: 1 });
     await receipts.waitFor(1);
     expect(receipts.byId.get('uo-1')).toEqual([{ status: 'duplicate' }]);
     expect(server.running.polls.get('open').tally.rejected).toBe(before.rejected);

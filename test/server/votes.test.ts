@@ -6,7 +6,7 @@ import { type MosquittoBroker, startMosquitto } from '../harness/mosquitto.js';
 import { closeClient, connectClient } from '../harness/mqtt.js';
 import { canRun, findBinary } from '../harness/system-deps.js';
 import { SERVER_MOSQUITTO_SETTINGS } from './mosquitto-settings.js';
-import { type TestServer, jsonVote, openPoll, receiptCollector, startTestServer, waitForTally } from './helpers.js';
+import { type TestServer, clientIdOf, jsonVote, openPoll, receiptCollector, startTestServer, waitForTally } from './helpers.js';
 
 const hasMosquitto = canRun('mosquitto', 'mosquitto-clients');
 
@@ -121,7 +121,7 @@ describe.each(setups)('votes through the %s', (_name, available, start) => {
     const sends: Promise<unknown>[] = [];
     // The second copy is what a QoS 1 redelivery or an outbox replay looks like.
     for (const copy of [0, 1]) {
-      for (const v of votes) sends.push(voter.publishAsync('classroom/votes/twice', jsonVote(v.id, v.option, v.voter), { qos: 1 }));
+      for (const v of votes) sends.push(voter.publishAsync('classroom/votes/twice', jsonVote(v.id, v.option, v.voter, undefined, clientIdOf(listener)), { qos: 1 }));
       if (copy === 0) await Promise.all(sends);
     }
     await Promise.all(sends);

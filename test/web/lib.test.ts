@@ -148,12 +148,18 @@ describe('the vote outbox', () => {
     const storage = new MemoryStorage();
     const first = voterId(storage, () => 'web-abc');
     expect(voterId(storage, () => 'web-other')).toBe(first);
-    storage.setItem('mqtt-classroom.voter', 'bad id/with slash');
+    storage.setItem('mqtt-classroom.voter-secret', 'bad id/with slash');
     expect(voterId(storage, () => 'web-fresh')).toBe('web-fresh');
-    const id = voteId('web-'.padEnd(64, 'x'), 1_764_160_000_000, 'r4nd0m');
+    const id = voteId(1_764_160_000_000, 'r4nd0m');
     expect(id.length).toBeLessThanOrEqual(64);
     expect(id).toMatch(/^[a-z0-9.-]+$/);
     expect(id.endsWith('r4nd0m')).toBe(true);
+  });
+
+  it('does not reuse the voter id of earlier versions, which was printed and readable on receipts/+', () => {
+    const storage = new MemoryStorage();
+    storage.setItem('mqtt-classroom.voter', 'web-shownonscreen');
+    expect(voterId(storage, () => 'fresh-secret')).toBe('fresh-secret');
   });
 });
 

@@ -20,6 +20,7 @@ interface SeenVote {
   option: string;
   voter: string;
   source: string;
+  reply: string | null;
 }
 
 describe.skipIf(!canRun('chromium'))('vote page receipts (the test plays the server)', { timeout: 60_000 }, () => {
@@ -40,8 +41,8 @@ describe.skipIf(!canRun('chromium'))('vote page receipts (the test plays the ser
     server.on('message', (_topic, payload) => {
       const decoded = decodeVote(payload, { receivedAt: Date.now() });
       if (!decoded.ok || decoded.value.id === null || decoded.value.voter === null) return;
-      const { id, option, voter, source } = decoded.value;
-      votes.push({ id, option, voter, source });
+      const { id, option, voter, source, reply } = decoded.value;
+      votes.push({ id, option, voter, source, reply: reply ?? null });
       for (const wake of waiters.splice(0)) wake();
     });
     await server.subscribeAsync('classroom/votes/+', { qos: 1 });
@@ -72,7 +73,7 @@ describe.skipIf(!canRun('chromium'))('vote page receipts (the test plays the ser
   }
 
   function receipt(vote: SeenVote, body: Record<string, unknown>): Promise<unknown> {
-    return server.publishAsync(`classroom/receipts/${vote.voter}`, JSON.stringify({ id: vote.id, poll: 'q', ...body }), { qos: 1 });
+    return server.publishAsync(`classroom/receipts/${vote.reply ?? vote.voter}`, JSON.stringify({ id: vote.id, poll: 'q', ...body }), { qos: 1 });
   }
 
   const feedback = (page: Page) => page.locator('.feedback').textContent();
@@ -84,7 +85,12 @@ describe.skipIf(!canRun('chromium'))('vote page receipts (the test plays the ser
     await page.getByRole('button', { name: 'Réponse B' }).click();
     const first = await nthSend(null, before + 1);
     expect(first).toMatchObject({ option: 'B', source: 'web' });
-    expect(first.voter).toMatch(/^web-[a-z0-9]+$/);
+    // The voter id is a secret (SPEC §8): not on screen, not in the vote id, not the reply address.
+    expect(first.voter).toMatch(/^[a-z0-9]{24}$/);
+    expect(first.id).not.toContain(first.voter);
+    expect(first.reply).toMatch(/^web-vote-[a-z0-9]{16}$/);
+    expect(await page.locator('body').innerText()).not.toContain(first.voter);
+    expect(await page.content()).not.toContain(first.voter);
     expect(await feedback(page)).not.toContain('reçu');
 
     // No receipt: after the timeout the page sends it again, same id.
@@ -111,11 +117,13 @@ describe.skipIf(!canRun('chromium'))('vote page receipts (the test plays the ser
     await waitConnected(page);
     // Right after reconnecting, the vote still waiting goes out again.
     const resent = await nthSend(first.id, 2);
-    expect(resent).toEqual(first);
+    // The same vote, now naming the reloaded page's client id for its receipt.
+    expect({ ...resent, reply: null }).toEqual({ ...first, reply: null });
+    expect(resent.reply).not.toBe(first.reply);
     expect(await feedback(page)).toContain('Réponse A');
     expect(await feedback(page)).not.toContain('reçu');
 
-    await receipt(first, { status: 'rejected', reason: 'poll-closed' });
+    await receipt(resent, { status: 'rejected', reason: 'poll-closed' });
     await page.locator('.feedback', { hasText: 'Vote refusé (Réponse A) : le vote est fermé' }).waitFor();
     expect(problems).toEqual([]);
     await page.context().close();

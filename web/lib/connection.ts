@@ -27,6 +27,11 @@ export interface LinkOptions {
 
 export interface MqttLink {
   readonly state: LinkState;
+  /**
+   * This connection's MQTT client id, random per page load: the level of the only
+   * receipt topic the brokers let this page read (docs/protocol.md, "Voter privacy").
+   */
+  readonly clientId: string;
   /** Subscribes (QoS 1) now if connected and again after every reconnect. */
   subscribe(filters: readonly string[]): void;
   /** Publishes if connected; returns false (and sends nothing) otherwise. */
@@ -54,8 +59,10 @@ export function openLink(options: LinkOptions): MqttLink {
   let attempt = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
 
+  // 16 random letters and digits (~82 bits): nobody can guess another page's id.
+  const clientId = `${options.clientIdPrefix}-${randomId(16)}`;
   const clientOptions: IClientOptions = {
-    clientId: `${options.clientIdPrefix}-${randomId(10)}`,
+    clientId,
     protocolVersion: 4,
     clean: true,
     keepalive: 30,
@@ -119,6 +126,7 @@ export function openLink(options: LinkOptions): MqttLink {
     get state() {
       return state;
     },
+    clientId,
     subscribe(list) {
       const fresh = list.filter((filter) => !filters.has(filter));
       for (const filter of fresh) filters.add(filter);

@@ -53,7 +53,6 @@ const fr = {
   'vote.rejected': 'Vote refusé ({option}) : {reason}',
   'vote.pending.one': '{n} vote en attente de confirmation',
   'vote.pending.other': '{n} votes en attente de confirmation',
-  'vote.voter': 'Votre identifiant de votant : {id}',
 
   'reason.too-large': 'le message est trop gros',
   'reason.not-utf8': 'le texte est illisible',
@@ -135,7 +134,6 @@ const en: Record<StringKey, string> = {
   'vote.rejected': 'Vote refused ({option}): {reason}',
   'vote.pending.one': '{n} vote waiting for confirmation',
   'vote.pending.other': '{n} votes waiting for confirmation',
-  'vote.voter': 'Your voter id: {id}',
 
   'reason.too-large': 'the message is too large',
   'reason.not-utf8': 'the text is unreadable',

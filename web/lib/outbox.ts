@@ -111,9 +111,18 @@ function isStoredVote(value: unknown): value is StoredVote {
   );
 }
 
-const VOTER_KEY = 'mqtt-classroom.voter';
+/**
+ * Where this browser's voter secret is kept. Not `mqtt-classroom.voter`, the key of
+ * earlier versions: those ids were printed on the page and readable on
+ * `receipts/+`, so they are not reused.
+ */
+const VOTER_KEY = 'mqtt-classroom.voter-secret';
 
-/** This browser's voter id, made once and kept in localStorage. */
+/**
+ * This browser's voter id, made once and kept in localStorage. It is a secret
+ * (docs/protocol.md, "Voter privacy"): it travels only in votes, which only the
+ * server may read, and is never shown, put in a topic, or in a vote id.
+ */
 export function voterId(storage: StorageLike | null, make: () => string): string {
   try {
     const existing = storage?.getItem(VOTER_KEY) ?? null;
@@ -130,7 +139,10 @@ export function voterId(storage: StorageLike | null, make: () => string): string
   return id;
 }
 
-/** Unique per vote, valid in a topic level: voter, time, randomness. */
-export function voteId(voter: string, now: number, random: string): string {
-  return `${voter}.${now.toString(36)}.${random}`.slice(-64);
+/**
+ * Unique per vote, valid in a topic level: time and randomness, never the voter
+ * (a vote id is echoed in receipts; the voter must not be derivable from it).
+ */
+export function voteId(now: number, random: string): string {
+  return `${now.toString(36)}.${random}`.slice(-64);
 }

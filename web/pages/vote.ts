@@ -32,7 +32,8 @@ type Feedback =
 const tr = pageTranslator();
 document.title = tr.t('title.vote');
 const storage = safeLocalStorage();
-const voter = voterId(storage, () => `web-${randomId(12)}`);
+// The voter secret: 24 random letters and digits (~124 bits), never shown on screen.
+const voter = voterId(storage, () => randomId(24));
 const pinned = pinnedPoll(location.search);
 const board = new PollBoard();
 let connection: PageState = 'connecting';
@@ -50,7 +51,7 @@ appRoot().append(
   el('header', { class: 'top' }, [badge.element]),
   offline,
   el('section', { class: 'poll' }, [question, policy, notice, options, feedbackLine, pendingLine]),
-  el('footer', { class: 'bottom' }, [el('p', { class: 'voter', text: tr.t('vote.voter', { id: voter }) }), navBar(tr.t, 'vote')]),
+  el('footer', { class: 'bottom' }, [navBar(tr.t, 'vote')]),
 );
 
 const scheduler = browserScheduler;
@@ -75,12 +76,14 @@ void startPage('vote', (state) => {
 }).then((ctx) => {
   ({ link, topics } = ctx);
   const t = ctx.topics;
-  ctx.link.subscribe([t.allPolls, t.receipts(voter)]);
+  // Receipts come to this connection's client id (the vote's `reply`), the one
+  // receipt topic the brokers let this page read.
+  ctx.link.subscribe([t.allPolls, t.receipts(ctx.link.clientId)]);
   ctx.link.onMessage((topic, payload) => {
     const parsed = parseTopic(t, topic);
     if (parsed?.kind === 'poll') {
       if (board.takePoll(parsed.pollId, payload)) schedule();
-    } else if (parsed?.kind === 'receipts' && parsed.voter === voter) {
+    } else if (parsed?.kind === 'receipts' && parsed.voter === ctx.link.clientId) {
       takeReceipt(payload);
     }
   });
@@ -110,7 +113,8 @@ function takeReceipt(payload: Uint8Array): void {
 /** The pump's way out: publishes one vote (false when offline). */
 function send(entry: PendingVote, attempt: number): boolean {
   if (link === null || topics === null) return false;
-  if (!link.publish(topics.votes(entry.pollId), encodeVote(entry.vote), { qos: 1 })) return false;
+  // `reply` is this page load's client id: a vote sent again after a reload names the new one.
+  if (!link.publish(topics.votes(entry.pollId), encodeVote({ ...entry.vote, reply: link.clientId }), { qos: 1 })) return false;
   if (feedback?.id === entry.id) feedback = { id: entry.id, value: { kind: attempt > 1 ? 'retrying' : 'sending', label: entry.label } };
   schedule();
   return true;
@@ -118,7 +122,7 @@ function send(entry: PendingVote, attempt: number): boolean {
 
 function vote(poll: Poll, optionId: string, label: string): void {
   const now = scheduler.now();
-  const entry = pendingVote({ id: voteId(voter, now, randomId(6)), option: optionId, voter, source: 'web', ts: now }, poll.id, label);
+  const entry = pendingVote({ id: voteId(now, randomId(12)), option: optionId, voter, source: 'web', ts: now }, poll.id, label);
   outbox.add(entry);
   feedback = { id: entry.id, value: { kind: 'queued', label } };
   pump.pump();

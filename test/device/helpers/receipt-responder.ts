@@ -53,6 +53,6 @@ export class TestReceiptResponder {
     if (duplicate) this.duplicates += 1;
     this.counted.add(vote.id as string);
     const receipt = encodeReceipt({ id: vote.id as string, poll: pollId, status: duplicate ? 'duplicate' : 'counted' });
-    this.client.publish(`${this.prefix}/receipts/${vote.voter}`, receipt, { qos: 1 });
+    this.client.publish(`${this.prefix}/receipts/${vote.reply ?? vote.voter}`, receipt, { qos: 1 });
   }
 }

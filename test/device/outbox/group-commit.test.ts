@@ -63,7 +63,8 @@ describe('outbox group commit', () => {
   it('200 presses in one turn: one commit, then all 200 sent in press order, none before it is on disk', async () => {
     let n = 0;
     const votes = new VoteMaker({
-      deviceId: 'box-1',
+      voter: 'dev-secret-1',
+      reply: 'mqtt-classroom-device-box-1',
       topics: createTopics({ prefix: 'salle' }),
       outbox: sender.outbox,
       polls: { current: () => ({ id: 'cours', options: [{ id: 'A', label: 'A' }, { id: 'B', label: 'B' }] }) },
@@ -119,7 +120,8 @@ describe('outbox group commit', () => {
     const notYet: string[] = [];
     let n = 0;
     const votes = new VoteMaker({
-      deviceId: 'box-1',
+      voter: 'dev-secret-1',
+      reply: 'mqtt-classroom-device-box-1',
       topics: createTopics(),
       outbox: sender.outbox,
       polls: { current: () => ({ id: 'cours', options: [{ id: 'A', label: 'A' }] }) },
