@@ -266,7 +266,8 @@ export class EmbeddedBroker {
     // With aedes' 'readable' listener in control, 'data' fires for each chunk it
     // reads, before it parses it: the meter sees a packet's size from its header.
     stream.on('data', (chunk: Buffer) => {
-      const verdict = tracked.meter.feed(chunk);
+      // The hub's own accounts (server, devices) are trusted with larger packets.
+      const verdict = tracked.session?.hub === true ? ({ ok: true } as const) : tracked.meter.feed(chunk);
       if (!verdict.ok) {
         this.limitLog.note('too-large', `closed a connection that sent a ${verdict.packetBytes}-byte packet (the limit is ${this.limitsSetting.maxPacketBytes}, BROKER_MAX_PACKET_BYTES)`, { address: tracked.address });
         stream.destroy();

@@ -136,6 +136,14 @@ describe('the maximum packet size (item 4)', () => {
     });
   }
 
+  it("the hub's own accounts are not held to it (a large retained poll from the server passes)", async () => {
+    const { url } = await startBroker();
+    const server = await client(url, { username: 'classroom-server', password: SERVER_PASSWORD, clientId: 'hub' });
+    await server.publishAsync(`${PREFIX}/polls/big`, 'q'.repeat(100_000), { qos: 1, retain: true });
+    const reader = await client(url);
+    expect((await collect(reader, `${PREFIX}/polls/big`, 1))[0]?.payload.length).toBe(100_000);
+  });
+
   it('the meter reads sizes across chunk boundaries and multi-byte lengths', () => {
     const meter = new PacketMeter({ maxPacketBytes: 200 });
     const small = mqttPacket.generate({ cmd: 'publish', topic: 't', payload: Buffer.alloc(150), qos: 0, retain: false, dup: false });
