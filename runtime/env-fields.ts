@@ -89,6 +89,11 @@ export function envFields(cwd: string) {
     logLevel: field('LOG_LEVEL', 'info', z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
     tallyIntervalMs: field('TALLY_INTERVAL_MS', '50', count(0, 60_000)),
     maxPayloadBytes: field('MAX_PAYLOAD_BYTES', String(DEFAULT_MAX_PAYLOAD_BYTES), count(64, 256 * 1024)),
+    // The embedded broker's limits (SPEC §8, docs/server.md): sized for a Pi's 1,024 open files.
+    brokerMaxConnections: field('BROKER_MAX_CONNECTIONS', '400', count(1, 100_000)),
+    brokerMaxConnectionsPerAddress: field('BROKER_MAX_CONNECTIONS_PER_ADDRESS', '32', count(1, 100_000)),
+    brokerMaxKeepaliveS: field('BROKER_MAX_KEEPALIVE_S', '300', count(5, 65_535)),
+    brokerMaxPacketBytes: field('BROKER_MAX_PACKET_BYTES', '65536', count(1_024, 256 * 1024 * 1024)),
     deviceAccounts: field(
       'DEVICE_ACCOUNTS',
       '',

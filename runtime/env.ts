@@ -27,6 +27,10 @@ export const SERVER_VARIABLES = [
   'logLevel',
   'tallyIntervalMs',
   'maxPayloadBytes',
+  'brokerMaxConnections',
+  'brokerMaxConnectionsPerAddress',
+  'brokerMaxKeepaliveS',
+  'brokerMaxPacketBytes',
   'deviceAccounts',
   'browserUsername',
   'browserPassword',
@@ -49,10 +53,24 @@ export const BROKER_VARIABLES = [
   'topicPrefix',
   'voteTopic',
   'logLevel',
+  'brokerMaxConnections',
+  'brokerMaxConnectionsPerAddress',
+  'brokerMaxKeepaliveS',
+  'brokerMaxPacketBytes',
   'deviceAccounts',
   'browserUsername',
   'browserPassword',
 ] as const satisfies readonly EnvKey[];
+
+/** The embedded broker's limits from a server's or a cluster node's variables. */
+export function brokerLimitsFrom(config: Pick<EnvValues, 'brokerMaxConnections' | 'brokerMaxConnectionsPerAddress' | 'brokerMaxKeepaliveS' | 'brokerMaxPacketBytes'>) {
+  return {
+    maxConnections: config.brokerMaxConnections,
+    maxPerAddress: config.brokerMaxConnectionsPerAddress,
+    maxKeepaliveMs: config.brokerMaxKeepaliveS * 1000,
+    maxPacketBytes: config.brokerMaxPacketBytes,
+  };
+}
 
 export type BrokerEnv = Pick<EnvValues, (typeof BROKER_VARIABLES)[number]>;
 export type ServerEnv = Pick<EnvValues, (typeof SERVER_VARIABLES)[number]>;

@@ -1,4 +1,4 @@
-import { type BrokerEnv, loadBrokerEnv } from '../../runtime/env.js';
+import { type BrokerEnv, brokerLimitsFrom, loadBrokerEnv } from '../../runtime/env.js';
 import { stopOnSignals } from '../../runtime/lifecycle.js';
 import { createLogger } from '../../runtime/logger.js';
 import { ConfigError, type ConfigProblem } from '../../shared/errors/config-error.js';
@@ -51,6 +51,7 @@ export async function runBroker(options: BrokerOptions, ctx: CliContext): Promis
     mqttPort,
     wsPort,
     logger,
+    limits: brokerLimitsFrom(config),
     access: { rules: createAccessRules({ topics: createTopics({ prefix: config.topicPrefix }), voteTopic: config.voteTopic }), accounts },
   });
   await node.start();

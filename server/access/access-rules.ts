@@ -13,7 +13,11 @@ export type Role =
 export const ANONYMOUS: Role = Object.freeze({ kind: 'anonymous' });
 
 export interface AccessRules {
-  canPublish(role: Role, topic: string): boolean;
+  /**
+   * Whether this client may publish on `topic`; with `retain`, whether it may also
+   * leave the message retained (SPEC §4: only where the table says "retained").
+   */
+  canPublish(role: Role, topic: string, retain?: boolean): boolean;
   /** Whether a message on `topic` may be delivered to this client (its MQTT client id). */
   canRead(role: Role, topic: string, clientId: string): boolean;
   /** Whether a subscription could ever deliver something readable (else it is refused). */
@@ -69,6 +73,19 @@ export function createAccessRules(options: AccessRulesOptions): AccessRules {
     }
   };
   const ownReceipts = (clientId: string): readonly string[] => (isValidId(clientId) ? [`${topics.prefix}/receipts/${clientId}`] : []);
+  // Where a message may stay retained (SPEC §4, §8): a retained chat line or vote
+  // would greet every visitor forever (and a 20 MB one, every page load).
+  const retainable = (role: Role): readonly string[] => {
+    switch (role.kind) {
+      case 'anonymous':
+      case 'voter':
+        return [];
+      case 'device':
+        return [topics.deviceStatus(role.deviceId), topics.bread, `${topics.bread}/#`, `${HOME_ASSISTANT_PREFIX}/#`];
+      case 'server':
+        return serverOwns;
+    }
+  };
   const readable = (role: Role, clientId: string): readonly string[] => {
     switch (role.kind) {
       case 'anonymous':
@@ -82,7 +99,10 @@ export function createAccessRules(options: AccessRulesOptions): AccessRules {
   };
 
   return {
-    canPublish: (role, topic) => !topic.startsWith('$') && publishable(role).some((filter) => topicMatches(filter, topic)),
+    canPublish: (role, topic, retain = false) =>
+      !topic.startsWith('$') &&
+      publishable(role).some((filter) => topicMatches(filter, topic)) &&
+      (!retain || retainable(role).some((filter) => topicMatches(filter, topic))),
     canRead: (role, topic, clientId) => readable(role, clientId).some((filter) => topicMatches(filter, topic)),
     canSubscribe: (role, filter, clientId) => readable(role, clientId).some((allowed) => filtersOverlap(allowed, filter)),
   };

@@ -16,17 +16,30 @@ const IDENTIFIER_REJECTED = 2;
 const BAD_USERNAME_OR_PASSWORD = 4;
 
 /**
- * SPEC §8 in aedes' hooks. A refused publish closes the offender's connection
- * (aedes' only answer: MQTT 3.1.1 has no "not authorised" PUBACK), so a forged
- * tally never reaches anyone; a refused subscription gets a failure SUBACK; and
+ * Where a refused publish goes: no client may subscribe to a `$` topic here
+ * (canSubscribe) nor read one (canRead), so the message reaches nobody and, its
+ * retain flag cleared, is never stored.
+ */
+export const REFUSED_TOPIC = '$mqtt-classroom/refused';
+
+/**
+ * SPEC §8 in aedes' hooks. A refused publish is acknowledged and dropped, as
+ * Mosquitto 2.0 does for an ACL denial on MQTT 3.1.1 (which has no "not
+ * authorised" PUBACK): aedes' own answer, done(error), closes the connection, and
+ * a phone app pointed at the wrong topic then reconnects and republishes in a
+ * loop. So a forged tally never reaches anyone and the offender stays connected,
+ * logged once per connection. A retained publish where SPEC §4 retains nothing
+ * (a chat line, a vote) is delivered without its retain flag. A refused subscription gets a failure SUBACK; and
  * every delivery is filtered by what the receiver may read, as Mosquitto's ACL
  * does, so `mosquitto_sub -t '#'` works and shows what that account may see.
  */
-export function accessHooks(access: BrokerAccess, logger: Logger): Hooks & { stop(): void } {
+export function accessHooks(access: BrokerAccess, logger: Logger): Hooks & { stop(): void; isHub(client: Client): boolean } {
   const roles = new WeakMap<Client, Role>();
   const roleOf = (client: Client | null): Role => (client === null ? ANONYMOUS : (roles.get(client) ?? ANONYMOUS));
   const denied = new ThrottledLog({ logger, what: 'refused broker operations', intervalMs: 30_000 });
   const describe = (role: Role) => (role.kind === 'device' ? `device ${role.deviceId}` : role.kind);
+  /** Clients whose first refused publish was logged; the next ones are only counted. */
+  const refusedOnce = new WeakSet<Client>();
 
   return {
     authenticate(client, username, password, done) {
@@ -44,14 +57,23 @@ export function accessHooks(access: BrokerAccess, logger: Logger): Hooks & { sto
     },
     authorizePublish(client, packet, done) {
       const role = roleOf(client);
-      if (access.rules.canPublish(role, packet.topic)) {
+      if (access.rules.canPublish(role, packet.topic, packet.retain)) {
         done(null);
         return;
       }
-      denied.note(`publish:${role.kind}`, `refused a publish on ${packet.topic} by ${describe(role)}; the client is disconnected`, {
-        clientId: client?.id ?? '',
-      });
-      done(new Error(`not allowed to publish on ${packet.topic}`));
+      const allowed = packet.retain && access.rules.canPublish(role, packet.topic);
+      const what = allowed ? `retain flag on ${packet.topic} (delivered, not retained)` : `publish on ${packet.topic} (acknowledged and dropped)`;
+      // Once per connection: a phone app retrying the wrong topic every second
+      // must not fill the log (SPEC §8).
+      if (client !== null && !refusedOnce.has(client)) {
+        refusedOnce.add(client);
+        logger.warn(`refused the ${what} by ${describe(role)}; logged once per connection`, { clientId: client.id });
+      }
+      // aedes lets this hook rewrite the packet (docs/Aedes.md). Not retained, it
+      // is never stored; aimed where nobody reads, it is PUBACKed and goes nowhere.
+      packet.retain = false;
+      if (!allowed) packet.topic = REFUSED_TOPIC;
+      done(null);
     },
     authorizeSubscribe(client, subscription, done) {
       const role = roleOf(client);
@@ -66,5 +88,10 @@ export function accessHooks(access: BrokerAccess, logger: Logger): Hooks & { sto
       return access.rules.canRead(roleOf(client), packet.topic, client.id) ? packet : null;
     },
     stop: () => denied.stop(),
+    /** The hub's own accounts, which the connection limits never count nor shed. */
+    isHub: (client) => {
+      const kind = roleOf(client).kind;
+      return kind === 'server' || kind === 'device';
+    },
   };
 }

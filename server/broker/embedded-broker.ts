@@ -1,12 +1,46 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { type AddressInfo, type Server as NetServer, createServer as createNetServer } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { Aedes, type AedesOptions } from 'aedes';
+import { Aedes, type AedesOptions, type AuthenticateError, type Client } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { Logger } from '../../runtime/logger.js';
 import { silentLogger } from '../../runtime/logger.js';
 import { listen } from '../../runtime/listen.js';
+import { type Scheduler, every } from '../../shared/scheduler.js';
+import { systemScheduler } from '../../runtime/scheduler.js';
+import { ThrottledLog } from '../logging/throttled-log.js';
 import { type BrokerAccess, accessHooks } from './access-hooks.js';
+import { ConnectionLimits, type LimitedSession } from './connection-limits.js';
+import { PacketMeter } from './packet-meter.js';
+
+/** What one client may hold on every listener (SPEC §8; BROKER_* in docs/server.md). */
+export interface BrokerLimits {
+  /** Largest MQTT packet a client may send, header included (Mosquitto's max_packet_size). */
+  maxPacketBytes: number;
+  /** Sessions of anonymous and voter clients in total (the hub's own accounts are not counted). */
+  maxConnections: number;
+  /** The same, from one IP address. */
+  maxPerAddress: number;
+  /** A public session silent for 1.5 × this is closed, keepalive 0 included. */
+  maxKeepaliveMs: number;
+}
+
+/** Sized for a Pi's 1,024 open files: 400 + 256 waiting for CONNECT leaves room for HTTP, the database and the hub's sessions. */
+export const DEFAULT_BROKER_LIMITS: BrokerLimits = Object.freeze({
+  maxPacketBytes: 65_536,
+  maxConnections: 400,
+  maxPerAddress: 32,
+  maxKeepaliveMs: 300_000,
+});
+
+/** CONNACK return code 3 of MQTT 3.1.1: "server unavailable". */
+const SERVER_UNAVAILABLE = 3;
+
+interface Tracked {
+  readonly meter: PacketMeter;
+  readonly address: string;
+  session: LimitedSession | null;
+}
 
 export interface EmbeddedBrokerContext {
   /** Address for the MQTT/TCP listener; loopback by default in tests, 0.0.0.0 in a classroom. */
@@ -36,6 +70,10 @@ export interface EmbeddedBrokerContext {
    * speak exhausts the process's open files (1024 on a Pi) and nobody can vote.
    */
   maxWaitingForConnect?: number;
+  /** Packet size, connection caps, server-side keepalive: DEFAULT_BROKER_LIMITS where absent. */
+  limits?: Partial<BrokerLimits>;
+  /** The clock and timers of the keepalive sweep (systemScheduler by default). */
+  scheduler?: Scheduler;
   logger?: Logger;
 }
 
@@ -52,16 +90,30 @@ export class EmbeddedBroker {
   private tcp: NetServer | null = null;
   private ownHttp: HttpServer | null = null;
   private wss: WebSocketServer | null = null;
-  private readonly sockets = new Set<Duplex>();
+  private readonly sockets = new Map<Duplex, Tracked>();
   /** Connections that have not completed CONNECT yet, oldest first. */
   private readonly waiting = new Set<Duplex>();
   private warnedEviction = false;
   private readonly logger: Logger;
+  private readonly limitsSetting: BrokerLimits;
+  private readonly scheduler: Scheduler;
+  private readonly limits: ConnectionLimits;
+  private readonly limitLog: ThrottledLog;
+  private stopSweep: () => void = () => undefined;
   private stopHooks: () => void = () => undefined;
   private detachUpgrade: () => void = () => undefined;
 
   constructor(private readonly ctx: EmbeddedBrokerContext) {
     this.logger = ctx.logger ?? silentLogger;
+    this.limitsSetting = { ...DEFAULT_BROKER_LIMITS, ...ctx.limits };
+    this.scheduler = ctx.scheduler ?? systemScheduler;
+    this.limits = new ConnectionLimits({ ...this.limitsSetting, clock: this.scheduler });
+    this.limitLog = new ThrottledLog({ logger: this.logger, what: 'connections closed by the broker limits', intervalMs: 60_000 });
+  }
+
+  /** Anonymous and voter sessions now open (the hub's own are not counted). */
+  get publicSessions(): number {
+    return this.limits.publicSessions;
   }
 
   get broker(): Aedes {
@@ -85,11 +137,14 @@ export class EmbeddedBroker {
   async start(): Promise<void> {
     const host = this.ctx.host ?? '0.0.0.0';
     let aedesOptions: AedesOptions = { connectTimeout: this.ctx.connectTimeoutMs ?? CONNECT_TIMEOUT_MS, ...this.ctx.aedes };
+    let isHub: (client: Client) => boolean = () => false;
     if (this.ctx.access !== undefined) {
-      const { stop, ...hooks } = accessHooks(this.ctx.access, this.logger);
+      const { stop, isHub: hub, ...hooks } = accessHooks(this.ctx.access, this.logger);
       this.stopHooks = stop;
+      isHub = hub;
       aedesOptions = { ...aedesOptions, ...hooks };
     }
+    aedesOptions = { ...aedesOptions, authenticate: this.admitting(aedesOptions.authenticate, (client) => isHub(client)) };
     const aedes = await Aedes.createBroker(aedesOptions);
     this.aedes = aedes;
     aedes.on('clientError', (client, error) => this.logger.debug('client error', { client: client.id, error }));
@@ -98,8 +153,8 @@ export class EmbeddedBroker {
     aedes.on('client', (client) => this.waiting.delete((client as unknown as { conn: Duplex }).conn));
 
     const tcp = createNetServer((socket) => {
-      this.track(socket);
       aedes.handle(socket);
+      this.track(socket, socket.remoteAddress);
     });
     this.tcp = tcp;
     let http = this.ctx.httpServer;
@@ -127,20 +182,24 @@ export class EmbeddedBroker {
       }
       wss.handleUpgrade(request, socket, head, (websocket) => {
         const stream = createWebSocketStream(websocket);
-        this.track(stream);
         aedes.handle(stream, request);
+        this.track(stream, request.socket.remoteAddress);
       });
     };
     http.on('upgrade', onUpgrade);
     // The HTTP server may outlive the broker (it belongs to the caller).
     this.detachUpgrade = () => http.off('upgrade', onUpgrade);
+    const sweepMs = Math.max(1_000, Math.min(30_000, this.limitsSetting.maxKeepaliveMs / 4));
+    this.stopSweep = every(this.scheduler, sweepMs, () => this.limits.sweep());
     this.logger.info('embedded broker listening', { mqtt: this.mqttPort, ws: `${this.wsPort}${this.wsPath}` });
   }
 
   async stop(): Promise<void> {
     const aedes = this.aedes;
     this.aedes = null;
-    for (const socket of this.sockets) socket.destroy();
+    this.stopSweep();
+    this.limitLog.stop();
+    for (const socket of this.sockets.keys()) socket.destroy();
     this.sockets.clear();
     this.waiting.clear();
     this.detachUpgrade();
@@ -156,12 +215,68 @@ export class EmbeddedBroker {
     this.stopHooks();
   }
 
-  private track(stream: Duplex): void {
-    this.sockets.add(stream);
+  /**
+   * aedes' authenticate, then the connection limits: a newcomer past a limit
+   * makes the quietest public session leave, or is refused with "server
+   * unavailable" when there is none. The hub's own accounts always get in.
+   */
+  private admitting(authenticate: AedesOptions['authenticate'], isHub: (client: Client) => boolean): NonNullable<AedesOptions['authenticate']> {
+    return (client, username, password, done) => {
+      const admit = (error: AuthenticateError | null, success: boolean | null) => {
+        const tracked = this.sockets.get((client as unknown as { conn: Duplex }).conn);
+        if (error !== null || success !== true || tracked === undefined) {
+          done(error, success);
+          return;
+        }
+        const session: LimitedSession = {
+          address: tracked.address,
+          hub: isHub(client),
+          lastSeen: this.scheduler.now(),
+          spoke: false,
+          close: (why) => {
+            this.limitLog.note(`shed:${why.startsWith('silent') ? 'idle' : 'limit'}`, `closed a session to make room or because it was idle: ${why}`, { clientId: client.id, address: tracked.address });
+            client.close();
+          },
+        };
+        const verdict = this.limits.admit(session);
+        if (!verdict.ok) {
+          this.limitLog.note(`refused:${verdict.limit}`, `refused a connection: the ${verdict.limit} limit of the broker is reached (BROKER_MAX_CONNECTIONS, BROKER_MAX_CONNECTIONS_PER_ADDRESS)`, { clientId: client.id, address: tracked.address });
+          const refusal = new Error('too many connections') as AuthenticateError;
+          (refusal as { returnCode: number }).returnCode = SERVER_UNAVAILABLE;
+          done(refusal, false);
+          return;
+        }
+        tracked.session = session;
+        done(null, true);
+      };
+      if (authenticate === undefined) admit(null, true);
+      else authenticate(client, username, password, admit);
+    };
+  }
+
+  private track(stream: Duplex, remoteAddress: string | undefined): void {
+    const tracked: Tracked = { meter: new PacketMeter(this.limitsSetting), address: (remoteAddress ?? 'unknown').replace(/^::ffff:/, ''), session: null };
+    this.sockets.set(stream, tracked);
     this.waiting.add(stream);
     stream.once('close', () => {
       this.sockets.delete(stream);
       this.waiting.delete(stream);
+      if (tracked.session !== null) this.limits.remove(tracked.session);
+    });
+    // With aedes' 'readable' listener in control, 'data' fires for each chunk it
+    // reads, before it parses it: the meter sees a packet's size from its header.
+    stream.on('data', (chunk: Buffer) => {
+      // The hub's own accounts (server, devices) are trusted with larger packets.
+      const verdict = tracked.session?.hub === true ? ({ ok: true } as const) : tracked.meter.feed(chunk);
+      if (!verdict.ok) {
+        this.limitLog.note('too-large', `closed a connection that sent a ${verdict.packetBytes}-byte packet (the limit is ${this.limitsSetting.maxPacketBytes}, BROKER_MAX_PACKET_BYTES)`, { address: tracked.address });
+        stream.destroy();
+        return;
+      }
+      if (tracked.session !== null) {
+        tracked.session.lastSeen = this.scheduler.now();
+        if (tracked.meter.packets > 1) tracked.session.spoke = true;
+      }
     });
     if (this.waiting.size > (this.ctx.maxWaitingForConnect ?? MAX_WAITING_FOR_CONNECT)) {
       const oldest = this.waiting.values().next().value as Duplex;

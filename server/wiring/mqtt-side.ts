@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Server as NodeHttpServer } from 'node:http';
-import type { ServerEnv } from '../../runtime/env.js';
+import { type ServerEnv, brokerLimitsFrom } from '../../runtime/env.js';
 import type { Logger } from '../../runtime/logger.js';
 import { localHost } from '../../runtime/network.js';
 import { ConfigError } from '../../shared/errors/config-error.js';
@@ -53,6 +53,7 @@ export function createEmbeddedBroker(
     mqttPort: config.mqttPort,
     httpServer: ctx.httpServer,
     logger: ctx.logger,
+    limits: brokerLimitsFrom(config),
     access: { rules: createAccessRules({ topics, voteTopic: config.voteTopic }), accounts: choice.accounts },
   });
 }

@@ -109,9 +109,9 @@ export interface Watch {
 const SENTINEL_TOPIC = `${P}/chat/acl-test-sentinel`;
 
 /**
- * May `subject` publish on `row.topic`? Mosquitto drops a refused PUBLISH silently
- * (an MQTT 3.1.1 client still gets its PUBACK) and aedes closes the connection, so
- * the answer is whether a superuser subscriber received it. The superuser then
+ * May `subject` publish on `row.topic`? Mosquitto and the embedded broker drop a
+ * refused PUBLISH silently (an MQTT 3.1.1 client still gets its PUBACK), so the
+ * answer is whether a superuser subscriber received it. The superuser then
  * publishes a sentinel on the same topic: the broker handles one topic's messages
  * in order, so once the sentinel arrived, an allowed message would have too.
  */
@@ -226,8 +226,8 @@ async function subscribeRefused(client: MqttClient, filter: string): Promise<boo
 
 /**
  * Publishes at QoS 1 and waits for the PUBACK, or for the broker to close the
- * connection (aedes' answer to a refused publish). Both mean the broker is done
- * with the message.
+ * connection (what aedes did to a refused publish before issue 13). Both mean the
+ * broker is done with the message.
  */
 async function publishOrBeDropped(client: MqttClient, topic: string, payload: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
