@@ -8,7 +8,7 @@
  */
 import { backoffDelay } from '../../shared/backoff.js';
 import { randomId } from './ids.js';
-import { type MqttSession, openSession } from './mqtt-session.js';
+import { type MqttSession, type SessionHandlers, openSession } from './mqtt-session.js';
 
 export type LinkState = 'connecting' | 'connected' | 'reconnecting';
 
@@ -62,32 +62,37 @@ export function openLink(options: LinkOptions): MqttLink {
     if (timer !== null) clearTimeout(timer);
     timer = null;
     if (session !== null) return;
-    session = openSession(
-      {
-        url: options.url,
-        clientId,
-        keepaliveS: 30,
-        connectTimeoutMs: 8_000,
-        ...(options.username ? { username: options.username } : {}),
-        ...(options.password ? { password: options.password } : {}),
-      },
-      {
-        onConnect: () => {
-          attempt = 0;
-          everConnected = true;
-          session?.subscribe([...filters]);
-          setState('connected');
-          for (const listener of connectListeners) listener();
-        },
-        onClose: () => {
-          session = null;
-          scheduleReconnect();
-        },
-        onMessage: (topic, payload, retained) => {
-          for (const listener of messageListeners) listener(topic, payload, retained);
-        },
-      },
-    );
+    try {
+      session = openSession(sessionOptions(), handlers);
+    } catch {
+      // A URL the browser refuses (WebSocket throws a SyntaxError): retry on the backoff like any failure.
+      session = null;
+      scheduleReconnect();
+    }
+  };
+  const sessionOptions = () => ({
+    url: options.url,
+    clientId,
+    keepaliveS: 30,
+    connectTimeoutMs: 8_000,
+    ...(options.username ? { username: options.username } : {}),
+    ...(options.password ? { password: options.password } : {}),
+  });
+  const handlers: SessionHandlers = {
+    onConnect: () => {
+      attempt = 0;
+      everConnected = true;
+      session?.subscribe([...filters]);
+      setState('connected');
+      for (const listener of connectListeners) listener();
+    },
+    onClose: () => {
+      session = null;
+      scheduleReconnect();
+    },
+    onMessage: (topic, payload, retained) => {
+      for (const listener of messageListeners) listener(topic, payload, retained);
+    },
   };
   const scheduleReconnect = () => {
     if (timer !== null) return;
