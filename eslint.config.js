@@ -64,8 +64,8 @@ const webImports = restrict(
   { group: NODE, message: 'web/ runs in a browser: no Node modules.' },
   { regex: layer('device', 'server', 'runtime', 'cli', 'bench', 'test'), message: 'web/ imports only shared/ and web/.' },
   {
-    regex: '^(?!\\.|mqtt/lib/(client|connect/ws)$|uqr$|uplot$|uplot/dist/uPlot\\.min\\.css$)',
-    message: "Not for the browser bundle: web/ imports only shared/, web/, MQTT.js's client and ws connector, uqr and uplot.",
+    regex: '^(?!\\.|mqtt-packet$|uqr$|uplot$|uplot/dist/uPlot\\.min\\.css$)',
+    message: "Not for the browser bundle: web/ imports only shared/, web/, mqtt-packet (the MQTT codec), uqr and uplot.",
   },
 );
 

@@ -8,7 +8,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { closeClient, connectClient } from '../test/harness/mqtt.js';
-import { type Entry, rssMb, sampleRss, spawnChild } from './lib/children.js';
+import { type Entry, deviceUnitNodeOptions, rssMb, sampleRss, spawnChild } from './lib/children.js';
 import { type BenchHub, PREFIX } from './lib/hub.js';
 import { closePage, latencies, openKiosk, waitShown } from './lib/kiosk.js';
 import { percentile } from './lib/stats.js';
@@ -65,6 +65,8 @@ export async function agentToScreen(browser: Browser, hub: BenchHub, entries: Re
     const hubIdleMb = rssMb(hub.child.pid);
     agent = spawnChild(entries.agent, {
       ...env,
+      // As the unit runs it (deploy/systemd/mqtt-classroom-device.service).
+      NODE_OPTIONS: deviceUnitNodeOptions(),
       BENCH_DEVICE: JSON.stringify({
         deviceId,
         inputs: [{ type: 'simulation', buttons: 4, ratePerSecond: rate, count, startAfterMs: START_AFTER_MS }],

@@ -13,7 +13,7 @@ import { buildPages } from '../test/web/helpers.js';
 import { brokers } from './brokers.js';
 import { courseMqttJs, nodeFloor, pageScripts } from './footprint.js';
 import { kioskLoad } from './kiosk-load.js';
-import { bundleEntries } from './lib/children.js';
+import { bundleEntries, deviceUnitNodeOptions } from './lib/children.js';
 import { type BenchHub, PREFIX, startHub } from './lib/hub.js';
 import { type Row, fmt, machine, table } from './lib/report.js';
 import { outboxCommit } from './outbox-commit.js';
@@ -144,6 +144,7 @@ async function main(): Promise<void> {
         figure: `${fmt(run.agentIdleMb, ' MB')} / ${fmt(run.agentPeakMb, ' MB')}`,
         reference: `bare Node ${fmt(floor.rssMb, ' MB')}`,
         ratio: fmt(run.agentPeakMb / floor.rssMb, ' x', 2),
+        note: `NODE_OPTIONS of the unit: ${deviceUnitNodeOptions()}`,
       });
       rows.push({
         benchmark: 'server memory (VmRSS) idle / 1,000 presses/s',

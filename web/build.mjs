@@ -8,6 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { substitutes } from './shims/substitutes.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const outdirAt = process.argv.indexOf('--outdir');
@@ -21,29 +22,6 @@ const PAGES = {
   vote: 'Voter',
   pain: 'Le pain',
   chat: 'Chat de la classe',
-};
-
-// MQTT.js is bundled from its CommonJS build rather than its prebuilt browser file
-// (105 KB gzip): the pieces a page never uses are swapped for small shims, and the
-// keepalive timer stops needing a blob: worker the CSP would refuse.
-const shim = (name) => join(root, 'shims', name);
-const SUBSTITUTES = [
-  [/^ws$/, shim('ws.js')],
-  [/^debug$/, shim('debug.cjs')],
-  [/^worker-timers$/, shim('worker-timers.js')],
-  [/^lru-cache$/, shim('lru-cache.js')],
-  [/^process\/?$/, shim('process.js')],
-];
-const substitutes = {
-  name: 'substitutes',
-  setup(build) {
-    for (const [filter, path] of SUBSTITUTES) build.onResolve({ filter }, () => ({ path }));
-    // MQTT.js reads its whole package.json for one version string.
-    build.onLoad({ filter: /[\\/]mqtt[\\/]package\.json$/ }, (args) => ({
-      contents: JSON.stringify({ version: JSON.parse(readFileSync(args.path, 'utf8')).version }),
-      loader: 'json',
-    }));
-  },
 };
 
 // Files are overwritten in place, never the folder removed: a running server (or
@@ -61,7 +39,6 @@ const result = await esbuild.build({
   sourcemap: 'linked',
   legalComments: 'none',
   metafile: true,
-  inject: [shim('globals.js')],
   define: { global: 'globalThis' },
   plugins: [substitutes],
   logLevel: 'warning',

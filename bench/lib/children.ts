@@ -44,6 +44,19 @@ export interface Child {
   stop(graceMs?: number): Promise<void>;
 }
 
+/**
+ * The V8 flags the device's systemd unit runs the agent with (its
+ * `Environment="NODE_OPTIONS=..."` line), so the bench measures the agent's memory
+ * as deployed, not with Node's defaults.
+ */
+export function deviceUnitNodeOptions(): string {
+  const unit = readFileSync(join(ROOT, 'deploy', 'systemd', 'mqtt-classroom-device.service'), 'utf8');
+  const line = /^Environment="?NODE_OPTIONS=([^"\n]*)"?$/m.exec(unit);
+  if (line === null) throw new Error('deploy/systemd/mqtt-classroom-device.service sets no NODE_OPTIONS: add it, or drop deviceUnitNodeOptions() from the bench');
+  return line[1]!.trim();
+}
+
+/** Forks a bench child; `NODE_OPTIONS` is the bench's own unless `env` sets it. */
 export function spawnChild(path: string, env: Record<string, string>): Child {
   const spawnedAt = Date.now();
   const child: ChildProcess = fork(path, [], {

@@ -19,7 +19,7 @@ export interface TallyPublisherContext {
 /**
  * Retained tally snapshots, coalesced: a burst of ten thousand votes becomes one
  * snapshot per interval per poll, so the kiosk is not flooded, and the last one
- * always carries the final counts.
+ * always carries the final counts; a change after a quiet interval goes out at once.
  */
 export class TallyPublisher {
   private readonly timers = new Map<string, TimerHandle>();
@@ -28,11 +28,20 @@ export class TallyPublisher {
 
   constructor(private readonly ctx: TallyPublisherContext) {}
 
-  /** The poll's tally changed: publish it now, or when its interval has passed. */
+  /**
+   * The poll's tally changed. Leading edge: when no snapshot of it went out within the
+   * interval, publish now, in this turn (SPEC §5: shown at once, not at the end of a
+   * window; a timer, even of 0 ms, would add a turn of the event loop). Otherwise one
+   * trailing snapshot at the end of the interval carries every change made meanwhile.
+   */
   changed(pollId: string): void {
     if (this.timers.has(pollId)) return;
     const last = this.lastAt.get(pollId);
-    const wait = last === undefined ? 0 : Math.max(0, last + this.ctx.intervalMs - this.ctx.scheduler.now());
+    const wait = last === undefined ? 0 : last + this.ctx.intervalMs - this.ctx.scheduler.now();
+    if (wait <= 0) {
+      this.publish(pollId, false);
+      return;
+    }
     const timer = this.ctx.scheduler.setTimer(() => {
       this.timers.delete(pollId);
       this.publish(pollId, false);

@@ -62,6 +62,40 @@ describe('tally snapshots', () => {
     expect(sent).toHaveLength(1);
   });
 
+  it('shows a vote that arrives after a quiet interval at once, in the same turn (leading edge)', () => {
+    const { sent, vote, scheduler } = setup(50);
+    vote(1);
+    // No timer has run: the first change is on the wire already.
+    expect(sent.map((s) => s.total)).toEqual([1]);
+    scheduler.advance(200);
+    vote(2);
+    expect(sent.map((s) => s.total)).toEqual([1, 2]);
+    expect(scheduler.pending).toBe(0);
+  });
+
+  it('holds changes inside the interval for one trailing snapshot at its end (flood protection)', () => {
+    const { sent, vote, scheduler } = setup(50);
+    vote(1);
+    scheduler.advance(10);
+    vote(2);
+    scheduler.advance(10);
+    vote(3);
+    expect(sent.map((s) => s.total)).toEqual([1]);
+    scheduler.advance(29);
+    expect(sent).toHaveLength(1);
+    scheduler.advance(1);
+    expect(sent.map((s) => [s.total, s.at - sent[0]!.at])).toEqual([
+      [1, 0],
+      [3, 50],
+    ]);
+    // A vote just after the trailing snapshot waits for the next slot, not longer.
+    scheduler.advance(10);
+    vote(4);
+    expect(sent).toHaveLength(2);
+    scheduler.advance(40);
+    expect(sent.map((s) => s.total)).toEqual([1, 3, 4]);
+  });
+
   it('flushes a pending snapshot on shutdown instead of losing it', () => {
     const { sent, vote, publisher, scheduler } = setup(50);
     vote(1);

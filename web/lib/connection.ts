@@ -1,19 +1,14 @@
 /**
- * The pages' MQTT connection: MQTT.js over the browser's WebSocket, MQTT 3.1.1
- * (the embedded broker and Mosquitto both speak it), clean session, and our own
- * reconnect loop with capped exponential backoff and jitter (the rule of
- * shared/backoff.ts), so thirty phones do not all come back in the same
+ * The pages' MQTT connection: MQTT 3.1.1 over the browser's WebSocket (the embedded
+ * broker and Mosquitto both speak it), clean session, one `mqtt-session.ts` session
+ * per attempt, and our own reconnect loop with capped exponential backoff and jitter
+ * (the rule of shared/backoff.ts), so thirty phones do not all come back in the same
  * millisecond after a broker restart. Subscriptions are made again after every
  * connect, which also brings the retained poll, tally and bread state back.
  */
-import clientModule, { type IClientOptions } from 'mqtt/lib/client';
-import { browserStreamBuilder } from 'mqtt/lib/connect/ws';
 import { backoffDelay } from '../../shared/backoff.js';
 import { randomId } from './ids.js';
-
-// MQTT.js's build is CommonJS: its class is the `default` property of module.exports.
-const Client = clientModule.default;
-type MqttClient = InstanceType<typeof Client>;
+import { type MqttSession, type SessionHandlers, openSession } from './mqtt-session.js';
 
 export type LinkState = 'connecting' | 'connected' | 'reconnecting';
 
@@ -54,45 +49,57 @@ export function openLink(options: LinkOptions): MqttLink {
   const filters = new Set<string>();
   const stateListeners: ((state: LinkState) => void)[] = [];
   const connectListeners: (() => void)[] = [];
+  const messageListeners: ((topic: string, payload: Uint8Array, retained: boolean) => void)[] = [];
+  // 16 random letters and digits (~82 bits): nobody can guess another page's id
+  // (its receipts are readable by that client id alone: docs/protocol.md).
+  const clientId = `${options.clientIdPrefix}-${randomId(16)}`;
   let state: LinkState = 'connecting';
   let everConnected = false;
   let attempt = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
-
-  // 16 random letters and digits (~82 bits): nobody can guess another page's id.
-  const clientId = `${options.clientIdPrefix}-${randomId(16)}`;
-  const clientOptions: IClientOptions = {
-    clientId,
-    protocolVersion: 4,
-    clean: true,
-    keepalive: 30,
-    connectTimeout: 8_000,
-    reconnectPeriod: 0,
-    resubscribe: false,
-    // The stream builder reads host and port from these; transformWsUrl then gives
-    // it the exact URL from /config.json (path, query and all).
-    protocol: options.url.startsWith('wss:') ? 'wss' : 'ws',
-    hostname: 'configured',
-    port: 1,
-    path: '/',
-    transformWsUrl: () => options.url,
-    ...(options.username ? { username: options.username } : {}),
-    ...(options.password ? { password: options.password } : {}),
-  };
-  const client: MqttClient = new Client((c) => browserStreamBuilder(c, clientOptions), clientOptions);
+  let session: MqttSession | null = null;
 
   const setState = (next: LinkState) => {
     if (next === state) return;
     state = next;
     for (const listener of stateListeners) listener(next);
   };
-  const subscribeAll = () => {
-    if (filters.size > 0) client.subscribe([...filters], { qos: 1 });
-  };
-  const reconnectNow = () => {
+  const connected = () => session?.connected === true;
+  const connect = () => {
     if (timer !== null) clearTimeout(timer);
     timer = null;
-    if (!client.connected && !client.reconnecting) client.reconnect();
+    if (session !== null) return;
+    try {
+      session = openSession(sessionOptions(), handlers);
+    } catch {
+      // A URL the browser refuses (WebSocket throws a SyntaxError): retry on the backoff like any failure.
+      session = null;
+      scheduleReconnect();
+    }
+  };
+  const sessionOptions = () => ({
+    url: options.url,
+    clientId,
+    keepaliveS: 30,
+    connectTimeoutMs: 8_000,
+    ...(options.username ? { username: options.username } : {}),
+    ...(options.password ? { password: options.password } : {}),
+  });
+  const handlers: SessionHandlers = {
+    onConnect: () => {
+      attempt = 0;
+      everConnected = true;
+      session?.subscribe([...filters]);
+      setState('connected');
+      for (const listener of connectListeners) listener();
+    },
+    onClose: () => {
+      session = null;
+      scheduleReconnect();
+    },
+    onMessage: (topic, payload, retained) => {
+      for (const listener of messageListeners) listener(topic, payload, retained);
+    },
   };
   const scheduleReconnect = () => {
     if (timer !== null) return;
@@ -100,26 +107,16 @@ export function openLink(options: LinkOptions): MqttLink {
     setState(everConnected ? 'reconnecting' : 'connecting');
     const delay = reconnectDelay(attempt);
     attempt += 1;
-    timer = setTimeout(reconnectNow, delay);
+    timer = setTimeout(connect, delay);
   };
 
-  client.on('connect', () => {
-    attempt = 0;
-    everConnected = true;
-    subscribeAll();
-    setState('connected');
-    for (const listener of connectListeners) listener();
-  });
-  client.on('close', scheduleReconnect);
-  // Errors are followed by 'close', which schedules the retry; without a listener
-  // an 'error' event would throw.
-  client.on('error', () => undefined);
+  connect();
   // A phone back on Wi-Fi, or a tab shown again, should not wait out the backoff.
   addEventListener('online', () => {
-    if (!client.connected) reconnectNow();
+    if (timer !== null) connect();
   });
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'visible' && !client.connected && timer !== null) reconnectNow();
+    if (document.visibilityState === 'visible' && timer !== null) connect();
   });
 
   return {
@@ -130,15 +127,15 @@ export function openLink(options: LinkOptions): MqttLink {
     subscribe(list) {
       const fresh = list.filter((filter) => !filters.has(filter));
       for (const filter of fresh) filters.add(filter);
-      if (client.connected && fresh.length > 0) client.subscribe(fresh, { qos: 1 });
+      if (connected()) session?.subscribe(fresh);
     },
     publish(topic, payload, publishOptions = {}) {
-      if (!client.connected) return false;
-      client.publish(topic, payload, { qos: publishOptions.qos ?? 0, retain: publishOptions.retain ?? false });
+      if (session === null || !session.connected) return false;
+      session.publish(topic, payload, publishOptions.qos ?? 0, publishOptions.retain ?? false);
       return true;
     },
     onState: (listener) => stateListeners.push(listener),
     onConnect: (listener) => connectListeners.push(listener),
-    onMessage: (listener) => client.on('message', (topic, payload, packet) => listener(topic, payload, packet.retain === true)),
+    onMessage: (listener) => messageListeners.push(listener),
   };
 }

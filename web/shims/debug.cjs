@@ -1,4 +1,4 @@
-// MQTT.js and mqtt-packet log through `debug` (called as `require('debug')(name)`,
+// mqtt-packet logs through `debug` (called as `require('debug')(name)`,
 // hence CommonJS); the pages have nothing to print it to.
 module.exports = function debug() {
   const log = () => {};
