@@ -58,6 +58,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     logger: logger.child('mqtt'),
     onVote: (topic, payload, retained) => core.ingest.handle(topic, payload, retained),
     onReady: () => core.polls.publishAll(),
+    presence: () => (core.health.status.storing ? 'online' : 'not-storing'),
     waitMs: options.brokerWaitMs ?? 10_000,
   });
   const core = createVoteCore({

@@ -1,5 +1,6 @@
 import type { AedesOptions, AuthenticateError, Client } from 'aedes';
 import type { Logger } from '../../runtime/logger.js';
+import { systemScheduler } from '../../runtime/scheduler.js';
 import { ANONYMOUS, type AccessRules, type Role } from '../access/access-rules.js';
 import type { Accounts } from '../access/accounts.js';
 import { ThrottledLog } from '../logging/throttled-log.js';
@@ -25,7 +26,7 @@ const BAD_USERNAME_OR_PASSWORD = 4;
 export function accessHooks(access: BrokerAccess, logger: Logger): Hooks & { stop(): void } {
   const roles = new WeakMap<Client, Role>();
   const roleOf = (client: Client | null): Role => (client === null ? ANONYMOUS : (roles.get(client) ?? ANONYMOUS));
-  const denied = new ThrottledLog({ logger, what: 'refused broker operations', intervalMs: 30_000 });
+  const denied = new ThrottledLog({ logger, what: 'refused broker operations', intervalMs: 30_000, scheduler: systemScheduler });
   const describe = (role: Role) => (role.kind === 'device' ? `device ${role.deviceId}` : role.kind);
 
   return {
