@@ -93,6 +93,17 @@ export function buildProgram(ctx: CliContext): Command {
     );
 
   program
+    .command('backup')
+    .description('an online backup of the running server\'s database into its DATA_DIR/backups (needs ADMIN_TOKEN, or the saved token)')
+    .option('--server <url>', 'the server (default: SERVER_URL)')
+    .action(async (options: { server?: string }) => (await import('./commands/backup.js')).runBackup(options, ctx));
+
+  program
+    .command('restore <file>')
+    .description('put a backup in place of DATA_DIR/classroom.sqlite, with the server stopped (the current file is kept aside)')
+    .action(async (file: string) => (await import('./commands/backup.js')).runRestore(file, ctx));
+
+  program
     .command('chat')
     .description('a terminal chat on the class chat topics (type a line to send it)')
     .requiredOption('-n, --name <name>', 'your name in the chat (letters, digits, _ . : @ -)')

@@ -89,6 +89,7 @@ export function envFields(cwd: string) {
     logLevel: field('LOG_LEVEL', 'info', z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
     tallyIntervalMs: field('TALLY_INTERVAL_MS', '50', count(0, 60_000)),
     maxPayloadBytes: field('MAX_PAYLOAD_BYTES', String(DEFAULT_MAX_PAYLOAD_BYTES), count(64, 256 * 1024)),
+    backupKeep: field('BACKUP_KEEP', '7', count(0, 1000)),
     deviceAccounts: field(
       'DEVICE_ACCOUNTS',
       '',

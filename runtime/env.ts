@@ -27,6 +27,7 @@ export const SERVER_VARIABLES = [
   'logLevel',
   'tallyIntervalMs',
   'maxPayloadBytes',
+  'backupKeep',
   'deviceAccounts',
   'browserUsername',
   'browserPassword',

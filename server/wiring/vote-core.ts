@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Scheduler } from '../../shared/scheduler.js';
 import type { ServerEnv } from '../../runtime/env.js';
 import type { Component } from '../../runtime/lifecycle.js';
@@ -10,6 +11,7 @@ import type { MqttLink } from '../mqtt/mqtt-link.js';
 import { serverStatusTopic } from '../mqtt/server-link.js';
 import { PollService } from '../polls/poll-service.js';
 import { TallyPublisher } from '../publish/tally-publisher.js';
+import { BACKUP_DIR, Backups } from '../store/backup.js';
 import { type Db, openDatabase } from '../store/database.js';
 import { PollStore } from '../store/poll-store.js';
 import { StoreHealth } from '../store/store-health.js';
@@ -43,6 +45,8 @@ export interface VoteCore {
   readonly tallies: TallyPublisher;
   readonly polls: PollService;
   readonly ingest: VoteIngest;
+  /** The daily and on-demand backups of the database (DATA_DIR/backups). */
+  readonly backups: Backups;
   /** Loads every tally from the database; on stop commits what is queued and closes it. */
   readonly database: Component;
 }
@@ -107,6 +111,13 @@ export function createVoteCore(ctx: VoteCoreContext): VoteCore {
     stats,
     changed: (pollId) => tallies.changed(pollId),
   });
+  const backups = new Backups({
+    db,
+    dir: join(config.dataDir, BACKUP_DIR),
+    keep: config.backupKeep,
+    scheduler,
+    logger: logger.child('backup'),
+  });
   const database: Component = {
     name: 'database',
     start: () => book.load(),
@@ -117,5 +128,5 @@ export function createVoteCore(ctx: VoteCoreContext): VoteCore {
       db.close();
     },
   };
-  return { db, store, book, log, health, stats, tallies, polls, ingest, database };
+  return { db, store, book, log, health, stats, tallies, polls, ingest, backups, database };
 }

@@ -16,12 +16,12 @@ import { tempDataDir, testConfig } from './helpers.js';
  * the error line repeated 218 times in 40 s.
  */
 describe('a full disk (issue 14, item 4)', () => {
-  const cleanups: (() => void)[] = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0).reverse()) c();
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
   });
 
-  function setup() {
+  async function setup() {
     const data = tempDataDir();
     const scheduler = new ManualScheduler();
     const lines: string[] = [];
@@ -38,13 +38,13 @@ describe('a full disk (issue 14, item 4)', () => {
       databasePath,
       logSummaryMs: 30_000,
     });
-    core.database.start();
+    await core.database.start();
     core.polls.create({ id: 'cours', question: 'Q?', options: ['a', 'b'] });
     core.polls.open('cours');
     const reader = new Database(databasePath, { readonly: true });
-    cleanups.push(() => {
+    cleanups.push(async () => {
       reader.close();
-      core.database.stop();
+      await core.database.stop();
       data.remove();
     });
     const stored = () => (reader.prepare('SELECT COUNT(*) AS n FROM votes').get() as { n: number }).n;
@@ -62,8 +62,8 @@ describe('a full disk (issue 14, item 4)', () => {
     return { core, scheduler, lines, stored, send, receipts, lastStatus };
   }
 
-  it('counts what is stored, gives no receipt for the rest, says so once and why, and heals when space is back', () => {
-    const { core, scheduler, lines, stored, send, receipts, lastStatus } = setup();
+  it('counts what is stored, gives no receipt for the rest, says so once and why, and heals when space is back', async () => {
+    const { core, scheduler, lines, stored, send, receipts, lastStatus } = await setup();
     const pages = core.db.pragma('page_count', { simple: true }) as number;
     core.db.pragma(`max_page_count = ${pages + 3}`);
     send(0, 2000);
