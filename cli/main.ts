@@ -104,6 +104,12 @@ export function buildProgram(ctx: CliContext): Command {
     .action(async (file: string) => (await import('./commands/backup.js')).runRestore(file, ctx));
 
   program
+    .command('salvage <damaged-file>')
+    .description('copy what still reads from a damaged database into a new file, to restore (see docs/server.md)')
+    .option('-o, --output <file>', 'where to write it (default: <damaged-file>.salvaged.sqlite)')
+    .action(async (file: string, options: { output?: string }) => (await import('./commands/backup.js')).runSalvage(file, options, ctx));
+
+  program
     .command('chat')
     .description('a terminal chat on the class chat topics (type a line to send it)')
     .requiredOption('-n, --name <name>', 'your name in the chat (letters, digits, _ . : @ -)')

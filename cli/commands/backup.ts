@@ -6,6 +6,7 @@ import { checkIntegrity } from '../../runtime/sqlite-check.js';
 import { ClassroomError } from '../../shared/errors/classroom-error.js';
 import { adminClientFromConfig } from '../../server/admin-client.js';
 import { DATABASE_FILE, SERVER_RECOVERY } from '../../server/store/database.js';
+import { salvageDatabase } from '../../server/store/salvage.js';
 import type { CliContext } from '../main.js';
 
 /** A restore that cannot go ahead: the message says why and what to do. */
@@ -89,4 +90,18 @@ function assertNotInUse(target: string): void {
   } finally {
     db.close();
   }
+}
+
+/**
+ * `mqtt-classroom salvage DAMAGED [--output FILE]`: copies what still reads into a
+ * new database (default DAMAGED.salvaged.sqlite), to `restore` when no backup is
+ * newer, or to export from.
+ */
+export function runSalvage(damagedFile: string, options: { output?: string }, ctx: CliContext): void {
+  const source = resolve(damagedFile);
+  if (!existsSync(source)) throw new RestoreError(`there is no file ${source}`);
+  const output = resolve(options.output ?? `${source}.salvaged.sqlite`);
+  const { tables } = salvageDatabase(source, output);
+  const lines = Object.entries(tables).map(([table, t]) => `  ${table}: ${t.copied} rows copied${t.unreadable > 0 ? `, ${t.unreadable} unreadable` : ''}`);
+  ctx.stdout(`salvaged ${source} into ${output}:\n${lines.join('\n')}\nPut it in place with: mqtt-classroom restore ${output}\n`);
 }
