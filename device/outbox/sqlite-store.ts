@@ -141,7 +141,8 @@ export class SqliteOutboxStore implements Component, OutboxStore<NewEntry> {
       s.insert.run(entry.id, entry.topic, entry.payload, entry.button, entry.createdAt);
     } catch (error) {
       this.afterFailedWrite(error);
-      throw new OutboxError(this.options.path, `cannot be written: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      const failure = explainSqliteFailure(error, { file: this.options.path, recovery: OUTBOX_RECOVERY });
+      throw new OutboxError(this.options.path, `cannot be written: ${failure.code === 'unknown' ? (error instanceof Error ? error.message : String(error)) : `${failure.cause} (${failure.code})`}`, { cause: error });
     }
     this.batch.added += 1;
     this.count += 1;
