@@ -46,6 +46,7 @@ describe('backups and restore (issue 14, item 3)', () => {
     cleanups.push(() => closeClient(client));
     for (let i = 0; i < 300; i += 1) client.publish('classroom/votes/cours', jsonVote(`v-${i}`, i % 3 === 0 ? 'a' : 'b', 'box-1'), { qos: 1 });
     await until(() => first.running.status().counted === 300, 'the 300 votes stored');
+    expect(first.running.status().store).toMatchObject({ storing: true, failedCommits: 0, lastFailure: null });
 
     const env = { DATA_DIR: data.dir, SERVER_URL: first.running.httpUrl, ADMIN_TOKEN: TEST_ADMIN_TOKEN };
     const backup = cli(env);
