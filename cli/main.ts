@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isClassroomError } from '../shared/errors/classroom-error.js';
 import { packageVersion } from '../runtime/package-info.js';
+import { DAMAGED_FILE_EXIT_CODE, DamagedFileError } from '../runtime/errors/damaged-file-error.js';
 
 /** What the CLI needs from the outside world; tests pass their own. */
 export interface CliContext {
@@ -92,6 +93,23 @@ export function buildProgram(ctx: CliContext): Command {
     );
 
   program
+    .command('backup')
+    .description('an online backup of the running server\'s database into its DATA_DIR/backups (needs ADMIN_TOKEN, or the saved token)')
+    .option('--server <url>', 'the server (default: SERVER_URL)')
+    .action(async (options: { server?: string }) => (await import('./commands/backup.js')).runBackup(options, ctx));
+
+  program
+    .command('restore <file>')
+    .description('put a backup in place of DATA_DIR/classroom.sqlite, with the server stopped (the current file is kept aside)')
+    .action(async (file: string) => (await import('./commands/backup.js')).runRestore(file, ctx));
+
+  program
+    .command('salvage <damaged-file>')
+    .description('copy what still reads from a damaged database into a new file, to restore (see docs/server.md)')
+    .option('-o, --output <file>', 'where to write it (default: <damaged-file>.salvaged.sqlite)')
+    .action(async (file: string, options: { output?: string }) => (await import('./commands/backup.js')).runSalvage(file, options, ctx));
+
+  program
     .command('chat')
     .description('a terminal chat on the class chat topics (type a line to send it)')
     .requiredOption('-n, --name <name>', 'your name in the chat (letters, digits, _ . : @ -)')
@@ -119,7 +137,8 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
     if (error instanceof CommanderError) return error.exitCode;
     if (isClassroomError(error)) {
       ctx.stderr(`mqtt-classroom: ${error.message}\n`);
-      return 2;
+      // A damaged file stays damaged: systemd must not restart on it (deploy/systemd).
+      return error instanceof DamagedFileError ? DAMAGED_FILE_EXIT_CODE : 2;
     }
     ctx.stderr(`mqtt-classroom: unexpected error (please report it):\n${error instanceof Error ? error.stack : String(error)}\n`);
     return 1;

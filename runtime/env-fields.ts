@@ -94,6 +94,7 @@ export function envFields(cwd: string) {
     brokerMaxConnectionsPerAddress: field('BROKER_MAX_CONNECTIONS_PER_ADDRESS', '32', count(1, 100_000)),
     brokerMaxKeepaliveS: field('BROKER_MAX_KEEPALIVE_S', '300', count(5, 65_535)),
     brokerMaxPacketBytes: field('BROKER_MAX_PACKET_BYTES', '65536', count(1_024, 256 * 1024 * 1024)),
+    backupKeep: field('BACKUP_KEEP', '7', count(0, 1000)),
     deviceAccounts: field(
       'DEVICE_ACCOUNTS',
       '',

@@ -31,6 +31,7 @@ export const SERVER_VARIABLES = [
   'brokerMaxConnectionsPerAddress',
   'brokerMaxKeepaliveS',
   'brokerMaxPacketBytes',
+  'backupKeep',
   'deviceAccounts',
   'browserUsername',
   'browserPassword',

@@ -52,6 +52,11 @@ export class AdminClient {
     return response.text();
   }
 
+  /** An online backup made by the running server, in its DATA_DIR/backups. */
+  async backup(): Promise<{ file: string; bytes: number; at: number }> {
+    return (await this.json('POST', '/api/backup')) as { file: string; bytes: number; at: number };
+  }
+
   async status(): Promise<ServerStatus> {
     return (await this.json('GET', '/api/status')) as ServerStatus;
   }

@@ -9,6 +9,7 @@ import type { EmbeddedBroker } from './broker/embedded-broker.js';
 import type { HttpServer } from './http/http-server.js';
 import type { ServerLink } from './mqtt/server-link.js';
 import type { PollService } from './polls/poll-service.js';
+import type { StoreHealthStatus } from './store/store-health.js';
 import type { VoteLogStats } from './store/vote-log.js';
 import type { BrokerChoice } from './wiring/mqtt-side.js';
 import type { VoteCore } from './wiring/vote-core.js';
@@ -22,7 +23,7 @@ export interface ServerStatus {
   readonly counted: number;
   readonly duplicates: number;
   readonly rejectedBy: Readonly<Record<string, number>>;
-  readonly store: VoteLogStats;
+  readonly store: VoteLogStats & StoreHealthStatus;
 }
 
 export interface RunningServer {
@@ -62,7 +63,7 @@ export function statusOf(parts: { startedAt: number; choice: BrokerChoice; link:
     counted: core.stats.counted,
     duplicates: core.stats.duplicates,
     rejectedBy: { ...core.stats.rejectedBy },
-    store: core.log.stats,
+    store: { ...core.log.stats, ...core.health.status },
   });
 }
 

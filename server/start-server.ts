@@ -58,6 +58,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     logger: logger.child('mqtt'),
     onVote: (topic, payload, retained) => core.ingest.handle(topic, payload, retained),
     onReady: () => core.polls.publishAll(),
+    presence: () => (core.health.status.storing ? 'online' : 'not-storing'),
     waitMs: options.brokerWaitMs ?? 10_000,
   });
   const core = createVoteCore({
@@ -78,7 +79,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     browserConfig: browserConfig(config, topics),
     logger: logger.child('http'),
     ...(options.httpServerOverride === undefined ? {} : { server: options.httpServerOverride }),
-    admin: { token: admin.token, polls, book, store, log, now: () => clock.now(), status },
+    admin: { token: admin.token, polls, book, store, log, now: () => clock.now(), status, backup: () => core.backups.backUp() },
   });
   const broker = createEmbeddedBroker(choice, { config, topics, httpServer: http.server, logger: logger.child('broker') });
   const mqtt: Component = {
@@ -94,7 +95,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
   const lifecycle = new Lifecycle(logger);
   try {
-    await lifecycle.start([core.database, http, ...(broker === null ? [] : [broker]), mqtt]);
+    await lifecycle.start([core.database, core.backups, http, ...(broker === null ? [] : [broker]), mqtt]);
   } catch (error) {
     if (core.db.open) core.db.close();
     throw error;

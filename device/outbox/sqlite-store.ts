@@ -6,7 +6,13 @@ import type { Logger } from '../../runtime/logger.js';
 import { OutboxIdTakenError } from '../../shared/outbox/errors.js';
 import type { Scheduler, TimerHandle } from '../../shared/scheduler.js';
 import type { OutboxStore } from '../../shared/outbox/store.js';
+import { DamagedFileError } from '../../runtime/errors/damaged-file-error.js';
+import { checkIntegrity, damaged } from '../../runtime/sqlite-check.js';
+import { explainSqliteFailure } from '../../runtime/sqlite-failure.js';
 import { OutboxError } from '../errors/outbox-error.js';
+
+/** Where a damaged outbox's recovery is explained. */
+const OUTBOX_RECOVERY = 'docs/device.md, "Backup, restore and recovery"';
 
 export interface OutboxEntry extends NewEntry {
   /** Order of the press; a replay goes in this order. */
@@ -69,11 +75,14 @@ export class SqliteOutboxStore implements Component, OutboxStore<NewEntry> {
 
   start(): void {
     const { path } = this.options;
+    let db: Database.Database | null = null;
     try {
       mkdirSync(dirname(path), { recursive: true });
-      const db = new Database(path);
+      db = new Database(path);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
+      // A damaged outbox would fail every press, one by one: refuse to start instead.
+      checkIntegrity(db, { file: path, recovery: OUTBOX_RECOVERY });
       db.exec(`
         CREATE TABLE IF NOT EXISTS outbox (
           seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -89,9 +98,12 @@ export class SqliteOutboxStore implements Component, OutboxStore<NewEntry> {
       this.statements = this.prepare(db);
       this.count = (this.statements.count.get() as { n: number }).n;
     } catch (error) {
-      this.db?.close();
+      db?.close();
       this.db = null;
-      throw new OutboxError(path, `cannot be opened: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      if (error instanceof DamagedFileError) throw error;
+      const failure = explainSqliteFailure(error, { file: path, recovery: OUTBOX_RECOVERY });
+      if (failure.damaged) throw damaged({ file: path, recovery: OUTBOX_RECOVERY }, failure.code, error);
+      throw new OutboxError(path, `cannot be opened: ${failure.code === 'unknown' ? (error instanceof Error ? error.message : String(error)) : `${failure.cause} (${failure.code})`}`, { cause: error });
     }
     if (this.count > 0) this.options.logger.info(`outbox: ${this.count} vote${this.count === 1 ? '' : 's'} from before the restart will be sent again`);
   }
@@ -129,7 +141,8 @@ export class SqliteOutboxStore implements Component, OutboxStore<NewEntry> {
       s.insert.run(entry.id, entry.topic, entry.payload, entry.button, entry.createdAt);
     } catch (error) {
       this.afterFailedWrite(error);
-      throw new OutboxError(this.options.path, `cannot be written: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      const failure = explainSqliteFailure(error, { file: this.options.path, recovery: OUTBOX_RECOVERY });
+      throw new OutboxError(this.options.path, `cannot be written: ${failure.code === 'unknown' ? (error instanceof Error ? error.message : String(error)) : `${failure.cause} (${failure.code})`}`, { cause: error });
     }
     this.batch.added += 1;
     this.count += 1;

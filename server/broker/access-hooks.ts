@@ -1,5 +1,6 @@
 import type { AedesOptions, AuthenticateError, Client } from 'aedes';
 import type { Logger } from '../../runtime/logger.js';
+import { systemScheduler } from '../../runtime/scheduler.js';
 import { ANONYMOUS, type AccessRules, type Role } from '../access/access-rules.js';
 import type { Accounts } from '../access/accounts.js';
 import { ThrottledLog } from '../logging/throttled-log.js';
@@ -36,7 +37,7 @@ export const REFUSED_TOPIC = '$mqtt-classroom/refused';
 export function accessHooks(access: BrokerAccess, logger: Logger): Hooks & { stop(): void; isHub(client: Client): boolean } {
   const roles = new WeakMap<Client, Role>();
   const roleOf = (client: Client | null): Role => (client === null ? ANONYMOUS : (roles.get(client) ?? ANONYMOUS));
-  const denied = new ThrottledLog({ logger, what: 'refused broker operations', intervalMs: 30_000 });
+  const denied = new ThrottledLog({ logger, what: 'refused broker operations', intervalMs: 30_000, scheduler: systemScheduler });
   const describe = (role: Role) => (role.kind === 'device' ? `device ${role.deviceId}` : role.kind);
   /** Clients whose first refused publish was logged; the next ones are only counted. */
   const refusedOnce = new WeakSet<Client>();

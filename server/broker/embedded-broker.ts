@@ -108,7 +108,7 @@ export class EmbeddedBroker {
     this.limitsSetting = { ...DEFAULT_BROKER_LIMITS, ...ctx.limits };
     this.scheduler = ctx.scheduler ?? systemScheduler;
     this.limits = new ConnectionLimits({ ...this.limitsSetting, clock: this.scheduler });
-    this.limitLog = new ThrottledLog({ logger: this.logger, what: 'connections closed by the broker limits', intervalMs: 60_000 });
+    this.limitLog = new ThrottledLog({ logger: this.logger, what: 'connections closed by the broker limits', intervalMs: 60_000, scheduler: this.scheduler });
   }
 
   /** Anonymous and voter sessions now open (the hub's own are not counted). */

@@ -20,6 +20,8 @@ export interface AdminApiContext {
   now: () => number;
   /** What `GET /api/status` reports. */
   status: () => unknown;
+  /** `POST /api/backup`: an online backup into DATA_DIR/backups; resolves to where. */
+  backup: () => Promise<unknown>;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -50,6 +52,11 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, ctx: A
   if (first === 'status' && parts.length === 1) {
     allow(method, 'GET');
     sendJson(res, 200, ctx.status());
+    return;
+  }
+  if (first === 'backup' && parts.length === 1) {
+    allow(method, 'POST');
+    sendJson(res, 201, await ctx.backup());
     return;
   }
   if (first !== 'polls' || extra !== undefined) throw new AdminRequestError(404, `no such admin endpoint: ${url.pathname}`);

@@ -23,6 +23,8 @@ export interface ServerLinkContext {
   onVote: (topic: string, payload: Buffer, retained: boolean) => void;
   /** After each (re)connect and subscription: republish what is retained. */
   onReady: () => void;
+  /** What the status topic says once connected: `online`, or `not-storing` while commits fail. */
+  presence?: () => 'online' | 'not-storing';
   /** How long `start()` waits for the broker before going on in the background. */
   waitMs: number;
   /**
@@ -122,7 +124,7 @@ export class ServerLink implements MqttLink {
         return;
       }
       this.ctx.onReady();
-      this.publish(this.statusTopic, encodeStatus('online'), { qos: 1, retain: true });
+      this.publish(this.statusTopic, encodeStatus(this.ctx.presence?.() ?? 'online'), { qos: 1, retain: true });
       this.readyOnce();
     });
   }

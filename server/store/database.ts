@@ -1,12 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { DamagedFileError } from '../../runtime/errors/damaged-file-error.js';
+import { checkIntegrity, damaged } from '../../runtime/sqlite-check.js';
+import { explainSqliteFailure } from '../../runtime/sqlite-failure.js';
 import { StoreError } from '../errors/store-error.js';
 
 export type Db = Database.Database;
 
 /** The file name of the server's database inside DATA_DIR. */
 export const DATABASE_FILE = 'classroom.sqlite';
+
+/** Where a damaged database's recovery is explained. */
+export const SERVER_RECOVERY = 'docs/server.md, "Backup, restore and recovery"';
 
 // Each entry upgrades the schema by one version (PRAGMA user_version); never edit a
 // shipped entry, append a new one.
@@ -66,10 +72,12 @@ const MIGRATIONS: readonly string[] = [
 ];
 
 /**
- * Opens (creating when needed) the SQLite database and brings its schema up to
- * date. WAL with synchronous=FULL: a commit is on disk when it returns, even
- * across a power cut; batching votes into transactions keeps that to one fsync
- * per batch rather than per vote.
+ * Opens (creating when needed) the SQLite database, checks that it is whole, and
+ * brings its schema up to date. WAL with synchronous=FULL: a commit is on disk when
+ * it returns, even across a power cut; batching votes into transactions keeps that
+ * to one fsync per batch rather than per vote. A damaged file is a DamagedFileError
+ * (the CLI exits 3, which systemd does not restart on); any other failure a
+ * StoreError that names the cause (a full disk, permissions) and the fix.
  */
 export function openDatabase(path: string): Db {
   let db: Db;
@@ -77,21 +85,32 @@ export function openDatabase(path: string): Db {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     db = new Database(path);
   } catch (error) {
-    throw new StoreError(`cannot open the database ${path}: ${messageOf(error)}. Check that DATA_DIR exists and is writable.`, {
-      cause: error,
-    });
+    throw storeFailure(path, 'cannot open', error);
   }
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    checkIntegrity(db, { file: path, recovery: SERVER_RECOVERY });
     migrate(db);
   } catch (error) {
     db.close();
-    throw new StoreError(`cannot prepare the database ${path}: ${messageOf(error)}`, { cause: error });
+    throw storeFailure(path, 'cannot prepare', error);
   }
   return db;
+}
+
+function storeFailure(path: string, what: string, error: unknown): Error {
+  if (error instanceof DamagedFileError) return error;
+  const failure = explainSqliteFailure(error, { file: path, recovery: SERVER_RECOVERY });
+  if (failure.damaged) return damaged({ file: path, recovery: SERVER_RECOVERY }, failure.code, error);
+  if (failure.code === 'unknown') return new StoreError(`${what} the database ${path}: ${messageOf(error)}`, { cause: error });
+  return new StoreError(`${what} the database ${path}: ${failure.cause} (${failure.code}). ${capitalised(failure.fix)}.`, { cause: error });
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function migrate(db: Db): void {

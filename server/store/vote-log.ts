@@ -1,14 +1,22 @@
 import type { Logger } from '../../runtime/logger.js';
+import type { Scheduler, TimerHandle } from '../../shared/scheduler.js';
 import type { Db } from './database.js';
 import type { RejectionRow, VoteRow } from './rows.js';
 
 export interface VoteLogContext {
   db: Db;
   logger: Logger;
+  /** Its group commit runs on `nextTurn`. */
+  scheduler: Scheduler;
   /** A batch this large is committed at once instead of waiting for the next turn. */
   maxBatch?: number;
-  /** Called when a batch could not be committed: its rows and callbacks are dropped. */
-  onCommitError: (error: unknown) => void;
+  /**
+   * Called when a batch could not be committed: its rows and callbacks are dropped
+   * (no receipt, no counter, no snapshot), so its senders send its votes again.
+   */
+  onCommitError: (error: unknown, batch: { votes: number; rejections: number }) => void;
+  /** Called after each batch that was committed. */
+  onCommit?: () => void;
 }
 
 export interface VoteLogStats {
@@ -28,7 +36,7 @@ export class VoteLog {
   private votes: VoteRow[] = [];
   private rejections: RejectionRow[] = [];
   private callbacks: (() => void)[] = [];
-  private scheduled: NodeJS.Immediate | null = null;
+  private scheduled: TimerHandle | null = null;
   private commits = 0;
   private rows = 0;
   private readonly maxBatch: number;
@@ -79,7 +87,7 @@ export class VoteLog {
 
   /** Commits what is queued now, then runs the callbacks waiting for it. */
   flush(): void {
-    if (this.scheduled !== null) clearImmediate(this.scheduled);
+    this.ctx.scheduler.clearTimer(this.scheduled);
     this.scheduled = null;
     const votes = this.votes;
     const rejections = this.rejections;
@@ -92,16 +100,12 @@ export class VoteLog {
         this.commitBatch(votes, rejections);
       } catch (error) {
         // No receipt goes out for these votes, so their senders will re-send them.
-        this.ctx.logger.error('could not store a batch of votes; they get no receipt and will be re-sent', {
-          votes: votes.length,
-          rejections: rejections.length,
-          error: error instanceof Error ? error.message : String(error),
-        });
-        this.ctx.onCommitError(error);
+        this.ctx.onCommitError(error, { votes: votes.length, rejections: rejections.length });
         return;
       }
       this.commits += 1;
       this.rows += votes.length + rejections.length;
+      this.ctx.onCommit?.();
     }
     for (const callback of callbacks) {
       try {
@@ -117,7 +121,7 @@ export class VoteLog {
       this.flush();
       return;
     }
-    this.scheduled ??= setImmediate(() => {
+    this.scheduled ??= this.ctx.scheduler.nextTurn(() => {
       this.scheduled = null;
       this.flush();
     });

@@ -91,7 +91,9 @@ export class VoteIngest {
     const { entry, pollId } = target;
     const outcome = applyVote(entry.tally, vote);
     if (outcome.status === 'counted') {
-      this.ctx.stats.counted += 1;
+      this.count((stats) => {
+        stats.counted += 1;
+      });
       this.ctx.log.addVote({
         pollId,
         round: entry.round,
@@ -106,7 +108,7 @@ export class VoteIngest {
     } else if (outcome.status === 'rejected') {
       this.store({ target, reason: outcome.reason, detail: outcome.detail, ...votedBy(ids), voteId: vote.id, voter: vote.voter, topic, receivedAt });
     } else {
-      this.ctx.stats.duplicates += 1;
+      this.countDuplicate();
     }
     this.acknowledge(pollId, outcome, ids);
   }
@@ -139,15 +141,17 @@ export class VoteIngest {
       return;
     }
     const outcome = recordRejection(target.entry.tally, reason, refusal.voteId);
-    if (outcome.status === 'duplicate') this.ctx.stats.duplicates += 1;
+    if (outcome.status === 'duplicate') this.countDuplicate();
     else this.store(refusal);
     this.acknowledge(target.pollId, outcome.status === 'duplicate' ? outcome : { status: 'rejected', reason, detail }, ids);
   }
 
   private store(refusal: Refusal): void {
     const { target, reason, detail, voteId, voter, topic, receivedAt } = refusal;
-    const { stats, rejections, log } = this.ctx;
-    stats.rejectedBy[reason] = (stats.rejectedBy[reason] ?? 0) + 1;
+    const { rejections, log } = this.ctx;
+    this.count((stats) => {
+      stats.rejectedBy[reason] = (stats.rejectedBy[reason] ?? 0) + 1;
+    });
     rejections.note(reason, `vote rejected (${reason}): ${detail}`, { topic, ...(voteId === null ? {} : { id: voteId }) });
     const entry = target.entry;
     log.addRejection({
@@ -160,6 +164,21 @@ export class VoteIngest {
       topic,
       receivedAt,
       seq: entry?.tally.seq ?? null,
+    });
+  }
+
+  /**
+   * Counters count what is stored: they move after the commit, so a batch that a
+   * full disk refused (and whose votes will come again) is not counted.
+   */
+  private count(update: (stats: ServerStats) => void): void {
+    const { log, stats } = this.ctx;
+    log.afterCommit(() => update(stats));
+  }
+
+  private countDuplicate(): void {
+    this.count((stats) => {
+      stats.duplicates += 1;
     });
   }
 

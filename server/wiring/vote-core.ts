@@ -1,15 +1,20 @@
+import { join } from 'node:path';
 import type { Scheduler } from '../../shared/scheduler.js';
 import type { ServerEnv } from '../../runtime/env.js';
 import type { Component } from '../../runtime/lifecycle.js';
 import type { Logger } from '../../runtime/logger.js';
+import { encodeStatus } from '../../shared/codecs/status.js';
 import { snapshotOf } from '../../shared/codecs/tally.js';
 import type { Topics } from '../../shared/topics.js';
 import { ThrottledLog } from '../logging/throttled-log.js';
 import type { MqttLink } from '../mqtt/mqtt-link.js';
+import { serverStatusTopic } from '../mqtt/server-link.js';
 import { PollService } from '../polls/poll-service.js';
 import { TallyPublisher } from '../publish/tally-publisher.js';
+import { BACKUP_DIR, Backups } from '../store/backup.js';
 import { type Db, openDatabase } from '../store/database.js';
 import { PollStore } from '../store/poll-store.js';
+import { StoreHealth } from '../store/store-health.js';
 import { VoteLog } from '../store/vote-log.js';
 import { PollBook } from '../tally/poll-book.js';
 import { type ServerStats, createStats } from '../votes/server-stats.js';
@@ -34,10 +39,14 @@ export interface VoteCore {
   readonly store: PollStore;
   readonly book: PollBook;
   readonly log: VoteLog;
+  /** Whether votes are being stored (a full disk, a damaged index stop it). */
+  readonly health: StoreHealth;
   readonly stats: ServerStats;
   readonly tallies: TallyPublisher;
   readonly polls: PollService;
   readonly ingest: VoteIngest;
+  /** The daily and on-demand backups of the database (DATA_DIR/backups). */
+  readonly backups: Backups;
   /** Loads every tally from the database; on stop commits what is queued and closes it. */
   readonly database: Component;
 }
@@ -50,15 +59,32 @@ export function createVoteCore(ctx: VoteCoreContext): VoteCore {
   const store = new PollStore(db);
   const book = new PollBook(store, logger.child('tally'));
   const stats = createStats(store.rejectionCounts());
-  const rejections = new ThrottledLog({ logger: logger.child('votes'), what: 'rejected votes', intervalMs: ctx.logSummaryMs });
+  const rejections = new ThrottledLog({ logger: logger.child('votes'), what: 'rejected votes', intervalMs: ctx.logSummaryMs, scheduler });
+  const health = new StoreHealth({
+    file: ctx.databasePath,
+    logger: logger.child('store'),
+    scheduler,
+    logSummaryMs: ctx.logSummaryMs,
+    // Retained, so a teacher's mosquitto_sub sees it; votes get no receipt meanwhile.
+    onChange: (storing) => link.publish(serverStatusTopic(topics), encodeStatus(storing ? 'online' : 'not-storing'), { qos: 1, retain: true }),
+  });
   const log: VoteLog = new VoteLog({
     db,
     logger: logger.child('store'),
-    // In memory are votes that never reached the disk: start again from the disk.
-    onCommitError: () => {
-      book.load();
-      polls.publishAll();
+    scheduler,
+    onCommitError: (error, batch) => {
+      health.failed(error, batch);
+      // In memory are votes that never reached the disk: start again from the disk.
+      try {
+        book.load();
+        polls.publishAll();
+      } catch (reload) {
+        logger.child('store').error('cannot read the tallies back from the database', {
+          error: reload instanceof Error ? reload.message : String(reload),
+        });
+      }
     },
+    onCommit: () => health.committed(),
   });
   const tallies = new TallyPublisher({
     topics,
@@ -85,14 +111,22 @@ export function createVoteCore(ctx: VoteCoreContext): VoteCore {
     stats,
     changed: (pollId) => tallies.changed(pollId),
   });
+  const backups = new Backups({
+    db,
+    dir: join(config.dataDir, BACKUP_DIR),
+    keep: config.backupKeep,
+    scheduler,
+    logger: logger.child('backup'),
+  });
   const database: Component = {
     name: 'database',
     start: () => book.load(),
     stop: () => {
       log.flush();
       rejections.stop();
+      health.stop();
       db.close();
     },
   };
-  return { db, store, book, log, stats, tallies, polls, ingest, database };
+  return { db, store, book, log, health, stats, tallies, polls, ingest, backups, database };
 }

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../runtime/logger.js';
+import { systemScheduler } from '../../runtime/scheduler.js';
 import { samplePoll } from '../../shared/poll.js';
 import { type Db, openDatabase } from '../../server/store/database.js';
 import { PollStore } from '../../server/store/poll-store.js';
@@ -34,7 +35,7 @@ describe('the vote log', () => {
     const db = openDatabase(path);
     open.push(db);
     new PollStore(db).insertPoll({ ...samplePoll(), state: 'open' }, 0);
-    const log = new VoteLog({ db, logger: silentLogger, onCommitError });
+    const log = new VoteLog({ db, logger: silentLogger, scheduler: systemScheduler, onCommitError });
     // A second connection sees only what is committed.
     const reader = new Database(path, { readonly: true });
     open.push(reader);
@@ -59,7 +60,7 @@ describe('the vote log', () => {
 
   it('commits at once when a batch is full', () => {
     const { db, committed } = setup();
-    const small = new VoteLog({ db, logger: silentLogger, onCommitError: () => undefined, maxBatch: 10 });
+    const small = new VoteLog({ db, logger: silentLogger, scheduler: systemScheduler, onCommitError: () => undefined, maxBatch: 10 });
     for (let i = 0; i < 25; i += 1) small.addVote(vote(i));
     expect(committed()).toBe(20);
     small.flush();

@@ -3,6 +3,7 @@ import { AdminRequestError } from '../../../server/errors/admin-request-error.js
 import { InvalidPollError, PollExistsError, PollNotFoundError } from '../../../server/errors/poll-errors.js';
 import { StoreError } from '../../../server/errors/store-error.js';
 import { httpStatusOf } from '../../../server/http/error-status.js';
+import { ClassroomError } from '../../../shared/errors/classroom-error.js';
 import { InvalidIdError } from '../../../shared/errors/invalid-id-error.js';
 
 describe('httpStatusOf', () => {
@@ -12,10 +13,12 @@ describe('httpStatusOf', () => {
     expect(httpStatusOf(new InvalidPollError('no options'))).toBe(400);
     expect(httpStatusOf(new AdminRequestError(415, 'send JSON'))).toBe(415);
     expect(httpStatusOf(new AdminRequestError(405, 'use POST'))).toBe(405);
+    // A backup that cannot be written (POST /api/backup) is the hub's fault.
+    expect(httpStatusOf(new StoreError('x'))).toBe(503);
   });
 
   it('answers 400 for any other of our errors: a mistake in the request', () => {
-    expect(httpStatusOf(new StoreError('x'))).toBe(400);
+    expect(httpStatusOf(new ClassroomError('x'))).toBe(400);
     expect(httpStatusOf(new InvalidIdError('poll id', 'a b', 'no spaces'))).toBe(400);
   });
 
