@@ -150,6 +150,7 @@ export class Agent {
     const boards = new BoardRegistry({
       boards: config.boards,
       logger: logger.child('boards'),
+      scheduler,
       ...(this.ctx.openIo ? { openIo: this.ctx.openIo } : {}),
       ...(this.ctx.loadFive ? { loadFive: this.ctx.loadFive } : {}),
     });
