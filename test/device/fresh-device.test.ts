@@ -46,7 +46,7 @@ async function press(agent: AgentProcess, keys: string, deviceId: string): Promi
   }
 }
 
-describe('a fresh device with the broker down', { timeout: 150_000 }, () => {
+describe('a fresh device with the broker down', { timeout: 240_000 }, () => {
   it('embedded broker: every press made while the hub was down counts for the poll open then', async () => {
     const dataDir = tempDir();
     const port = await freePort();
@@ -69,7 +69,7 @@ describe('a fresh device with the broker down', { timeout: 150_000 }, () => {
     const back = new ServerProcess(env);
     cleanups.push(() => back.stop('SIGKILL'));
     await back.start();
-    await agent.waitForOutbox('box-1', (n) => n === 0, 'empty (a receipt for every press)', 60_000);
+    await agent.waitForOutbox('box-1', (n) => n === 0, 'empty (a receipt for every press)', 90_000);
     const summary = await back.api('/api/polls/q1');
     expect(summary.tally.counts).toEqual({ A: 2, B: 1, C: 1 });
     expect(summary.tally.rejected).toBe(0);
@@ -93,8 +93,8 @@ describe('a fresh device with the broker down', { timeout: 150_000 }, () => {
     expect(agent.output).not.toContain('not a vote');
 
     await mosquitto.start();
-    await agent.waitForOutbox('box-2', (n) => n === 0, 'empty (a receipt for every press)', 60_000);
-    await expect.poll(async () => (await hub.api('/api/polls/q2')).tally.total, { timeout: 20_000 }).toBe(4);
+    await agent.waitForOutbox('box-2', (n) => n === 0, 'empty (a receipt for every press)', 90_000);
+    await expect.poll(async () => (await hub.api('/api/polls/q2')).tally.total, { timeout: 30_000 }).toBe(4);
     const summary = await hub.api('/api/polls/q2');
     expect(summary.tally.counts).toEqual({ A: 1, B: 2, C: 1 });
     // The two early presses: rejected, and the device says so.
