@@ -152,10 +152,11 @@ export class Agent {
       else logger.warn(`ignoring a malformed receipt: ${receipt.detail}`);
     });
     publisher.onConnect((sessionPresent) => sender.connected(sessionPresent));
-    const votes = new VoteMaker({ voter, reply: clientId, topics, outbox: sender.outbox, polls, clock: scheduler, logger: logger.child('votes'), onQueued: () => sender.kick() });
+    const votes = new VoteMaker({ voter, reply: clientId, topics, outbox: sender.outbox, polls, fixedPollId: config.pollId, clock: scheduler, logger: logger.child('votes'), onQueued: () => sender.kick() });
     const boards = new BoardRegistry({
       boards: config.boards,
       logger: logger.child('boards'),
+      scheduler,
       ...(this.ctx.openIo ? { openIo: this.ctx.openIo } : {}),
       ...(this.ctx.loadFive ? { loadFive: this.ctx.loadFive } : {}),
     });

@@ -89,9 +89,7 @@ export const keyboardInputSchema = z.strictObject({
   type: z.literal('keyboard'),
   buttons: plainButtons.default(4),
   holdMs,
-  // A terminal sends no "key up": a key counts as released once it stops
-  // repeating. Longer than the usual auto-repeat delay (250-660 ms).
-  releaseAfterMs: ms('releaseAfterMs', 50, 5_000).default(700),
+  // No releaseAfterMs any more: every keystroke is a press (device/inputs/keyboard.ts).
 });
 
 export const simulationInputSchema = z.strictObject({

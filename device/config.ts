@@ -112,7 +112,7 @@ function normalize(raw: RawDeviceConfig) {
           }),
         };
       case 'keyboard':
-        return { type: 'keyboard' as const, releaseAfterMs: input.releaseAfterMs, buttons: plain(input.buttons, input.holdMs) };
+        return { type: 'keyboard' as const, buttons: plain(input.buttons, input.holdMs) };
       case 'simulation':
         return {
           type: 'simulation' as const,

@@ -13,7 +13,7 @@ export interface TargetPoll {
 }
 
 export interface PollTrackerContext {
-  readonly link: Pick<MqttLink, 'subscribe'>;
+  readonly link: Pick<MqttLink, 'subscribe' | 'connected' | 'onConnect'>;
   readonly topics: Topics;
   /** From the config: always vote on this poll. null: follow the open poll. */
   readonly fixedPollId: string | null;
@@ -34,6 +34,8 @@ export class PollTracker implements Component {
   readonly name = 'poll tracker';
   private readonly polls = new Map<string, Poll>();
   private announced: string | null = null;
+  /** Polls whose retained message arrived since the last connect: what the device knows now, not from memory. */
+  private readonly confirmed = new Set<string>();
 
   constructor(private readonly options: PollTrackerContext) {}
 
@@ -45,6 +47,8 @@ export class PollTracker implements Component {
     }
     this.announced = this.current()?.id ?? null;
     this.options.link.subscribe(this.options.topics.allPolls, 1, (topic, payload) => this.onPoll(topic, payload));
+    // Each connect subscribes again, and the broker sends the retained polls again.
+    this.options.link.onConnect(() => this.confirmed.clear());
   }
 
   stop(): void {}
@@ -57,9 +61,24 @@ export class PollTracker implements Component {
     return poll === null ? null : { id: poll.id, options: poll.options };
   }
 
+  /**
+   * The poll a press is resolved to on the device: the fixed poll once its options
+   * are known, or the open poll as the broker told it since the last connect. null
+   * when the device does not know (never connected, offline, the retained polls
+   * not arrived yet, no poll open): the press then goes to the hub, which knows
+   * which poll was open when it was made (VoteMaker, docs/protocol.md).
+   */
+  known(): TargetPoll | null {
+    const target = this.current();
+    if (target === null || target.options === null) return null;
+    if (this.options.fixedPollId !== null) return target;
+    return this.options.link.connected && this.confirmed.has(target.id) ? target : null;
+  }
+
   private onPoll(topic: string, payload: Buffer): void {
     const parsed = parseTopic(this.options.topics, topic);
     if (parsed?.kind !== 'poll') return;
+    this.confirmed.add(parsed.pollId);
     if (payload.length === 0) {
       this.polls.delete(parsed.pollId);
     } else {

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
-import { encodeVote } from '../shared/codecs/vote.js';
+import { encodePress, encodeVote } from '../shared/codecs/vote.js';
+import { OPEN_POLL_ID } from '../shared/poll.js';
 import type { OutboxMachine } from '../shared/outbox/machine.js';
 import type { Topics } from '../shared/topics.js';
 import type { VoteAction } from './config.js';
 import type { NewEntry } from './outbox/sqlite-store.js';
 import type { TargetPoll } from './poll-tracker.js';
 
-export type VoteOutcome = 'queued' | 'no-poll' | 'no-such-option' | 'outbox-full' | 'not-stored';
+export type VoteOutcome = 'queued' | 'no-such-option' | 'outbox-full' | 'not-stored';
 
 export interface VoteMakerContext {
   /** The device's voter secret (device/voter-secret.ts), never its public device id. */
@@ -17,7 +18,10 @@ export interface VoteMakerContext {
   readonly reply: string;
   readonly topics: Topics;
   readonly outbox: Pick<OutboxMachine<NewEntry>, 'add' | 'whenStored'>;
-  readonly polls: { current(): TargetPoll | null };
+  /** `known()`: the poll the device can resolve a press to itself (PollTracker.known); null: the hub resolves it. */
+  readonly polls: { known(): TargetPoll | null };
+  /** The config's fixed poll; null: the press is for the poll open when it was made. */
+  readonly fixedPollId: string | null;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Called after a vote was stored, so the sender sends it now. */
@@ -28,26 +32,46 @@ export interface VoteMakerContext {
 
 /** Turns a button action into a vote in the outbox (SPEC §4 JSON, QoS 1 on send). */
 export class VoteMaker {
+  private unknownSaid = false;
+
   constructor(private readonly options: VoteMakerContext) {}
 
   vote(button: string, action: VoteAction, source: 'button' | 'keyboard' | 'simulation'): VoteOutcome {
-    const { topics, voter, reply, clock, logger, outbox } = this.options;
-    const poll = this.options.polls.current();
+    const { topics, voter, reply, clock, logger } = this.options;
+    const poll = this.options.polls.known();
+    const id = (this.options.newId ?? randomUUID)();
+    const ts = clock.now();
     if (poll === null) {
-      logger.warn(`button ${button}: no poll is open, the press is not a vote (open one with \`mqtt-classroom poll open <id>\`)`);
-      return 'no-poll';
+      // SPEC §5: a press is never lost for want of knowledge. Stored as it is (the
+      // option's position, or its id) for the fixed poll or for "the poll open when
+      // it was pressed"; the hub resolves both and its receipt says what it became.
+      const pollId = this.options.fixedPollId ?? OPEN_POLL_ID;
+      const choice = typeof action.vote === 'number' ? `#${action.vote}` : action.vote;
+      if (!this.unknownSaid) {
+        this.unknownSaid = true;
+        logger.info(`the open poll is not known yet (broker unreachable, or its retained poll not arrived): presses are stored and the hub counts each for the poll${this.options.fixedPollId === null ? ' open when it was pressed' : ` ${pollId}`}`);
+      }
+      const payload =
+        typeof action.vote === 'number'
+          ? encodePress({ id, position: action.vote, voter, source, ts, reply })
+          : encodeVote({ id, option: action.vote, voter, source, ts, reply });
+      return this.store(button, { id, topic: topics.votes(pollId), payload, button, createdAt: ts }, `${choice} on poll ${pollId}`);
     }
+    this.unknownSaid = false;
     const option = this.option(poll, action);
     if (option === null) {
-      const known = poll.options === null ? 'its options are not known yet' : `it has ${poll.options.length} options`;
-      logger.warn(`button ${button}: option ${String(action.vote)} does not exist in poll ${poll.id} (${known}); the press is not a vote`);
+      logger.warn(`button ${button}: option ${String(action.vote)} does not exist in poll ${poll.id} (it has ${poll.options?.length ?? 0} options); the press is not a vote`);
       return 'no-such-option';
     }
-    const id = (this.options.newId ?? randomUUID)();
-    const payload = encodeVote({ id, option, voter, source, ts: clock.now(), reply });
+    const payload = encodeVote({ id, option, voter, source, ts, reply });
+    return this.store(button, { id, topic: topics.votes(poll.id), payload, button, createdAt: ts }, `${option} on poll ${poll.id}`);
+  }
+
+  private store(button: string, entry: NewEntry, what: string): VoteOutcome {
+    const { logger, outbox } = this.options;
     let stored: boolean;
     try {
-      stored = outbox.add({ id, topic: topics.votes(poll.id), payload, button, createdAt: clock.now() });
+      stored = outbox.add(entry);
     } catch (error) {
       // A full disk or a broken file: say it loudly, but keep the agent (and its
       // other buttons, its bread probe) running.
@@ -57,7 +81,7 @@ export class VoteMaker {
     if (!stored) return 'outbox-full';
     // Logged once the vote is on disk (group commit, end of this turn): a line in
     // the log means the vote survives a power cut from then on.
-    outbox.whenStored(() => logger.info(`button ${button} → vote ${option} on poll ${poll.id}`, { id }));
+    outbox.whenStored(() => logger.info(`button ${button} → vote ${what}`, { id: entry.id }));
     this.options.onQueued();
     return 'queued';
   }

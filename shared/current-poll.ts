@@ -25,3 +25,25 @@ function openedLater(a: Poll, b: Poll): boolean {
   const bt = b.openedAt ?? -Infinity;
   return at !== bt ? at > bt : a.id < b.id;
 }
+
+/** One opening of a poll on the hub: from `openedAt` until `closedAt` (null: still open), hub time. */
+export interface PollOpening {
+  readonly pollId: string;
+  readonly openedAt: number;
+  readonly closedAt: number | null;
+}
+
+/**
+ * The poll that was current at `at` (hub time): the rule of `currentPoll` applied
+ * to the past — of the openings that contain `at`, the one opened last, ties to the
+ * smaller id. null when no poll was open then. The hub uses it for the presses a
+ * device made without knowing the open poll (docs/protocol.md).
+ */
+export function currentPollAt(openings: Iterable<PollOpening>, at: number): string | null {
+  let best: PollOpening | null = null;
+  for (const opening of openings) {
+    if (opening.openedAt > at || (opening.closedAt !== null && opening.closedAt <= at)) continue;
+    if (best === null || opening.openedAt > best.openedAt || (opening.openedAt === best.openedAt && opening.pollId < best.pollId)) best = opening;
+  }
+  return best?.pollId ?? null;
+}

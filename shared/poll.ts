@@ -28,6 +28,18 @@ export function isPolicy(value: unknown): value is Policy {
   return typeof value === 'string' && (POLICIES as readonly string[]).includes(value);
 }
 
+/**
+ * The poll level of `<prefix>/votes/@open`: a press for "the poll that was open
+ * when it was pressed", which the hub resolves (docs/protocol.md). Poll ids
+ * starting with `@` are reserved for such words.
+ */
+export const OPEN_POLL_ID = '@open';
+
+/** The id of the option at `position` (1..N), null when the poll has fewer options. */
+export function optionAt(poll: Poll, position: number): string | null {
+  return poll.options[position - 1]?.id ?? null;
+}
+
 export function hasOption(poll: Poll, optionId: string): boolean {
   return poll.options.some((option) => option.id === optionId);
 }

@@ -1,5 +1,7 @@
 import type { Logger } from '../../runtime/logger.js';
 import type { Component } from '../../runtime/lifecycle.js';
+import { systemScheduler } from '../../runtime/scheduler.js';
+import type { Scheduler } from '../../shared/scheduler.js';
 import type { BoardConfig } from '../config.js';
 import { BoardError } from '../errors/board-error.js';
 import { openFirmataIo, whereIs } from './open-io.js';
@@ -20,6 +22,8 @@ export interface ConnectedBoard {
 export interface BoardRegistryContext {
   readonly boards: readonly BoardConfig[];
   readonly logger: Logger;
+  /** The connect timeout runs on it (the agent's one scheduler); default the system's. */
+  readonly scheduler?: Scheduler;
   /** Default: firmata-io over serialport or etherport-client. Tests pass mock-firmata. */
   readonly openIo?: (board: BoardConfig) => Promise<OpenedIo>;
   /** Default: a dynamic import of johnny-five, so it loads only when a board is used. */
@@ -76,20 +80,21 @@ export class BoardRegistry implements Component {
     let board: FiveBoard | null = null;
     try {
       board = await new Promise<FiveBoard>((resolve, reject) => {
-        const timer = setTimeout(() => reject(timeoutError(config, where)), config.timeoutMs);
+        const scheduler = this.ctx.scheduler ?? systemScheduler;
+        const timer = scheduler.setTimer(() => reject(timeoutError(config, where)), config.timeoutMs);
         // Before "ready" nothing else listens: an unhandled 'error' would crash the agent.
         io.once('error', (error: Error) => {
-          clearTimeout(timer);
+          scheduler.clearTimer(timer);
           reject(openError(config, where, error));
         });
         const created = new five.Board({ io, id: config.id, repl: false, debug: false, sigint: false, timeout: config.timeoutMs });
         board = created;
         created.on('error', (error: Error) => {
-          clearTimeout(timer);
+          scheduler.clearTimer(timer);
           reject(timeoutError(config, where, error));
         });
         created.once('ready', () => {
-          clearTimeout(timer);
+          scheduler.clearTimer(timer);
           resolve(created);
         });
       });

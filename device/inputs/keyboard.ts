@@ -23,13 +23,19 @@ export interface KeyboardInputContext extends InputContext {
 
 const CTRL_C = '\u0003';
 const CTRL_D = '\u0004';
+/** What Shift+1..9 types on a US (and most QWERTY) keyboard. */
+const SHIFTED_DIGITS = '!@#$%^&*(';
+/** How long a keystroke's button stays down: the terminal sends no key-up, so a tap is this long (or ends at the next keystroke). */
+export const KEY_TAP_MS = 50;
 
 /**
- * Keys 1..N press buttons 1..N (the demo). A terminal sends no "key up", only the
- * auto-repeat of a held key, so a key counts as down while it repeats and up once
- * it has been quiet for `releaseAfterMs`. Holding a key is a long press when it is
- * still repeating after `holdMs`; a tap is never one, however long the silence
- * that tells us it ended.
+ * Keys 1..N press buttons 1..N (the demo). A terminal sends characters, not key
+ * downs and ups, so every keystroke is one press: a tap of KEY_TAP_MS, cut short
+ * by the next keystroke of the same key, so typing fast (or a held key's
+ * auto-repeat) is one press per character. It used to take a key as held while it
+ * repeated and released only after 700 ms of silence, which made a key typed
+ * several times within 700 ms one vote (issue 14). A long press cannot be a held
+ * key for the same reason: it is Shift+digit (! @ # … on a US keyboard).
  */
 export class KeyboardInput implements ButtonInput {
   readonly name = 'keyboard';
@@ -55,7 +61,11 @@ export class KeyboardInput implements ButtonInput {
     }
     stream.on('data', this.onData);
     stream.resume();
-    this.ctx.logger.info(`keyboard: keys 1..${this.trackers.length} press buttons ${this.buttons.join(', ')}; hold a key for a long press; Ctrl-C stops`);
+    const n = this.trackers.length;
+    this.ctx.logger.info(
+      `keyboard: keys 1..${n} press buttons ${this.buttons.join(', ')} (each keystroke is a press); ` +
+        `Shift+1..${n} (${[...SHIFTED_DIGITS.slice(0, n)].join(' ')}) is a long press; Ctrl-C stops`,
+    );
   }
 
   async stop(): Promise<void> {
@@ -81,21 +91,35 @@ export class KeyboardInput implements ButtonInput {
         this.ctx.onInterrupt?.();
         return;
       }
-      const index = char.charCodeAt(0) - '1'.charCodeAt(0);
+      const digit = char.charCodeAt(0) - '1'.charCodeAt(0);
+      const shifted = SHIFTED_DIGITS.indexOf(char);
+      const index = shifted >= 0 ? shifted : digit;
       const tracker = this.trackers[index];
       if (index < 0 || tracker === undefined) continue;
-      tracker.input(true);
-      // A repeat proves the key is still down: a long press once holdMs has passed.
-      tracker.stillHeld();
-      const previous = this.releaseTimers.get(index);
-      this.ctx.scheduler.clearTimer(previous);
-      this.releaseTimers.set(
-        index,
-        this.ctx.scheduler.setTimer(() => {
-          this.releaseTimers.delete(index);
-          tracker.input(false);
-        }, this.ctx.config.releaseAfterMs),
-      );
+      this.tap(index, tracker, shifted >= 0);
     }
   };
+
+  /**
+   * One keystroke: the previous tap of this key ends now, a new one starts and ends
+   * KEY_TAP_MS later. Shift+digit during the digit's own tap turns that tap into a
+   * long press instead of making another one.
+   */
+  private tap(index: number, tracker: ButtonTracker, long: boolean): void {
+    const previous = this.releaseTimers.get(index);
+    if (previous !== undefined) {
+      this.ctx.scheduler.clearTimer(previous);
+      this.releaseTimers.delete(index);
+      if (!long) tracker.input(false);
+    }
+    tracker.input(true);
+    if (long) tracker.longPressNow();
+    this.releaseTimers.set(
+      index,
+      this.ctx.scheduler.setTimer(() => {
+        this.releaseTimers.delete(index);
+        tracker.input(false);
+      }, KEY_TAP_MS),
+    );
+  }
 }

@@ -64,6 +64,12 @@ export class ButtonTracker {
     if (this.options.scheduler.now() - this.downAt >= this.spec.holdMs) this.fireLongPress();
   }
 
+  /** A long press now, whatever the time held (the keyboard's Shift+digit): once per hold, while down. */
+  longPressNow(): void {
+    if (this.stopped || !this.stable || this.held) return;
+    this.fireLongPress();
+  }
+
   stop(): void {
     this.stopped = true;
     this.options.scheduler.clearTimer(this.debounceTimer);

@@ -1,6 +1,7 @@
 import type { Component } from '../../runtime/lifecycle.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { Receipt } from '../../shared/codecs/receipt.js';
+import { stampSentAt } from '../../shared/codecs/vote.js';
 import { type OutboxNotice, OutboxMachine } from '../../shared/outbox/machine.js';
 import { OutboxPump } from '../../shared/outbox/pump.js';
 import type { OutboxStore } from '../../shared/outbox/store.js';
@@ -49,7 +50,9 @@ export class VoteSender implements Component {
       outbox: this.outbox,
       scheduler,
       online: () => link.connected,
-      send: (entry) => link.publish(entry.topic, entry.payload, { qos: 1, retain: false }),
+      // Each copy carries the device's clock at this send: with the press's own ts the
+      // hub learns how long it was kept, without trusting the clock (shared/press-time.ts).
+      send: (entry) => link.publish(entry.topic, stampSentAt(entry.payload, scheduler.now()), { qos: 1, retain: false }),
     });
   }
 

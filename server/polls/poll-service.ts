@@ -115,9 +115,11 @@ export class PollService {
     if (entry.tally.poll.state === state) return this.summary(entry);
     // Votes already accepted while the poll was open are committed first.
     this.ctx.log.flush();
-    const poll: Poll = { ...entry.tally.poll, state, openedAt: state === 'open' ? this.ctx.clock.now() : entry.tally.poll.openedAt };
+    const now = this.ctx.clock.now();
+    const poll: Poll = { ...entry.tally.poll, state, openedAt: state === 'open' ? now : entry.tally.poll.openedAt };
     updatePoll(entry.tally, poll);
-    this.ctx.store.savePollState(poll, entry.tally.seq);
+    this.ctx.store.savePollState(poll, entry.tally.seq, now);
+    this.ctx.book.noteState(pollId, state, now);
     this.ctx.logger.info(state === 'open' ? 'poll opened' : 'poll closed', { poll: pollId });
     this.announce(entry);
     return this.summary(entry);

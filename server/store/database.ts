@@ -69,6 +69,19 @@ const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX rejections_by_id ON rejections(poll_id, vote_id) WHERE vote_id IS NOT NULL AND poll_id IS NOT NULL;
   CREATE INDEX rejections_by_round ON rejections(poll_id, round);
   `,
+  // Every opening of a poll, so a press a device made without knowing the open
+  // poll is resolved to the poll that was open at that moment (docs/protocol.md).
+  // The polls open at this upgrade start their opening at their opened_at; earlier
+  // openings were not recorded.
+  `
+  CREATE TABLE openings (
+    poll_id TEXT NOT NULL REFERENCES polls(id),
+    opened_at INTEGER NOT NULL,
+    closed_at INTEGER
+  );
+  CREATE INDEX openings_by_poll ON openings(poll_id, opened_at);
+  INSERT INTO openings (poll_id, opened_at) SELECT id, opened_at FROM polls WHERE state = 'open' AND opened_at IS NOT NULL;
+  `,
 ];
 
 /**

@@ -1,4 +1,5 @@
 import type { RejectReason } from '../../shared/codecs/rejection.js';
+import type { PollOpening } from '../../shared/current-poll.js';
 import type { Poll, PollOption } from '../../shared/poll.js';
 import type { Db } from './database.js';
 import type { PollRow, RejectionRow, RoundRow, VoteRow } from './rows.js';
@@ -39,9 +40,20 @@ export class PollStore {
     })();
   }
 
-  /** Saves a state change (open, close) with the tally's seq at that moment. */
-  savePollState(poll: Poll, seq: number): void {
-    this.db.prepare('UPDATE polls SET state = ?, opened_at = ?, seq = ? WHERE id = ?').run(poll.state, poll.openedAt, seq, poll.id);
+  /** Saves a state change (open, close) with the tally's seq at that moment, and the opening it starts or ends. */
+  savePollState(poll: Poll, seq: number, at: number): void {
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE polls SET state = ?, opened_at = ?, seq = ? WHERE id = ?').run(poll.state, poll.openedAt, seq, poll.id);
+      if (poll.state === 'open') this.db.prepare('INSERT INTO openings (poll_id, opened_at) VALUES (?, ?)').run(poll.id, at);
+      else this.db.prepare('UPDATE openings SET closed_at = ? WHERE poll_id = ? AND closed_at IS NULL').run(at, poll.id);
+    })();
+  }
+
+  /** Every recorded opening of every poll, oldest first. */
+  openings(): PollOpening[] {
+    return this.db
+      .prepare('SELECT poll_id AS pollId, opened_at AS openedAt, closed_at AS closedAt FROM openings ORDER BY opened_at, rowid')
+      .all() as PollOpening[];
   }
 
   /** Archives the current round and starts the next one; returns its number. */

@@ -1,5 +1,5 @@
 import type { Logger } from '../../runtime/logger.js';
-import { currentPoll } from '../../shared/current-poll.js';
+import { type PollOpening, currentPoll, currentPollAt } from '../../shared/current-poll.js';
 import type { TallyState } from '../../shared/tally.js';
 import type { PollStore } from '../store/poll-store.js';
 import { replayRound } from './replay.js';
@@ -19,6 +19,8 @@ export interface PollEntry {
  */
 export class PollBook {
   private readonly entries = new Map<string, PollEntry>();
+  /** Every opening, for the presses resolved by when they were made. */
+  private openings: PollOpening[] = [];
 
   constructor(
     private readonly store: PollStore,
@@ -28,6 +30,7 @@ export class PollBook {
   /** Replaces everything in memory with what the store holds. */
   load(): void {
     this.entries.clear();
+    this.openings = this.store.openings();
     for (const row of this.store.listPolls()) {
       const seen = new Set(this.store.idsOutsideRound(row.poll.id, row.round));
       const { tally, inconsistent } = replayRound(
@@ -59,6 +62,27 @@ export class PollBook {
 
   list(): PollEntry[] {
     return [...this.entries.values()];
+  }
+
+  /** A poll was opened or closed at `at` (already stored: PollStore.savePollState). */
+  noteState(pollId: string, state: 'open' | 'closed', at: number): void {
+    if (state === 'open') {
+      this.openings.push({ pollId, openedAt: at, closedAt: null });
+      return;
+    }
+    this.openings = this.openings.map((o) => (o.pollId === pollId && o.closedAt === null ? { ...o, closedAt: at } : o));
+  }
+
+  /** The poll that was current at `at` (hub time), null when none was open. */
+  currentAt(at: number): PollEntry | null {
+    const pollId = currentPollAt(this.openings, at);
+    return pollId === null ? null : (this.entries.get(pollId) ?? null);
+  }
+
+  /** The poll whose tally has already handled vote id `id`, if any (a press resolved before). */
+  handled(id: string): PollEntry | null {
+    for (const entry of this.entries.values()) if (entry.seen.has(id)) return entry;
+    return null;
   }
 
   /** The poll that plain votes on the legacy topic count for: the current one (shared/current-poll.ts). */

@@ -2,7 +2,9 @@ import type { Clock } from '../../runtime/clock.js';
 import type { Logger } from '../../runtime/logger.js';
 import { encodeReceipt, receiptFor, receiptLevel } from '../../shared/codecs/receipt.js';
 import type { RejectReason } from '../../shared/codecs/rejection.js';
-import { decodeVote } from '../../shared/codecs/vote.js';
+import { type Press, type Vote, decodeVote, resolvePosition } from '../../shared/codecs/vote.js';
+import { OPEN_POLL_ID } from '../../shared/poll.js';
+import { pressedAt } from '../../shared/press-time.js';
 import { type Outcome, applyVote, recordRejection } from '../../shared/tally.js';
 import { type Topics, parseTopic } from '../../shared/topics.js';
 import type { ThrottledLog } from '../logging/throttled-log.js';
@@ -30,7 +32,9 @@ export interface VoteIngestContext {
 
 /** Where a vote's topic sends it: a poll in memory, or a reason it has none. */
 type Target =
-  | { readonly entry: PollEntry; readonly pollId: string }
+  | { readonly entry: PollEntry; readonly pollId: string; readonly reason?: undefined }
+  /** A press resolved to a poll that cannot take it now (closed since): counted in its rejections. */
+  | { readonly entry: PollEntry; readonly pollId: string; readonly reason: RejectReason; readonly detail: string }
   | { readonly entry: null; readonly pollId: string | null; readonly reason: RejectReason; readonly detail: string };
 
 /** A vote's id, its voter and where its receipt goes (receiptLevel): a vote has all, or no receipt. */
@@ -75,20 +79,32 @@ export class VoteIngest {
       return;
     }
     const receivedAt = this.ctx.clock.now();
-    const target = this.route(topic);
     const decoded = decodeVote(payload, { maxBytes: this.ctx.maxPayloadBytes, receivedAt });
+    const target = this.route(topic, decoded.ok ? decoded.value : null, receivedAt);
     if (!decoded.ok) {
       const ids = decoded.reason === 'too-large' ? null : idsOfRefusedVote(payload, this.ctx.maxPayloadBytes);
       this.refuse({ target, reason: decoded.reason, detail: decoded.detail, ...votedBy(ids), topic, receivedAt });
       return;
     }
-    const vote = decoded.value;
-    const ids = vote.id !== null && vote.voter !== null ? { id: vote.id, voter: vote.voter, to: receiptLevel({ voter: vote.voter, reply: vote.reply }) } : null;
-    if (target.entry === null) {
-      this.refuse({ target, reason: target.reason, detail: target.detail, ...votedBy(ids), topic, receivedAt });
+    const ids = decoded.value.id !== null && decoded.value.voter !== null ? { id: decoded.value.id, voter: decoded.value.voter, to: receiptLevel({ voter: decoded.value.voter, reply: decoded.value.reply }) } : null;
+    if (target.entry === null || (target.reason !== undefined && !target.entry.tally.seen.has(decoded.value.id ?? ''))) {
+      this.refuse({ target, reason: target.reason as RejectReason, detail: target.detail as string, ...votedBy(ids), topic, receivedAt });
       return;
     }
     const { entry, pollId } = target;
+    // A press by position counts for the option at that position of the poll it went to.
+    const resolved = entry.tally.seen.has(decoded.value.id ?? '') ? null : resolvePosition(decoded.value, entry.tally.poll);
+    if (resolved !== null && !resolved.ok) {
+      this.refuse({ target, reason: resolved.reason, detail: resolved.detail, ...votedBy(ids), topic, receivedAt });
+      return;
+    }
+    if (resolved === null) {
+      // Already handled (a redelivery): the tally answers duplicate.
+      this.countDuplicate();
+      this.acknowledge(pollId, { status: 'duplicate' }, ids);
+      return;
+    }
+    const vote = resolved.value;
     const outcome = applyVote(entry.tally, vote);
     if (outcome.status === 'counted') {
       this.count((stats) => {
@@ -113,7 +129,7 @@ export class VoteIngest {
     this.acknowledge(pollId, outcome, ids);
   }
 
-  private route(topic: string): Target {
+  private route(topic: string, vote: Vote | Press | null, receivedAt: number): Target {
     const { book, topics, voteTopic } = this.ctx;
     if (voteTopic !== null && topic === voteTopic) {
       const entry = book.latestOpen();
@@ -124,11 +140,35 @@ export class VoteIngest {
     if (parsed === null || parsed.kind !== 'votes') {
       return { entry: null, pollId: null, reason: 'bad-id', detail: `the topic ${topic} does not name a valid poll id` };
     }
+    if (parsed.pollId === OPEN_POLL_ID) return this.routePress(vote, receivedAt);
     const entry = book.get(parsed.pollId);
     if (entry === undefined) {
       return { entry: null, pollId: parsed.pollId, reason: 'unknown-poll', detail: `no poll ${parsed.pollId}` };
     }
     return { entry, pollId: parsed.pollId };
+  }
+
+  /**
+   * A press for "the poll open when it was pressed" (`votes/@open`): the poll current
+   * at its press time in hub time (shared/press-time.ts), if that poll is still open
+   * now; a redelivery goes where its first copy went, so a press never counts in two
+   * polls whatever its age says the second time.
+   */
+  private routePress(vote: Vote | Press | null, receivedAt: number): Target {
+    const { book } = this.ctx;
+    const none = { entry: null, pollId: OPEN_POLL_ID } as const;
+    if (vote === null) return { ...none, reason: 'bad-json', detail: 'unreadable press' };
+    const earlier = vote.id === null ? null : book.handled(vote.id);
+    if (earlier !== null) return { entry: earlier, pollId: earlier.tally.poll.id };
+    const at = pressedAt(vote, receivedAt);
+    const ago = Math.round((receivedAt - at) / 1000);
+    const entry = book.currentAt(at);
+    if (entry === null) return { ...none, reason: 'poll-closed', detail: `no poll was open when it was pressed (${ago} s before it arrived)` };
+    const pollId = entry.tally.poll.id;
+    if (entry.tally.poll.state !== 'open') {
+      return { entry, pollId, reason: 'poll-closed', detail: `pressed while poll ${pollId} was open (${ago} s before it arrived), but it closed before the press arrived` };
+    }
+    return { entry, pollId };
   }
 
   /** A vote that cannot count: stored with its reason, and a receipt when it has ids. */

@@ -5,6 +5,7 @@ import {
   MAX_LABEL_LENGTH,
   MAX_OPTIONS,
   MAX_QUESTION_LENGTH,
+  OPEN_POLL_ID,
   POLL_STATES,
   isPolicy,
 } from '../poll.js';
@@ -46,6 +47,7 @@ export function validatePoll(object: Record<string, unknown>): Decoded<Poll> {
   }
   const idIssue = idProblem(id);
   if (idIssue !== null) return reject('bad-id', `poll id: ${idIssue}`);
+  if ((id as string).startsWith('@')) return reject('bad-id', `poll id ${String(id)}: ids starting with @ are reserved (${OPEN_POLL_ID} means "the poll open when pressed")`);
   if (typeof question !== 'string' || question.trim().length === 0 || question.length > MAX_QUESTION_LENGTH) {
     return reject('bad-type', `question must be non-empty text of at most ${MAX_QUESTION_LENGTH} characters`);
   }

@@ -1,4 +1,5 @@
 import { idProblem } from '../ids.js';
+import { MAX_OPTIONS, type Poll, optionAt } from '../poll.js';
 import { type Payload, DEFAULT_MAX_PAYLOAD_BYTES, decodeText, excerpt, field, parseJsonObject } from './payload.js';
 import { type Decoded, accept, reject } from './rejection.js';
 
@@ -27,6 +28,26 @@ export interface Vote {
    * `receipts/<voter>`.
    */
   readonly reply?: string;
+  /**
+   * The voter's clock when it sent this copy: a device stamps every send, so the hub
+   * can tell how long the device kept the press (`sentAt - ts`) without trusting
+   * the device's absolute time (shared/press-time.ts). Absent when not given.
+   */
+  readonly sentAt?: number;
+}
+
+/**
+ * A device's press whose option is a position (1..N) in the poll's option list:
+ * the device did not know the poll's options (fresh start, broker unreachable),
+ * so the hub resolves the position (SPEC §5, "a press is never lost for want of
+ * knowledge"). Same wire form as a vote with `position` in place of `option`.
+ */
+export interface Press extends Omit<JsonVote, 'option'> {
+  readonly position: number;
+}
+
+export function isPress(vote: Vote | Press): vote is Press {
+  return 'position' in vote;
 }
 
 /** A vote in its JSON wire form: every field present. */
@@ -46,7 +67,7 @@ export interface VoteDecodeOptions {
  * app or `mosquitto_pub -m` sends it (a JSON string `"IFT1215"` is accepted too).
  * Whether the option exists is the tally's business: the codec does not know the poll.
  */
-export function decodeVote(payload: Payload, options: VoteDecodeOptions): Decoded<Vote> {
+export function decodeVote(payload: Payload, options: VoteDecodeOptions): Decoded<Vote | Press> {
   const text = decodeText(payload, options.maxBytes ?? DEFAULT_MAX_PAYLOAD_BYTES);
   if (!text.ok) return text;
   const trimmed = text.value.trim();
@@ -69,51 +90,63 @@ export function decodeVote(payload: Payload, options: VoteDecodeOptions): Decode
   return accept({ id: null, option: optionText, voter: null, source: 'plain', ts: options.receivedAt });
 }
 
-function decodeJsonVote(text: string, receivedAt: number): Decoded<Vote> {
+function decodeJsonVote(text: string, receivedAt: number): Decoded<Vote | Press> {
   const parsed = parseJsonObject(text);
   if (!parsed.ok) return parsed;
   const object = parsed.value;
   const id = field(object, 'id');
   const option = field(object, 'option');
+  const position = field(object, 'position');
   const voter = field(object, 'voter');
   const source = field(object, 'source');
   const ts = field(object, 'ts');
   const reply = field(object, 'reply');
+  const sentAt = field(object, 'sentAt');
+  const byPosition = (option === undefined || option === null) && position !== undefined && position !== null;
   const missing = [
     ['id', id],
-    ['option', option],
+    ['option', byPosition ? position : option],
     ['voter', voter],
   ].filter(([, value]) => value === undefined || value === null);
   if (missing.length > 0) {
     return reject('missing-field', `missing ${missing.map(([name]) => name).join(', ')}`);
   }
+  if (!byPosition && position !== undefined && position !== null) return reject('bad-type', 'give option or position, not both');
   for (const [name, value] of [
     ['id', id],
-    ['option', option],
+    ...(byPosition ? [] : [['option', option] as const]),
     ['voter', voter],
   ] as const) {
     if (typeof value !== 'string') return reject('bad-type', `${name} must be a string`);
     const problem = idProblem(value);
     if (problem !== null) return reject('bad-id', `${name} ${excerpt(value)}: ${problem}`);
   }
+  if (byPosition && (typeof position !== 'number' || !Number.isInteger(position) || position < 1 || position > MAX_OPTIONS)) {
+    return reject('bad-type', `position must be a whole number from 1 to ${MAX_OPTIONS}`);
+  }
   if (source !== undefined && (typeof source !== 'string' || source.length > MAX_SOURCE_LENGTH)) {
     return reject('bad-type', `source must be a string of at most ${MAX_SOURCE_LENGTH} characters`);
   }
-  if (ts !== undefined && (typeof ts !== 'number' || !Number.isFinite(ts) || ts < 0)) {
-    return reject('bad-type', 'ts must be a non-negative number of milliseconds');
-  }
+  if (ts !== undefined && !isTime(ts)) return reject('bad-type', 'ts must be a non-negative number of milliseconds');
+  if (sentAt !== undefined && !isTime(sentAt)) return reject('bad-type', 'sentAt must be a non-negative number of milliseconds');
   if (reply !== undefined && reply !== null) {
     const problem = typeof reply === 'string' ? idProblem(reply) : 'it must be a string';
     if (problem !== null) return reject('bad-id', `reply ${excerpt(String(reply))}: ${problem}`);
   }
-  return accept({
+  const common = {
     id: id as string,
-    option: option as string,
     voter: voter as string,
     source: (source as string | undefined) ?? 'unknown',
     ts: (ts as number | undefined) ?? receivedAt,
     ...(typeof reply === 'string' ? { reply } : {}),
-  });
+    // Only meaningful next to the ts it measures from.
+    ...(ts !== undefined && sentAt !== undefined ? { sentAt: sentAt as number } : {}),
+  };
+  return accept(byPosition ? { ...common, position: position as number } : { ...common, option: option as string });
+}
+
+function isTime(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
 
 export function encodeVote(vote: JsonVote): string {
@@ -125,4 +158,35 @@ export function encodeVote(vote: JsonVote): string {
     ts: vote.ts,
     ...(vote.reply === undefined ? {} : { reply: vote.reply }),
   });
+}
+
+export function encodePress(press: Press): string {
+  return JSON.stringify({
+    id: press.id,
+    position: press.position,
+    voter: press.voter,
+    source: press.source,
+    ts: press.ts,
+    ...(press.reply === undefined ? {} : { reply: press.reply }),
+  });
+}
+
+/** The stored payload of a device's vote or press, stamped with the device's clock at this send. */
+export function stampSentAt(payload: string, sentAt: number): string {
+  try {
+    const object: unknown = JSON.parse(payload);
+    if (object === null || typeof object !== 'object' || Array.isArray(object)) return payload;
+    return JSON.stringify({ ...object, sentAt });
+  } catch {
+    return payload;
+  }
+}
+
+/** A press by position becomes a vote for the option at that position of `poll`; a vote is returned as is. */
+export function resolvePosition(vote: Vote | Press, poll: Poll): Decoded<Vote> {
+  if (!isPress(vote)) return accept(vote);
+  const option = optionAt(poll, vote.position);
+  if (option === null) return reject('unknown-option', `poll ${poll.id} has ${poll.options.length} options, none at position ${vote.position}`);
+  const { position: _position, ...rest } = vote;
+  return accept({ ...rest, option });
 }

@@ -102,14 +102,16 @@ describe.skipIf(!canRun('mosquitto'))('the agent against Mosquitto (receipts fro
     expect(responder.votes.map((v) => v.option)).toEqual(['IFT1215', 'MAT1400']);
   });
 
-  it('a press with no open poll is not a vote, and says why', async () => {
-    const { responder, agent, log } = await setup({ inputs: [{ type: 'simulation', buttons: 2, count: 0 }] });
+  it('a press with no open poll known is stored and sent for the hub to resolve (SPEC §5), not dropped', async () => {
+    const { responder, agent } = await setup({ inputs: [{ type: 'simulation', buttons: 2, count: 0 }] });
     await agent.start();
     const sim = agent.inputList[0] as SimulationInput;
     sim.inject('1', true);
-    await until(() => log.text().includes('no poll is open'), 'the warning');
-    expect(agent.outboxSize).toBe(0);
-    expect(responder.votes).toEqual([]);
+    // The test responder does not resolve presses: it sets them aside, and the press waits in the outbox.
+    await until(() => responder.invalid.length > 0, 'the press to reach the broker');
+    expect(responder.invalid[0]?.topic).toBe('classroom/votes/@open');
+    expect(JSON.parse(responder.invalid[0]?.payload ?? '{}')).toMatchObject({ position: 1, source: 'simulation' });
+    expect(agent.outboxSize).toBe(1);
   });
 
   it('keeps votes without a receipt and sends them again with the same id', async () => {

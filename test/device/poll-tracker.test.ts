@@ -23,6 +23,23 @@ function tracker(fixedPollId: string | null = null, memory = new Map<string, str
 }
 
 describe('PollTracker', () => {
+  it('knows the open poll only as the broker told it since the last connect (else the hub resolves presses)', () => {
+    const memory = new Map<string, string>([['target-poll', poll('q1', 'open', 1_000)]]);
+    const { link, polls } = tracker(null, memory);
+    // Remembered from the last run, but not confirmed by this connection.
+    expect(polls.current()?.id).toBe('q1');
+    expect(polls.known()).toBeNull();
+    link.deliver('classroom/polls/q1', poll('q1', 'open', 1_000));
+    expect(polls.known()?.id).toBe('q1');
+    link.connected = false;
+    expect(polls.known()).toBeNull();
+    // A reconnect: not known again until the retained poll arrives.
+    link.connect();
+    expect(polls.known()).toBeNull();
+    link.deliver('classroom/polls/q1', poll('q1', 'open', 1_000));
+    expect(polls.known()?.id).toBe('q1');
+  });
+
   it('follows the most recently opened poll, and none once all are closed or removed', () => {
     const { link, polls } = tracker();
     expect(polls.current()).toBeNull();

@@ -6,7 +6,7 @@ import { decodeVote } from '../../shared/codecs/vote.js';
 import { createTopics } from '../../shared/topics.js';
 import { captureLogger } from './helpers/logs.js';
 
-function maker(poll: TargetPoll | null, add: (entry: NewEntry) => boolean) {
+function maker(poll: TargetPoll | null, add: (entry: NewEntry) => boolean, fixedPollId: string | null = null) {
   const log = captureLogger();
   let queued = 0;
   let n = 0;
@@ -15,7 +15,8 @@ function maker(poll: TargetPoll | null, add: (entry: NewEntry) => boolean) {
     reply: 'mqtt-classroom-device-box-1',
     topics: createTopics({ prefix: 'salle' }),
     outbox: { add, whenStored: (fn: () => void) => fn() },
-    polls: { current: () => poll },
+    polls: { known: () => poll },
+    fixedPollId,
     clock: { now: () => 1_764_160_000_000 },
     logger: log.logger,
     onQueued: () => (queued += 1),
@@ -37,17 +38,28 @@ describe('VoteMaker', () => {
     expect(decoded).toEqual({ ok: true, value: { id: 'id-1', option: 'MAT1400', voter: 'dev-secret-1', source: 'button', ts: 1_764_160_000_000, reply: 'mqtt-classroom-device-box-1' } });
   });
 
-  it('sends an option id as is, even when the poll is not known yet (the server decides)', () => {
+  it('a press the device cannot resolve is stored all the same, for the hub to resolve (SPEC §5, issue 14 item 1)', () => {
     const stored: NewEntry[] = [];
-    const { votes } = maker({ id: 'cours', options: null }, (e) => stored.push(e) > 0);
-    expect(votes.vote('1', { vote: 'IFT1065' }, 'keyboard')).toBe('queued');
-    expect(JSON.parse(stored[0]?.payload ?? '{}')).toMatchObject({ option: 'IFT1065', source: 'keyboard' });
+    // Follows the open poll, which it has not seen (fresh start, broker down): by position and by id.
+    const fresh = maker(null, (e) => stored.push(e) > 0);
+    expect(fresh.votes.vote('rouge', { vote: 1 }, 'button')).toBe('queued');
+    expect(fresh.votes.vote('vert', { vote: 'IFT1065' }, 'button')).toBe('queued');
+    expect(stored.map((e) => e.topic)).toEqual(['salle/votes/@open', 'salle/votes/@open']);
+    expect(decodeVote(stored[0]?.payload ?? '', { receivedAt: 0 })).toEqual({
+      ok: true,
+      value: { id: 'id-1', position: 1, voter: 'box-1', source: 'button', ts: 1_764_160_000_000 },
+    });
+    expect(JSON.parse(stored[1]?.payload ?? '{}')).toMatchObject({ option: 'IFT1065' });
+    expect(fresh.log.text()).toContain('button rouge → vote #1 on poll @open');
+    expect(fresh.log.text()).not.toContain('not a vote');
+    // A fixed poll whose options it never saw: the position goes to that poll.
+    const fixed = maker(null, (e) => stored.push(e) > 0, 'cours');
+    expect(fixed.votes.vote('1', { vote: 2 }, 'keyboard')).toBe('queued');
+    expect(stored[2]).toMatchObject({ topic: 'salle/votes/cours' });
+    expect(JSON.parse(stored[2]?.payload ?? '{}')).toMatchObject({ position: 2, source: 'keyboard' });
   });
 
-  it('makes no vote without an open poll, or for a position the poll does not have, and says why', () => {
-    const none = maker(null, () => true);
-    expect(none.votes.vote('1', { vote: 1 }, 'button')).toBe('no-poll');
-    expect(none.log.text()).toContain('no poll is open');
+  it('makes no vote for a position the known poll does not have, and says why', () => {
     const short = maker(cours, () => true);
     expect(short.votes.vote('3', { vote: 3 }, 'button')).toBe('no-such-option');
     expect(short.log.text()).toContain('option 3 does not exist in poll cours (it has 2 options)');

@@ -154,7 +154,8 @@ export class AgentProcess {
       JSON.stringify({
         deviceId: this.deviceId,
         pollId: o.pollId,
-        // Wait a moment for the retained poll, so every press is a vote.
+        // A press made before the retained poll arrives is stored by position and
+        // resolved by the hub (issue 14); the short wait only keeps the log tidy.
         inputs: [{ type: 'simulation', buttons: o.buttons, ratePerSecond: o.ratePerSecond, count, pattern: 'round-robin', pressMs: 5, startAfterMs: 800 }],
         outbox: { receiptTimeoutMs: o.receiptTimeoutMs, maxInFlight: 50 },
       }),
@@ -200,7 +201,11 @@ export class AgentProcess {
     const db = new Database(this.outboxPath, { readonly: true, fileMustExist: true });
     try {
       const rows = db.prepare('SELECT id, topic, payload FROM outbox ORDER BY seq').all() as { id: string; topic: string; payload: string }[];
-      return rows.map((row) => ({ id: row.id, poll: row.topic.split('/').at(-1) as string, option: (JSON.parse(row.payload) as { option: string }).option }));
+      return rows.map((row) => {
+        // A press stored before the agent knew the poll's options names its position (`#2`), as its log line does.
+        const { option, position } = JSON.parse(row.payload) as { option?: string; position?: number };
+        return { id: row.id, poll: row.topic.split('/').at(-1) as string, option: option ?? `#${String(position)}` };
+      });
     } finally {
       db.close();
     }

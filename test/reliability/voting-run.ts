@@ -107,7 +107,11 @@ export async function votingRun(o: RunOptions): Promise<{ result: RunResult; age
   }
   const votes = accepted();
   const expected: Record<string, number> = Object.fromEntries(o.options.map((opt) => [opt, 0]));
-  for (const vote of votes.values()) expected[vote.option] = (expected[vote.option] ?? 0) + 1;
+  for (const vote of votes.values()) {
+    // `#n`: a press the agent stored by position (it had not seen the poll yet); the hub counts it for option n.
+    const option = vote.option.startsWith('#') ? (o.options[Number(vote.option.slice(1)) - 1] ?? vote.option) : vote.option;
+    expected[option] = (expected[option] ?? 0) + 1;
+  }
   // The server, once it has caught up: the tally must reach the expected total.
   let counted: Record<string, number> = {};
   await waitFor(

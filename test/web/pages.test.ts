@@ -91,7 +91,7 @@ describe.skipIf(!canRun('chromium'))('web pages against the real server', { time
         env: { MQTT_URL: rig.hub.server.mqttUrl, MQTT_USERNAME: account.username, MQTT_PASSWORD: account.password, DATA_DIR: agentDir, LOG_LEVEL: 'silent' },
         dotenvPath: null,
       }),
-      config: parseDeviceConfig({ deviceId: 'box-1', inputs: [{ type: 'keyboard', buttons: 3, releaseAfterMs: 50 }] }),
+      config: parseDeviceConfig({ deviceId: 'box-1', inputs: [{ type: 'keyboard', buttons: 3 }] }),
       logger: createLogger({ level: 'info', write: (line) => log.push(line) }),
       stdin: keys,
       onInterrupt: () => undefined,

@@ -7,7 +7,7 @@
 import type { MqttClient } from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeVote } from '../../shared/codecs/vote.js';
+import { decodeVote, isPress } from '../../shared/codecs/vote.js';
 import { launchBrowser } from '../harness/browser.js';
 import { type TestEmbeddedBroker, startEmbedded } from '../harness/embedded.js';
 import { closeClient, connectClient } from '../harness/mqtt.js';
@@ -40,7 +40,7 @@ describe.skipIf(!canRun('chromium'))('vote page receipts (the test plays the ser
     server = await connectClient(broker.url);
     server.on('message', (_topic, payload) => {
       const decoded = decodeVote(payload, { receivedAt: Date.now() });
-      if (!decoded.ok || decoded.value.id === null || decoded.value.voter === null) return;
+      if (!decoded.ok || isPress(decoded.value) || decoded.value.id === null || decoded.value.voter === null) return;
       const { id, option, voter, source, reply } = decoded.value;
       votes.push({ id, option, voter, source, reply: reply ?? null });
       for (const wake of waiters.splice(0)) wake();

@@ -5,7 +5,7 @@
  * the same reducer as the server, whenever no tally snapshot is there to show.
  * The counts live in this page only: they start when it opens.
  */
-import { decodeVote } from '../../shared/codecs/vote.js';
+import { decodeVote, resolvePosition } from '../../shared/codecs/vote.js';
 import { isValidId } from '../../shared/ids.js';
 import { MAX_OPTIONS, type Poll } from '../../shared/poll.js';
 import { type TallyState, applyVote, createTally, recordRejection, updatePoll } from '../../shared/tally.js';
@@ -53,11 +53,17 @@ export class RawCounter {
       recordRejection(this.state, decoded.reason);
       return;
     }
-    const option = decoded.value.option;
+    // A press by position counts for the option at that position of the bars so far.
+    const vote = resolvePosition(decoded.value, this.state.poll);
+    if (!vote.ok) {
+      recordRejection(this.state, vote.reason);
+      return;
+    }
+    const option = vote.value.option;
     const poll = this.state.poll;
     if (!this.fixed && !poll.options.some((o) => o.id === option) && poll.options.length < MAX_OPTIONS) {
       updatePoll(this.state, { ...poll, options: [...poll.options, { id: option, label: option }] });
     }
-    applyVote(this.state, decoded.value);
+    applyVote(this.state, vote.value);
   }
 }

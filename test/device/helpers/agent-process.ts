@@ -27,19 +27,26 @@ export class AgentProcess {
     return join(this.dir, 'data');
   }
 
-  /** Writes the config and starts the agent on it. */
-  start(config: { deviceId: string } & Record<string, unknown>): void {
+  /** Writes the config and starts the agent on it; `keys`: its stdin is a pipe that `type()` writes to (the keyboard input). */
+  start(config: { deviceId: string } & Record<string, unknown>, options: { keys?: boolean } = {}): void {
     const file = join(this.dir, 'device.json');
     writeFileSync(file, JSON.stringify(config, null, 2));
     const child = spawn(process.execPath, ['--import', TSX, ENTRY, 'device', '--config', file], {
       cwd: this.dir,
       env: { PATH: process.env.PATH ?? '', DATA_DIR: this.dataDir, LOG_LEVEL: 'info', ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.keys === true ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
     this.child = child;
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  /** Keystrokes for the agent's keyboard input (started with `keys: true`). */
+  type(text: string): void {
+    const stdin = this.child?.stdin;
+    if (stdin === null || stdin === undefined) throw new Error('the agent was not started with keys: true');
+    stdin.write(text);
   }
 
   /** Resolves once the agent's log matches. */

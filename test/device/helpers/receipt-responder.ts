@@ -1,6 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import { encodeReceipt } from '../../../shared/codecs/receipt.js';
-import { type Vote, decodeVote } from '../../../shared/codecs/vote.js';
+import { type Vote, decodeVote, isPress } from '../../../shared/codecs/vote.js';
 import { closeClient, connectClient } from '../../harness/mqtt.js';
 import { until } from '../../harness/wait.js';
 
@@ -42,8 +42,8 @@ export class TestReceiptResponder {
   private onVote(topic: string, payload: Buffer): void {
     const pollId = topic.slice(`${this.prefix}/votes/`.length);
     const decoded = decodeVote(payload, { receivedAt: Date.now() });
-    if (!decoded.ok || decoded.value.id === null || decoded.value.voter === null) {
-      this.invalid.push({ topic, payload: payload.toString(), why: decoded.ok ? 'no id or voter' : decoded.detail });
+    if (!decoded.ok || isPress(decoded.value) || decoded.value.id === null || decoded.value.voter === null) {
+      this.invalid.push({ topic, payload: payload.toString(), why: decoded.ok ? 'a press by position, or no id or voter' : decoded.detail });
       return;
     }
     const vote = decoded.value;

@@ -4,7 +4,7 @@ import { parseDeviceConfig, type InputConfig } from '../../../device/config.js';
 import { BoardRegistry } from '../../../device/firmata/boards.js';
 import type { ButtonEvent } from '../../../device/inputs/input.js';
 import { FirmataInput, type FirmataInputConfig } from '../../../device/inputs/firmata.js';
-import { KeyboardInput, type KeyboardInputConfig } from '../../../device/inputs/keyboard.js';
+import { KEY_TAP_MS, KeyboardInput, type KeyboardInputConfig } from '../../../device/inputs/keyboard.js';
 import { OnoffInput, type GpioInputConfig } from '../../../device/inputs/gpio.js';
 import { SimulationInput, type SimulationInputConfig } from '../../../device/inputs/simulation.js';
 import { ManualScheduler } from '../../harness/manual-scheduler.js';
@@ -119,33 +119,30 @@ class FakeStdin extends EventEmitter {
   }
 }
 
-const RELEASE_MS = 700;
-
 describeInputContract('keyboard (fake TTY)', async () => {
   const stdin = new FakeStdin();
   const scheduler = new ManualScheduler();
   const events: ButtonEvent[] = [];
-  const config = inputConfig<KeyboardInputConfig>({ type: 'keyboard', releaseAfterMs: RELEASE_MS, buttons: buttons() });
+  const config = inputConfig<KeyboardInputConfig>({ type: 'keyboard', buttons: buttons() });
   const input = new KeyboardInput({ config, stdin, logger: silentLogger, scheduler, emit: (e) => events.push(e) });
   const key = (b: 'a' | 'b') => (b === 'a' ? '1' : '2');
   return {
     input,
     events,
     scheduler,
-    // A key is down at once; it is up once it stopped repeating for releaseAfterMs.
+    // A keystroke is a tap: down at once, up KEY_TAP_MS later (a terminal sends no key-up).
     pressSettleMs: 1,
-    releaseSettleMs: RELEASE_MS + 1,
+    releaseSettleMs: KEY_TAP_MS + 1,
     down: (b) => stdin.type(key(b)),
     up: () => undefined,
+    // A terminal cannot tell a held key from fast typing: a long press is Shift+digit.
     hold: (b, ms) => {
-      // The terminal's auto-repeat: the key arrives again every 33 ms while held.
-      for (let t = 0; t < ms; t += 33) {
-        stdin.type(key(b));
-        scheduler.advance(Math.min(33, ms - t));
-      }
+      stdin.type(b === 'a' ? '!' : '@');
+      scheduler.advance(Math.min(ms, KEY_TAP_MS - 1));
     },
+    // A key does not bounce: the terminal delivers one character per keystroke.
     bounce: (b, to) => {
-      if (to === 'pressed') stdin.type(key(b).repeat(5));
+      if (to === 'pressed') stdin.type(key(b));
     },
     held: () => ({ rawMode: stdin.raw, reading: !stdin.paused, listeners: stdin.listenerCount('data') }),
   };

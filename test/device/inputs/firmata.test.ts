@@ -6,6 +6,7 @@ import type { ButtonEvent } from '../../../device/inputs/input.js';
 import { FirmataInput, type FirmataInputConfig } from '../../../device/inputs/firmata.js';
 import { silentLogger } from '../../../runtime/logger.js';
 import { systemScheduler } from '../../../runtime/scheduler.js';
+import { ManualScheduler } from '../../harness/manual-scheduler.js';
 import { until } from '../../harness/wait.js';
 import { FakeFirmataWifi } from '../fakes/fake-firmata-wifi.js';
 import { createMockIo } from '../fakes/mock-board.js';
@@ -127,6 +128,20 @@ describe('Firmata boards over TCP (real firmata-io and etherport-client)', () =>
     await boards.stop();
     await until(() => board.clientGone, 'the agent closing its socket');
     expect(board.connections).toBe(1);
+  });
+
+  it("times its connect timeout on the agent's scheduler, not on the wall clock", async () => {
+    const scheduler = new ManualScheduler();
+    const { io } = createMockIo();
+    const config = configWith([{ id: 'uno', serial: '/dev/ttyACM0', timeoutMs: 60_000 }], [{ type: 'firmata', board: 'uno', buttons: [{ pin: 2 }] }]);
+    const boards = new BoardRegistry({ boards: config.boards, logger: silentLogger, scheduler, openIo: async () => ({ io, where: '/dev/ttyACM0', close: async () => undefined }) });
+    cleanups.push(() => boards.stop());
+    const failed = boards.get('uno').catch((e: unknown) => e);
+    await until(() => scheduler.pending > 0, 'the connect timeout to be set');
+    scheduler.advance(60_000);
+    const error = await failed;
+    expect(error).toBeInstanceOf(BoardError);
+    expect((error as Error).message).toContain('no Firmata answer within 60000 ms');
   });
 
   it('names the serial port and the fix when it cannot be opened', async () => {

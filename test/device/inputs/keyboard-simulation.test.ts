@@ -39,6 +39,45 @@ describe('KeyboardInput', () => {
     expect(interrupted).toBe(1);
     await keyboard.stop();
   });
+  it('every keystroke is a press: key 2 typed four times 0.6 s apart makes four presses (issue 14 item 5)', async () => {
+    const scheduler = new ManualScheduler();
+    const stdin = new Pipe();
+    const events: ButtonEvent[] = [];
+    const keyboard = new KeyboardInput({ config: input<KeyboardInputConfig>({ type: 'keyboard', buttons: 3 }), stdin, logger: silentLogger, scheduler, emit: (e) => events.push(e) });
+    await keyboard.start();
+    for (let i = 0; i < 4; i += 1) {
+      stdin.emit('data', '2');
+      scheduler.advance(600);
+    }
+    // Typed faster than any release could be seen (a paste, a held key's repeats): still one press each.
+    stdin.emit('data', '333');
+    scheduler.advance(1_000);
+    expect(events.filter((e) => e.type === 'press').map((e) => e.button)).toEqual(['2', '2', '2', '2', '3', '3', '3']);
+    expect(events.filter((e) => e.type === 'long-press')).toEqual([]);
+    await keyboard.stop();
+    expect(scheduler.pending).toBe(0);
+  });
+
+  it('Shift+digit (the character a US keyboard gives: ! @ #) is a long press, which the banner explains', async () => {
+    const scheduler = new ManualScheduler();
+    const stdin = new Pipe();
+    const events: ButtonEvent[] = [];
+    const lines: string[] = [];
+    const logger = { ...silentLogger, info: (line: string) => void lines.push(line) };
+    const config = parseDeviceConfig({ deviceId: 'd', inputs: [{ type: 'keyboard', buttons: [{ longPress: { vote: 'B' } }, {}] }] }).inputs[0] as KeyboardInputConfig;
+    const keyboard = new KeyboardInput({ config, stdin, logger, scheduler, emit: (e) => events.push(e) });
+    await keyboard.start();
+    expect(lines.join('\n')).toMatch(/Shift\+1\.\.2 \(! @\)[^\n]*long press/);
+    stdin.emit('data', '!');
+    scheduler.advance(1_000);
+    stdin.emit('data', '1');
+    scheduler.advance(1_000);
+    expect(events.filter((e) => e.type === 'press' || e.type === 'long-press').map((e) => [e.button, e.type])).toEqual([
+      ['1', 'long-press'],
+      ['1', 'press'],
+    ]);
+    await keyboard.stop();
+  });
 });
 
 describe('SimulationInput', () => {
