@@ -17,6 +17,7 @@ import type { ButtonEvent, ButtonInput } from './inputs/input.js';
 import type { KeyStream } from './inputs/keyboard.js';
 import { loadInput } from './inputs/load.js';
 import type { GpioClass } from './inputs/gpio.js';
+import { OutboxLock } from './outbox/outbox-lock.js';
 import { VoteSender } from './outbox/sender.js';
 import { SqliteOutboxStore } from './outbox/sqlite-store.js';
 import { PollTracker, type TargetPoll } from './poll-tracker.js';
@@ -110,8 +111,11 @@ export class Agent {
       logger.warn(`MQTT_USERNAME is "${env.mqtt.username}" but the deviceId is "${config.deviceId}": with the secure broker profile a device may only publish under its own name`);
     }
     const { scheduler } = this;
+    const outboxPath = config.outbox.path ?? join(env.dataDir, `outbox-${config.deviceId}.sqlite`);
+    // First of all: a second agent on this outbox stops here, before it opens the file or the broker session.
+    const lock = new OutboxLock({ outboxPath, logger: logger.child('outbox') });
     const outbox = new SqliteOutboxStore({
-      path: config.outbox.path ?? join(env.dataDir, `outbox-${config.deviceId}.sqlite`),
+      path: outboxPath,
       scheduler,
       logger: logger.child('outbox'),
     });
@@ -153,7 +157,7 @@ export class Agent {
       ...(this.ctx.openIo ? { openIo: this.ctx.openIo } : {}),
       ...(this.ctx.loadFive ? { loadFive: this.ctx.loadFive } : {}),
     });
-    const components: Component[] = [outbox, publisher, polls, sender, boards];
+    const components: Component[] = [lock, outbox, publisher, polls, sender, boards];
     if (config.homeAssistant !== null) {
       components.push(
         new HomeAssistantDiscovery({
