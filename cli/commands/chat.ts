@@ -47,8 +47,8 @@ export async function runChat(options: ChatOptions): Promise<void> {
   });
   connection.client.on('message', (topic, payload) => {
     const message = decodeChat(topics, topic, payload);
-    if (message === null) return;
-    options.print(chatLine(new Date(), message.name, message.text ?? '(unreadable message)'));
+    if (message === null || !message.ok) return;
+    options.print(chatLine(new Date(), message.value.name, message.value.text ?? '(unreadable message)'));
   });
   options.status(`connecting to ${url}…`);
   connection.start();

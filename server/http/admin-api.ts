@@ -1,6 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isPolicy } from '../../shared/poll.js';
+import { handleChatAdmin } from '../chat/chat-api.js';
+import type { ChatHistory } from '../chat/chat-history.js';
 import { AdminRequestError } from '../errors/admin-request-error.js';
 import { InvalidPollError, PollNotFoundError } from '../errors/poll-errors.js';
 import { EXPORT_FORMATS, type ExportFormat, type RoundChoice, resultsCsv, resultsJson, roundResults } from '../polls/export.js';
@@ -20,6 +22,8 @@ export interface AdminApiContext {
   now: () => number;
   /** What `GET /api/status` reports. */
   status: () => unknown;
+  /** The chat history (clear, mute); its `GET /api/chat/history` is public, see http-server.ts. */
+  chat: ChatHistory;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -50,6 +54,10 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, ctx: A
   if (first === 'status' && parts.length === 1) {
     allow(method, 'GET');
     sendJson(res, 200, ctx.status());
+    return;
+  }
+  if (first === 'chat') {
+    handleChatAdmin(res, method, parts.slice(1), ctx.chat);
     return;
   }
   if (first !== 'polls' || extra !== undefined) throw new AdminRequestError(404, `no such admin endpoint: ${url.pathname}`);
