@@ -66,7 +66,7 @@ export function encodeChat(text: string): Decoded<string> {
 
 /**
  * A message from `<prefix>/chat/<name>`; null when the topic is not a chat topic,
- * rejected (`bad-id`) when its name is not one we show.
+ * rejected when its name is not one we show (`bad-id`) or it is blank (`empty`).
  */
 export function decodeChat(topics: Pick<Topics, 'prefix'>, topic: string, payload: Payload): Decoded<ChatMessage> | null {
   const head = `${topics.prefix}/chat/`;
@@ -75,7 +75,9 @@ export function decodeChat(topics: Pick<Topics, 'prefix'>, topic: string, payloa
   const problem = chatNameProblem(name);
   if (problem !== null) return reject('bad-id', problem);
   const text = decodeText(payload, MAX_CHAT_READ_BYTES);
-  if (!text.ok) return accept({ name, text: null });
+  if (!text.ok) return text.reason === 'empty' ? text : accept({ name, text: null });
+  // An empty retained publish only clears what the broker kept: nothing was said.
+  if (text.value.trim() === '') return reject('empty', 'an empty message');
   const clean = text.value.replace(/\r\n?/g, '\n').replace(UNSAFE_IN_TEXT, '\ufffd');
   const lines = clean.split('\n').length;
   return accept({ name, text: lines > MAX_CHAT_LINES ? null : clean });

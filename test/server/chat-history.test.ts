@@ -4,6 +4,7 @@
  * messages are not part of it; the teacher clears it and mutes a name.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../cli/main.js';
 import { closeClient, connectClient } from '../harness/mqtt.js';
 
 import { TEST_ADMIN_TOKEN, type TestServer, startTestServer } from './helpers.js';
@@ -111,5 +112,26 @@ describe('the chat history on the hub', () => {
 
     expect(await (await admin(server, '/api/chat/unmute/Eve')).json()).toEqual({ unmuted: 'Eve', wasMuted: true });
     expect((await history(server)).muted).toEqual([]);
+  });
+
+  it('mqtt-classroom chat mute NAME and chat clear do it from the terminal', async () => {
+    const server = await hub();
+    const client = await connectClient(server.running.mqttUrl);
+    cleanups.push(() => closeClient(client));
+    await client.publishAsync('classroom/chat/Eve', 'spam', { qos: 1 });
+    await client.publishAsync('classroom/chat/Zoé', 'Bonjour', { qos: 1 });
+    await waitFor(server, (v) => v.messages.length === 2, 'two messages');
+    let out = '';
+    let err = '';
+    const ctx = { stdout: (t: string) => (out += t), stderr: (t: string) => (err += t), env: { SERVER_URL: server.running.httpUrl, ADMIN_TOKEN: TEST_ADMIN_TOKEN } };
+    expect(await main(['chat', 'mute', 'Eve'], ctx)).toBe(0);
+    expect(out).toContain('Eve muted: 1 messages removed');
+    expect((await history(server)).messages.map((m) => m.name)).toEqual(['Zoé']);
+    expect(await main(['chat', 'clear'], ctx)).toBe(0);
+    expect(out).toContain('chat history cleared (1 messages)');
+    expect((await history(server)).messages).toEqual([]);
+    expect(await main(['chat', 'mute', 'a b\u0007'], ctx)).toBe(2);
+    expect(err).toContain('not a chat name');
+    expect(await main(['chat', 'clear'], { ...ctx, env: { ...ctx.env, ADMIN_TOKEN: 'wrong' } })).toBe(2);
   });
 });

@@ -9,22 +9,33 @@ export const RENDER_FALLBACK_MS = 250;
  * timer renders instead when none came within RENDER_FALLBACK_MS (or at once
  * through the timer when the page is hidden): state waiting for a frame that never
  * comes would otherwise grow without bound (issue 13: a background chat tab grew by
- * ~20 MB/s under a flood).
+ * ~20 MB/s under a flood). `minIntervalMs` spaces renders further apart: every
+ * render costs a layout, and the browser gives a frame between two messages when one
+ * is due, so rendering each frame under a flood leaves time for few messages.
  */
-export function renderScheduler(render: () => void): () => void {
+export function renderScheduler(render: () => void, options: { minIntervalMs?: number } = {}): () => void {
+  const minIntervalMs = options.minIntervalMs ?? 0;
   let frame: number | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let last = -Infinity;
   const run = () => {
     if (frame !== null) cancelAnimationFrame(frame);
     if (timer !== null) clearTimeout(timer);
     frame = null;
     timer = null;
+    last = performance.now();
     render();
+  };
+  const request = () => {
+    timer = null;
+    if (!document.hidden) frame = requestAnimationFrame(run);
+    timer = setTimeout(run, document.hidden ? 0 : RENDER_FALLBACK_MS);
   };
   return () => {
     if (frame !== null || timer !== null) return;
-    if (!document.hidden) frame = requestAnimationFrame(run);
-    timer = setTimeout(run, document.hidden ? 0 : RENDER_FALLBACK_MS);
+    const wait = last + minIntervalMs - performance.now();
+    if (wait > 0) timer = setTimeout(request, wait);
+    else request();
   };
 }
 

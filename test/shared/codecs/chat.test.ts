@@ -60,6 +60,11 @@ describe('chat messages', () => {
     expect(decodeChat(topics, 'classroom/chat/Eve', 'x\n'.repeat(MAX_CHAT_LINES))).toEqual({ ok: true, value: { name: 'Eve', text: null } });
   });
 
+  it('refuses a blank payload (an empty retained publish clears the broker\'s copy, nobody said anything)', () => {
+    expect(decodeChat(topics, 'classroom/chat/Professeur', '')).toMatchObject({ ok: false, reason: 'empty' });
+    expect(decodeChat(topics, 'classroom/chat/Professeur', ' \n')).toMatchObject({ ok: false, reason: 'empty' });
+  });
+
   it('ignores other topics', () => {
     expect(decodeChat(topics, 'classroom/polls/cours', 'hi')).toBeNull();
     expect(decodeChat(topics, 'other/chat/Zoé', 'hi')).toBeNull();
