@@ -109,20 +109,35 @@ export function buildProgram(ctx: CliContext): Command {
     .option('-o, --output <file>', 'where to write it (default: <damaged-file>.salvaged.sqlite)')
     .action(async (file: string, options: { output?: string }) => (await import('./commands/backup.js')).runSalvage(file, options, ctx));
 
-  program
+  const chat = program
     .command('chat')
-    .description('a terminal chat on the class chat topics (type a line to send it)')
-    .requiredOption('-n, --name <name>', 'your name in the chat (letters, digits, _ . : @ -)')
-    .action(async (options: { name: string }) => {
+    .description('a terminal chat on the class chat topics (type a line to send it); chat clear|mute|unmute for the teacher')
+    .option('-n, --name <name>', 'your name in the chat (letters, digits, _ . : @ -)')
+    .option('--server <url>', 'for clear/mute/unmute: the server (default: SERVER_URL)')
+    .action(async (options: { name?: string }) => {
       const { runChat } = await import('./commands/chat.js');
       await runChat({
-        name: options.name,
+        name: options.name ?? '',
         env: ctx.env,
         input: process.stdin,
         print: (line) => ctx.stdout(`${line}\n`),
         status: (line) => ctx.stderr(`${line}\n`),
       });
     });
+  const chatAdmin = () => import('./commands/chat-admin.js');
+  chat
+    .command('clear')
+    .description('empty the chat history the hub shows new visitors (needs ADMIN_TOKEN)')
+    .action(async () => (await chatAdmin()).chatClear(chat.opts<{ server?: string }>(), ctx));
+  for (const [name, description] of [
+    ['mute', 'drop a name\'s messages from the history and hide them on the chat pages as they load (MQTT cannot unsend: see docs/server.md)'],
+    ['unmute', 'let a muted name into the history again'],
+  ] as const) {
+    chat
+      .command(`${name} <name>`)
+      .description(description)
+      .action(async (who: string) => (await chatAdmin()).chatMute(name === 'mute', who, chat.opts<{ server?: string }>(), ctx));
+  }
 
   return program;
 }

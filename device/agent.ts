@@ -17,6 +17,7 @@ import type { ButtonEvent, ButtonInput } from './inputs/input.js';
 import type { KeyStream } from './inputs/keyboard.js';
 import { loadInput } from './inputs/load.js';
 import type { GpioClass } from './inputs/gpio.js';
+import { OutboxLock } from './outbox/outbox-lock.js';
 import { VoteSender } from './outbox/sender.js';
 import { SqliteOutboxStore } from './outbox/sqlite-store.js';
 import { PollTracker, type TargetPoll } from './poll-tracker.js';
@@ -116,6 +117,8 @@ export class Agent {
     const voter = loadVoterSecret(join(dirname(outboxPath), `voter-${config.deviceId}`));
     // Receipts come to this client id alone (the brokers' receipts rule), so it is fixed here.
     const clientId = env.mqtt.clientId ?? `mqtt-classroom-device-${config.deviceId}`;
+    // First of all: a second agent on this outbox stops here, before it opens the file or the broker session.
+    const lock = new OutboxLock({ outboxPath, logger: logger.child('outbox') });
     const outbox = new SqliteOutboxStore({
       path: outboxPath,
       scheduler,
@@ -160,7 +163,7 @@ export class Agent {
       ...(this.ctx.openIo ? { openIo: this.ctx.openIo } : {}),
       ...(this.ctx.loadFive ? { loadFive: this.ctx.loadFive } : {}),
     });
-    const components: Component[] = [outbox, publisher, polls, sender, boards];
+    const components: Component[] = [lock, outbox, publisher, polls, sender, boards];
     if (config.homeAssistant !== null) {
       components.push(
         new HomeAssistantDiscovery({

@@ -57,6 +57,17 @@ export class AdminClient {
     return (await this.json('POST', '/api/backup')) as { file: string; bytes: number; at: number };
   }
 
+  /** Empties the hub's chat history; returns how many messages it forgot. */
+  async clearChat(): Promise<number> {
+    return ((await this.json('POST', '/api/chat/clear')) as { cleared: number }).cleared;
+  }
+
+  /** Mutes (or with `false` unmutes) a chat name; returns how many of its messages left the history. */
+  async muteChat(name: string, mute = true): Promise<number> {
+    const answer = (await this.json('POST', `/api/chat/${mute ? 'mute' : 'unmute'}/${encodeURIComponent(name)}`)) as { removed?: number };
+    return answer.removed ?? 0;
+  }
+
   async status(): Promise<ServerStatus> {
     return (await this.json('GET', '/api/status')) as ServerStatus;
   }

@@ -8,6 +8,7 @@ import { type Logger, createLogger } from '../runtime/logger.js';
 import { projectRoot } from '../runtime/package-info.js';
 import { createTopics } from '../shared/topics.js';
 import { resolveAdminToken } from './admin-token.js';
+import { ChatHistory } from './chat/chat-history.js';
 import { browserConfig } from './http/config-json.js';
 import { HttpServer } from './http/http-server.js';
 import { type RunningServer, runningServer, statusOf } from './running-server.js';
@@ -47,6 +48,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const admin = resolveAdminToken(config.adminToken, config.dataDir);
   const startedAt = clock.now();
 
+  const chat = new ChatHistory({ topics, clock, logger: logger.child('chat') });
   // Every part is made first, then started in order by the lifecycle below. The
   // link publishes nothing before it starts, and the parts it calls back (votes
   // in, retained state out) exist by then.
@@ -57,6 +59,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     voteTopic: config.voteTopic,
     logger: logger.child('mqtt'),
     onVote: (topic, payload, retained) => core.ingest.handle(topic, payload, retained),
+    onChat: (topic, payload, retained) => chat.handle(topic, payload, retained),
     onReady: () => core.polls.publishAll(),
     presence: () => (core.health.status.storing ? 'online' : 'not-storing'),
     waitMs: options.brokerWaitMs ?? 10_000,
@@ -79,7 +82,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     browserConfig: browserConfig(config, topics),
     logger: logger.child('http'),
     ...(options.httpServerOverride === undefined ? {} : { server: options.httpServerOverride }),
-    admin: { token: admin.token, polls, book, store, log, now: () => clock.now(), status, backup: () => core.backups.backUp() },
+    admin: { token: admin.token, polls, book, store, log, now: () => clock.now(), status, backup: () => core.backups.backUp(), chat },
   });
   const broker = createEmbeddedBroker(choice, { config, topics, httpServer: http.server, logger: logger.child('broker') });
   const mqtt: Component = {

@@ -11,6 +11,12 @@ import { MqttConnection } from '../../runtime/mqtt/connection.js';
 import { chatName, decodeChat, encodeChat } from '../../shared/codecs/chat.js';
 import { assertId } from '../../shared/ids.js';
 import { createTopics } from '../../shared/topics.js';
+import { ClassroomError } from '../../shared/errors/classroom-error.js';
+
+/** `chat` without a name. */
+export class ChatUsageError extends ClassroomError {
+  override readonly name = 'ChatUsageError';
+}
 
 export interface ChatOptions {
   name: string;
@@ -26,6 +32,7 @@ export interface ChatOptions {
 }
 
 export async function runChat(options: ChatOptions): Promise<void> {
+  if (options.name.trim() === '') throw new ChatUsageError('give your name: mqtt-classroom chat --name Zoé (or chat clear | chat mute NAME for the teacher)');
   const name = assertId('chat name', chatName(options.name));
   const config = loadChatEnv({ env: options.env, ...(options.dotenvPath === undefined ? {} : { dotenvPath: options.dotenvPath }) });
   const topics = createTopics({ prefix: config.topicPrefix });
@@ -47,8 +54,8 @@ export async function runChat(options: ChatOptions): Promise<void> {
   });
   connection.client.on('message', (topic, payload) => {
     const message = decodeChat(topics, topic, payload);
-    if (message === null) return;
-    options.print(chatLine(new Date(), message.name, message.text ?? '(unreadable message)'));
+    if (message === null || !message.ok) return;
+    options.print(chatLine(new Date(), message.value.name, message.value.text ?? '(unreadable message)'));
   });
   options.status(`connecting to ${url}…`);
   connection.start();

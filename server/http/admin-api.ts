@@ -1,6 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isPolicy } from '../../shared/poll.js';
+import { handleChatAdmin } from '../chat/chat-api.js';
+import type { ChatHistory } from '../chat/chat-history.js';
 import { AdminRequestError } from '../errors/admin-request-error.js';
 import { InvalidPollError, PollNotFoundError } from '../errors/poll-errors.js';
 import { EXPORT_FORMATS, type ExportFormat, type RoundChoice, resultsCsv, resultsJson, roundResults } from '../polls/export.js';
@@ -22,6 +24,8 @@ export interface AdminApiContext {
   status: () => unknown;
   /** `POST /api/backup`: an online backup into DATA_DIR/backups; resolves to where. */
   backup: () => Promise<unknown>;
+  /** The chat history (clear, mute); its `GET /api/chat/history` is public, see http-server.ts. */
+  chat: ChatHistory;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -57,6 +61,10 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, ctx: A
   if (first === 'backup' && parts.length === 1) {
     allow(method, 'POST');
     sendJson(res, 201, await ctx.backup());
+    return;
+  }
+  if (first === 'chat') {
+    handleChatAdmin(res, method, parts.slice(1), ctx.chat);
     return;
   }
   if (first !== 'polls' || extra !== undefined) throw new AdminRequestError(404, `no such admin endpoint: ${url.pathname}`);

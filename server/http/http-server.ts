@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { listen } from '../../runtime/listen.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { BrowserConfig } from '../../shared/browser-config.js';
+import { CHAT_HISTORY_PATH, sendChatHistory } from '../chat/chat-api.js';
 import { type AdminApiContext, handleAdmin } from './admin-api.js';
 import { sendJson, sendText, setSecurityHeaders } from './security-headers.js';
 import { serveStatic } from './static-files.js';
@@ -61,6 +62,11 @@ export class HttpServer {
       url = new URL(req.url ?? '/', 'http://localhost');
     } catch {
       sendText(res, 400, 'bad request\n');
+      return;
+    }
+    // The chat's recent past is public (it was said in the open): the chat page reads it once on load.
+    if (url.pathname === CHAT_HISTORY_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
+      sendChatHistory(res, this.ctx.admin.chat);
       return;
     }
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {

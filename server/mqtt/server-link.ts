@@ -21,6 +21,8 @@ export interface ServerLinkContext {
   logger: Logger;
   /** Every message on a vote topic. */
   onVote: (topic: string, payload: Buffer, retained: boolean) => void;
+  /** Every message on a chat topic (`<prefix>/chat/+`, subscribed at QoS 0 when given): the chat history. */
+  onChat?: (topic: string, payload: Buffer, retained: boolean) => void;
   /** After each (re)connect and subscription: republish what is retained. */
   onReady: () => void;
   /** What the status topic says once connected: `online`, or `not-storing` while commits fail. */
@@ -87,7 +89,11 @@ export class ServerLink implements MqttLink {
       // We subscribe after every connect ourselves.
       extra: { resubscribe: false },
     });
-    connection.client.on('message', (topic, payload, packet) => ctx.onVote(topic, payload, packet.retain === true));
+    const chatHead = `${ctx.topics.prefix}/chat/`;
+    connection.client.on('message', (topic, payload, packet) => {
+      if (ctx.onChat !== undefined && topic.startsWith(chatHead)) ctx.onChat(topic, payload, packet.retain === true);
+      else ctx.onVote(topic, payload, packet.retain === true);
+    });
     this.connection = connection;
     connection.start();
     let timer: NodeJS.Timeout | undefined;
@@ -113,6 +119,12 @@ export class ServerLink implements MqttLink {
   }
 
   private subscribe(client: MqttClient): void {
+    if (this.ctx.onChat !== undefined) {
+      // QoS 0 like the chat itself; a refusal costs the history only, never the votes.
+      client.subscribe(this.ctx.topics.allChat, { qos: 0 }, (error, granted) => {
+        if (error || granted?.[0]?.qos === 128) this.ctx.logger.warn('the broker refused the chat subscription: the chat history stays empty', { topic: this.ctx.topics.allChat });
+      });
+    }
     const filters = [this.ctx.topics.allVotes, ...(this.ctx.voteTopic === null ? [] : [this.ctx.voteTopic])];
     client.subscribe(filters, { qos: 1 }, (error, granted) => {
       const refused = (granted ?? []).filter((g) => g.qos === 128).map((g) => g.topic);

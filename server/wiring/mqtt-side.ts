@@ -66,7 +66,7 @@ export function brokerUrl(config: ServerEnv, broker: EmbeddedBroker | null): str
 /** The server's own MQTT session, with the account that matches the broker. */
 export function createServerLink(
   choice: BrokerChoice,
-  ctx: Pick<ServerLinkContext, 'url' | 'topics' | 'voteTopic' | 'logger' | 'onVote' | 'onReady' | 'presence' | 'waitMs'> & { config: ServerEnv },
+  ctx: Pick<ServerLinkContext, 'url' | 'topics' | 'voteTopic' | 'logger' | 'onVote' | 'onChat' | 'onReady' | 'presence' | 'waitMs'> & { config: ServerEnv },
 ): ServerLink {
   const { config, ...link } = ctx;
   return new ServerLink({

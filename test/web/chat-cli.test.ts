@@ -57,7 +57,8 @@ describe('terminal chat', () => {
     await other.publishAsync('classroom/chat/Eve', '\u001b[2J\u001b[31mrouge', { qos: 1 });
     const escaped = await waitForLine(printed, (l) => l.includes(' Eve: '));
     expect(escaped).not.toContain('\u001b');
-    expect(escaped).toMatch(/Eve: \?\[2J\?\[31mrouge$/);
+    // The shared codec replaces control characters with U+FFFD before the terminal sees them.
+    expect(escaped).toMatch(/Eve: \uFFFD\[2J\uFFFD\[31mrouge$/);
 
     input.end(); // Ctrl-D
     await done;

@@ -1,10 +1,17 @@
 /**
  * The class chat (`/chat`): everyone's messages on `<prefix>/chat/+`, and yours
  * sent on `<prefix>/chat/<name>`. `mosquitto_pub -t classroom/chat/Zoé -m Bonjour`
- * shows up here too. Names and texts come from anyone: they go in as text only.
+ * shows up here too. Names and texts come from anyone: they go in as text only,
+ * checked by the shared codec. On load the page reads the hub's history once
+ * (`/api/chat/history`: what was said before, with the hub's times, and the names
+ * the teacher muted), then only live MQTT. Retained chat messages are old ones
+ * replayed by the broker: not shown. Whatever the rate, it keeps at most
+ * KEEP_MESSAGES messages, waiting or shown, and renders coalesced (a timer takes
+ * over when a hidden tab gets no animation frame).
  */
 import '../styles/chat.css';
 import { type ChatMessage, chatName, decodeChat, encodeChat } from '../../shared/codecs/chat.js';
+import { type ChatHistory, fetchChatHistory, overlap } from '../lib/chat-history.js';
 import { isValidId } from '../../shared/ids.js';
 import type { Topics } from '../../shared/topics.js';
 import type { MqttLink } from '../lib/connection.js';
@@ -27,7 +34,13 @@ let connection: PageState = 'connecting';
 let name: string | null = storedName();
 let link: MqttLink | null = null;
 let topics: Topics | null = null;
+/** Received, not yet rendered; never more than KEEP_MESSAGES (older ones would be trimmed at once anyway). */
 const incoming: ShownMessage[] = [];
+/** Live messages that came before the history did (it may hold them too). */
+let early: ShownMessage[] | null = [];
+/** Hub time minus this page's time: every stamp is the hub's, whatever this phone's clock says. */
+let clockOffset = 0;
+let muted = new Set<string>();
 const timeFormat = new Intl.DateTimeFormat(tr.lang, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 const badge = statusBadge(tr);
@@ -92,7 +105,8 @@ composer.addEventListener('submit', (event) => {
   messageInput.value = '';
 });
 
-const schedule = renderScheduler(render);
+// A chat needs no 60 renders a second: 8 leave the rest of each second to reading the messages.
+const schedule = renderScheduler(render, { minIntervalMs: 125 });
 renderIdentity();
 schedule();
 void startPage('chat', (state) => {
@@ -101,20 +115,45 @@ void startPage('chat', (state) => {
 }).then((ctx) => {
   ({ link, topics } = ctx);
   setText(empty, tr.t('chat.empty', { topic: ctx.topics.chat(name ?? 'Zoé') }));
-  ctx.link.subscribe([ctx.topics.allChat]);
-  ctx.link.onMessage((topic, payload) => {
+  ctx.link.onMessage((topic, payload, retained) => {
+    // A retained copy is an old message the broker replays to every visitor: the history has it with its real time, if the hub heard it.
+    if (retained) return;
     const message = decodeChat(ctx.topics, topic, payload);
-    if (message === null) return;
-    incoming.push({ ...message, at: Date.now() });
-    schedule();
+    if (message === null || !message.ok) return;
+    const shown = { ...message.value, at: Date.now() + clockOffset };
+    if (early !== null) early.push(shown);
+    else receive([shown]);
   });
+  ctx.link.subscribe([ctx.topics.allChat]);
+  void fetchChatHistory().then(onHistory);
 });
+
+function onHistory(history: ChatHistory | null): void {
+  const live = early ?? [];
+  early = null;
+  if (history !== null) {
+    clockOffset = history.now - Date.now();
+    muted = new Set(history.muted);
+    // The live messages that came early are also the newest of the history: keep them once.
+    receive([...history.messages, ...live.slice(overlap(history.messages, live))]);
+  } else {
+    receive(live);
+  }
+}
+
+function receive(messages: readonly ShownMessage[]): void {
+  for (const message of messages) if (!muted.has(message.name)) incoming.push(message);
+  if (incoming.length > KEEP_MESSAGES) incoming.splice(0, incoming.length - KEEP_MESSAGES);
+  schedule();
+}
 
 function render(): void {
   badge.show(connection);
   if (incoming.length === 0) return;
   const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
-  list.append(...incoming.splice(0).map(messageItem));
+  const items = incoming.splice(0).map(messageItem);
+  if (items.length >= KEEP_MESSAGES) list.replaceChildren(...items);
+  else list.append(...items);
   while (list.childElementCount > KEEP_MESSAGES) list.firstElementChild?.remove();
   empty.hidden = true;
   if (nearBottom) list.scrollTop = list.scrollHeight;

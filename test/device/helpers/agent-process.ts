@@ -24,7 +24,12 @@ export class AgentProcess {
   constructor(private readonly env: Record<string, string>) {}
 
   get dataDir(): string {
-    return join(this.dir, 'data');
+    return this.env.DATA_DIR ?? join(this.dir, 'data');
+  }
+
+  /** The running agent's process id (null before start and after exit). */
+  get pid(): number | null {
+    return this.child?.exitCode === null ? (this.child.pid ?? null) : null;
   }
 
   /** Writes the config and starts the agent on it; `keys`: its stdin is a pipe that `type()` writes to (the keyboard input). */
