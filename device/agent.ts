@@ -1,3 +1,4 @@
+import type { BrokerUrls } from '../shared/broker-urls.js';
 import { join } from 'node:path';
 import type { DeviceEnv } from '../runtime/env.js';
 import { type Component, Lifecycle } from '../runtime/lifecycle.js';
@@ -56,7 +57,8 @@ const SOURCE: Record<InputConfig['type'], 'button' | 'keyboard' | 'simulation'> 
  */
 export class Agent {
   readonly topics: Topics;
-  readonly brokerUrl: string;
+  /** The broker, or the cluster's nodes in the order they are tried. */
+  readonly brokerUrls: BrokerUrls;
   private readonly lifecycle: Lifecycle;
   private readonly scheduler: Scheduler;
   private readonly inputs: ButtonInput[] = [];
@@ -78,7 +80,7 @@ export class Agent {
       prefix: env.topicPrefix,
       ...(config.bread ? { bread: config.bread.topic, breadTemperature: config.bread.temperatureTopic } : {}),
     });
-    this.brokerUrl = env.mqtt.url;
+    this.brokerUrls = env.mqtt.urls;
     config.inputs.forEach((input, index) => {
       for (const button of input.buttons) this.buttons.set(button.id, { config: button, input: index, source: SOURCE[input.type] });
     });
@@ -116,7 +118,7 @@ export class Agent {
       logger: logger.child('outbox'),
     });
     const publisher = new Publisher({
-      url: this.brokerUrl,
+      url: this.brokerUrls,
       deviceId: config.deviceId,
       clientId: env.mqtt.clientId,
       username: env.mqtt.username,

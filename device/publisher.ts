@@ -1,3 +1,4 @@
+import type { BrokerUrls } from '../shared/broker-urls.js';
 import type { MqttClient } from 'mqtt';
 import type { Component } from '../runtime/lifecycle.js';
 import type { Logger } from '../runtime/logger.js';
@@ -7,7 +8,8 @@ import { encodeStatus } from '../shared/codecs/status.js';
 import { topicMatches } from '../shared/topic-filter.js';
 
 export interface PublisherContext {
-  readonly url: string;
+  /** The broker, or the cluster's nodes in the order they are tried. */
+  readonly url: string | BrokerUrls;
   readonly deviceId: string;
   /** MQTT_CLIENT_ID; default `mqtt-classroom-device-<deviceId>`. */
   readonly clientId?: string | null;
@@ -71,7 +73,7 @@ export class Publisher implements Component, MqttLink {
   }
 
   start(): void {
-    this.options.logger.info('connecting to the broker', { url: this.options.url });
+    this.options.logger.info('connecting to the broker', { url: [this.options.url].flat().join(', ') });
     this.connection.start();
   }
 

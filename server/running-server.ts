@@ -86,7 +86,7 @@ export function runningServer(parts: {
     httpUrl,
     mqttPort: broker?.mqttPort ?? null,
     mqttUrl: link.url,
-    wsUrl: broker === null ? config.mqttWsUrl : `ws://${localHost(config.httpHost)}:${httpPort}${broker.wsPath}`,
+    wsUrl: broker === null ? (config.mqttWsUrls?.[0] ?? null) : `ws://${localHost(config.httpHost)}:${httpPort}${broker.wsPath}`,
     adminToken: admin.token,
     adminTokenSource: admin.source,
     polls: parts.polls,

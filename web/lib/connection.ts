@@ -5,10 +5,13 @@
  * shared/backoff.ts), so thirty phones do not all come back in the same
  * millisecond after a broker restart. Subscriptions are made again after every
  * connect, which also brings the retained poll, tally and bread state back.
+ * Given several URLs (the nodes of a clustered broker), each new attempt goes to
+ * the next one, so a dead node costs one backoff step.
  */
 import clientModule, { type IClientOptions } from 'mqtt/lib/client';
 import { browserStreamBuilder } from 'mqtt/lib/connect/ws';
 import { backoffDelay } from '../../shared/backoff.js';
+import { type BrokerUrls, nextBrokerIndex } from '../../shared/broker-urls.js';
 import { randomId } from './ids.js';
 
 // MQTT.js's build is CommonJS: its class is the `default` property of module.exports.
@@ -18,7 +21,8 @@ type MqttClient = InstanceType<typeof Client>;
 export type LinkState = 'connecting' | 'connected' | 'reconnecting';
 
 export interface LinkOptions {
-  url: string;
+  /** The broker's WebSocket, or several nodes of one cluster, tried in turn. */
+  urls: BrokerUrls;
   /** A readable prefix for the client id: the broker's log then says which page it is. */
   clientIdPrefix: string;
   username?: string;
@@ -53,6 +57,10 @@ export function openLink(options: LinkOptions): MqttLink {
   let everConnected = false;
   let attempt = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  // Which URL the current or next attempt uses; moves on after every ended or
+  // failed connection (the WebSocket URL is read at each attempt, below).
+  let urlIndex = 0;
+  let streams = 0;
 
   const clientOptions: IClientOptions = {
     clientId: `${options.clientIdPrefix}-${randomId(10)}`,
@@ -64,15 +72,20 @@ export function openLink(options: LinkOptions): MqttLink {
     resubscribe: false,
     // The stream builder reads host and port from these; transformWsUrl then gives
     // it the exact URL from /config.json (path, query and all).
-    protocol: options.url.startsWith('wss:') ? 'wss' : 'ws',
+    protocol: options.urls[0].startsWith('wss:') ? 'wss' : 'ws',
     hostname: 'configured',
     port: 1,
     path: '/',
-    transformWsUrl: () => options.url,
+    transformWsUrl: () => options.urls[urlIndex] ?? options.urls[0],
     ...(options.username ? { username: options.username } : {}),
     ...(options.password ? { password: options.password } : {}),
   };
-  const client: MqttClient = new Client((c) => browserStreamBuilder(c, clientOptions), clientOptions);
+  const client: MqttClient = new Client((c) => {
+    // The first stream uses the first URL; each later one the next URL.
+    if (streams > 0) urlIndex = nextBrokerIndex(urlIndex, options.urls.length);
+    streams += 1;
+    return browserStreamBuilder(c, clientOptions);
+  }, clientOptions);
 
   const setState = (next: LinkState) => {
     if (next === state) return;
