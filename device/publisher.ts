@@ -115,8 +115,10 @@ export class Publisher implements Component, MqttLink {
     client.publish(this.options.statusTopic, encodeStatus('online'), { qos: 1, retain: true });
     // Subscribing again is harmless with a kept session and needed when the broker
     // lost it (restarted without persistence).
-    const filters = Object.fromEntries(this.subscriptions.map((s) => [s.filter, { qos: s.qos }]));
-    if (Object.keys(filters).length > 0) client.subscribe(filters);
+    // One filter per SUBSCRIBE: an aedes cluster node (aedes-persistence-redis)
+    // never answers a SUBSCRIBE with several filters from a persistent session
+    // (test/cluster/device-session.test.ts), and the box would never hear of the poll.
+    for (const s of this.subscriptions) client.subscribe(s.filter, { qos: s.qos });
     for (const listener of this.connectListeners) {
       try {
         listener(sessionPresent);
