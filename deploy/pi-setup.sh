@@ -24,6 +24,8 @@ kiosk=1
 kiosk_user=
 kiosk_url=http://localhost:8080/kiosk
 prefix=classroom
+prefix_given=0
+rooms=()
 vote_topic=
 node_major=22
 host=
@@ -70,6 +72,11 @@ Options:
   --host NAME              the Pi's name or address as phones reach it, for the
                            WebSocket URL and the certificate (default: its IP address)
   --prefix P               topic prefix (default classroom)
+  --room NAME[:PORT]       a building: one hub per room on this machine (repeatable).
+                           Each room gets its own topic prefix (NAME), web port
+                           (PORT, default 8080, 8081, ... in order), database and
+                           mqtt-classroom-server@NAME service reading
+                           $etc_dir/NAME.env. Not with --prefix.
   --vote-topic T           legacy vote topic of the course's static page (e.g. test/phone)
   --node-major N           Node.js major version to install when none >= 20 is
                            present (default $node_major)
@@ -238,7 +245,8 @@ while [ $# -gt 0 ]; do
     --kiosk-url) kiosk_url="${2:?--kiosk-url needs a URL}"; shift 2 ;;
     --no-kiosk) kiosk=0; shift ;;
     --host) host="${2:?--host needs a name or address}"; shift 2 ;;
-    --prefix) prefix="${2:?--prefix needs a value}"; shift 2 ;;
+    --prefix) prefix="${2:?--prefix needs a value}"; prefix_given=1; shift 2 ;;
+    --room) rooms+=("${2:?--room needs a name, like --room salle-12 or --room salle-12:8081}"); shift 2 ;;
     --vote-topic) vote_topic="${2:?--vote-topic needs a topic}"; shift 2 ;;
     --node-major) node_major="${2:?--node-major needs a number}"; shift 2 ;;
     --install-dir) install_dir="${2:?--install-dir needs a folder}"; shift 2 ;;
@@ -275,6 +283,36 @@ if [ -n "$cert_file$key_file$ca_file" ]; then
     fail "give all three of --cert, --key and --ca (or none, to make a classroom CA)"
   fi
   for f in "$cert_file" "$key_file" "$ca_file"; do [ -r "$f" ] || fail "cannot read $f"; done
+fi
+
+# Rooms: NAME[:PORT] -> room_names / room_ports. A name is both a systemd
+# instance and a topic prefix, so it stays within what both take.
+room_names=()
+room_ports=()
+if [ "${#rooms[@]}" -gt 0 ]; then
+  [ "$prefix_given" -eq 0 ] || fail "--prefix and --room do not mix: with rooms each room's name is its topic prefix"
+  next_port=8080
+  for room in "${rooms[@]}"; do
+    name="${room%%:*}"
+    port="$next_port"
+    [[ "$room" != *:* ]] || port="${room#*:}"
+    [[ "$name" =~ ^[a-z0-9][a-z0-9-]{0,31}$ ]] || fail "--room '$room': the name must be 1 to 32 lowercase letters, digits or '-' (it becomes the room's topic prefix and service name), like salle-12"
+    if ! [[ "$port" =~ ^[0-9]+$ ]] || [ "$port" -lt 1 ] || [ "$port" -gt 65535 ]; then
+      fail "--room '$room': the web port must be a number 1..65535, like $name:8081"
+    fi
+    for other in "${room_names[@]}"; do [ "$other" != "$name" ] || fail "--room $name is given twice"; done
+    for other in "${room_ports[@]}"; do [ "$other" != "$port" ] || fail "--room '$room': port $port is already another room's"; done
+    case "$port" in
+      1883 | 8883 | 9001) fail "--room '$room': port $port is Mosquitto's" ;;
+      8081) [ "$profile" != secure ] || fail "--room '$room': port 8081 is the secure profile's WebSocket" ;;
+    esac
+    room_names+=("$name")
+    room_ports+=("$port")
+    next_port=$((port + 1))
+  done
+  # The device agent on this machine (if any) votes in the first room.
+  prefix="${room_names[0]}"
+  [ "$kiosk_url" != http://localhost:8080/kiosk ] || kiosk_url="http://localhost:${room_ports[0]}/kiosk"
 fi
 
 if [ "$DRY_RUN" -eq 0 ] && [ "$(id -u)" -ne 0 ]; then
@@ -331,6 +369,7 @@ mqtt-classroom Raspberry Pi setup$([ "$DRY_RUN" -eq 1 ] && echo " — DRY RUN: n
   project:         $src_root -> $install_dir
   broker profile:  $profile
   topic prefix:    $prefix${vote_topic:+ (legacy vote topic $vote_topic)}
+  hubs:            $(if [ "${#room_names[@]}" -eq 0 ]; then echo "one (mqtt-classroom-server)"; else for i in "${!room_names[@]}"; do printf 'room %s on web port %s; ' "${room_names[$i]}" "${room_ports[$i]}"; done; fi)
   device agent:    ${device_id:-none on this Pi}
   device accounts: ${devices[*]:-none}
   1-wire (DS18B20): $([ "$one_wire" -eq 1 ] && echo "on, GPIO $one_wire_pin" || echo off)
@@ -421,6 +460,8 @@ run ln -sfn "$install_dir/bin/mqtt-classroom.js" /usr/local/bin/mqtt-classroom
 # ---- 5. Mosquitto -------------------------------------------------------------------------
 step "5. Mosquitto: $profile profile, accounts and access rules"
 account_args=(--dir "$accounts_dir" --prefix "$prefix" --profile "$profile" --host "$host")
+# Every room's prefix in the one ACL: each hub, phone and box keeps to its room's.
+for name in "${room_names[@]:1}"; do account_args+=(--prefix "$name"); done
 [ -z "$vote_topic" ] || account_args+=(--vote-topic "$vote_topic")
 run install -d -m 0755 "$accounts_dir"
 # Makes passwd, acl and credentials; keeps existing passwords. Its printout has
@@ -451,30 +492,42 @@ run systemctl restart mosquitto.service
 step "6. Settings in $etc_dir"
 run install -d -m 0755 "$etc_dir"
 if [ "$profile" = secure ]; then ws_url="wss://$host:8081"; else ws_url="ws://$host:9001"; fi
-server_env="$(cat "$etc_dir/server.env" 2>/dev/null || true)"
-if [ -z "$server_env" ]; then
-  server_env="# mqtt-classroom hub settings (see $install_dir/.env.example for every variable).
+# hub_env FILE PREFIX [HTTP_PORT]: the hub's settings in FILE, the lines this
+# script manages updated, the rest (and the secrets made once) kept.
+hub_env() {
+  local file="$1" hub_prefix="$2" http_port="${3:-}" server_env
+  server_env="$(cat "$file" 2>/dev/null || true)"
+  if [ -z "$server_env" ]; then
+    server_env="# mqtt-classroom hub settings (see $install_dir/.env.example for every variable).
 # Written by pi-setup.sh; the lines it manages are updated when it runs again."
+  fi
+  server_env="$(env_set "$server_env" MQTT_URL mqtt://127.0.0.1:1883)"
+  server_env="$(env_set "$server_env" MQTT_USERNAME classroom-server)"
+  server_env="$(env_set "$server_env" MQTT_PASSWORD "$(credential classroom-server)")"
+  server_env="$(env_set "$server_env" MQTT_WS_URL "$ws_url")"
+  server_env="$(env_set "$server_env" TOPIC_PREFIX "$hub_prefix")"
+  [ -z "$http_port" ] || server_env="$(env_set "$server_env" HTTP_PORT "$http_port")"
+  server_env="$(env_set "$server_env" VOTE_TOPIC "$vote_topic")"
+  server_env="$(env_set "$server_env" BROWSER_MQTT_USERNAME voter)"
+  server_env="$(env_set "$server_env" BROWSER_MQTT_PASSWORD "$(credential voter)")"
+  # A private client id for the hub's persistent session: on an open broker anyone
+  # could otherwise take the session over by reusing the well-known default id.
+  # One per room: two hubs with one id would throw each other off the broker.
+  if [ -z "$(env_get "$server_env" MQTT_CLIENT_ID)" ]; then
+    server_env="$(env_set "$server_env" MQTT_CLIENT_ID "mqtt-classroom-server-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')")"
+  fi
+  # The admin secret for `mqtt-classroom poll ...`: made once, then kept.
+  if [ -z "$(env_get "$server_env" ADMIN_TOKEN)" ]; then
+    server_env="$(env_set "$server_env" ADMIN_TOKEN "$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')")"
+  fi
+  # systemd reads these files as root before starting the services: root only.
+  write_file "$file" 0600 root:root <<<"$server_env"
+}
+if [ "${#room_names[@]}" -eq 0 ]; then
+  hub_env "$etc_dir/server.env" "$prefix"
+else
+  for i in "${!room_names[@]}"; do hub_env "$etc_dir/${room_names[$i]}.env" "${room_names[$i]}" "${room_ports[$i]}"; done
 fi
-server_env="$(env_set "$server_env" MQTT_URL mqtt://127.0.0.1:1883)"
-server_env="$(env_set "$server_env" MQTT_USERNAME classroom-server)"
-server_env="$(env_set "$server_env" MQTT_PASSWORD "$(credential classroom-server)")"
-server_env="$(env_set "$server_env" MQTT_WS_URL "$ws_url")"
-server_env="$(env_set "$server_env" TOPIC_PREFIX "$prefix")"
-server_env="$(env_set "$server_env" VOTE_TOPIC "$vote_topic")"
-server_env="$(env_set "$server_env" BROWSER_MQTT_USERNAME voter)"
-server_env="$(env_set "$server_env" BROWSER_MQTT_PASSWORD "$(credential voter)")"
-# The admin secret for `mqtt-classroom poll ...`: made once, then kept.
-# A private client id for the hub's persistent session: on an open broker anyone
-# could otherwise take the session over by reusing the well-known default id.
-if [ -z "$(env_get "$server_env" MQTT_CLIENT_ID)" ]; then
-  server_env="$(env_set "$server_env" MQTT_CLIENT_ID "mqtt-classroom-server-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')")"
-fi
-if [ -z "$(env_get "$server_env" ADMIN_TOKEN)" ]; then
-  server_env="$(env_set "$server_env" ADMIN_TOKEN "$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')")"
-fi
-# systemd reads these files as root before starting the services: root only.
-write_file "$etc_dir/server.env" 0600 root:root <<<"$server_env"
 if [ -n "$device_id" ]; then
   device_env="$(cat "$etc_dir/device.env" 2>/dev/null || true)"
   if [ -z "$device_env" ]; then
@@ -515,9 +568,20 @@ fi
 
 # ---- 8. services ---------------------------------------------------------------------------
 step "8. systemd services"
-units=(mqtt-classroom-server.service)
-[ -z "$device_id" ] || units+=(mqtt-classroom-device.service)
-for unit in "${units[@]}"; do
+# Files to install, and the services to enable (a room's is an instance of the template).
+if [ "${#room_names[@]}" -eq 0 ]; then
+  unit_files=(mqtt-classroom-server.service)
+  units=(mqtt-classroom-server.service)
+else
+  unit_files=(mqtt-classroom-server@.service)
+  units=()
+  for name in "${room_names[@]}"; do units+=("mqtt-classroom-server@$name.service"); done
+fi
+if [ -n "$device_id" ]; then
+  unit_files+=(mqtt-classroom-device.service)
+  units+=(mqtt-classroom-device.service)
+fi
+for unit in "${unit_files[@]}"; do
   # The units name /opt/mqtt-classroom; follow --install-dir.
   write_file "/etc/systemd/system/$unit" 0644 root:root "deploy/systemd/$unit for $install_dir" \
     < <(sed "s#/opt/mqtt-classroom#$install_dir#g" "$src_root/deploy/systemd/$unit")
@@ -599,6 +663,12 @@ fi
 
 # ---- done -------------------------------------------------------------------------------------
 step "Done$([ "$DRY_RUN" -eq 1 ] && echo " (dry run: nothing was changed)")"
+if [ "${#room_names[@]}" -gt 0 ]; then
+  for i in "${!room_names[@]}"; do
+    note "Room ${room_names[$i]}: kiosk http://$host:${room_ports[$i]}/kiosk, vote page http://$host:${room_ports[$i]}/vote, admin token: sudo grep ADMIN_TOKEN $etc_dir/${room_names[$i]}.env"
+  done
+  note "Logs of every room: journalctl -u 'mqtt-classroom-server@*' -f"
+else
 cat <<EOF
     Kiosk:      http://$host:8080/kiosk
     Vote page:  http://$host:8080/vote   (the kiosk shows its QR code)
@@ -606,6 +676,7 @@ cat <<EOF
     Broker accounts: sudo cat $accounts_dir/credentials
     Logs: journalctl -u mqtt-classroom-server -u mqtt-classroom-device -u mosquitto -f
 EOF
+fi
 if [ "$reboot_needed" -eq 1 ]; then
   note "Reboot to finish (1-wire overlay, desktop auto-login, kiosk): sudo reboot"
 fi

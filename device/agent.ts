@@ -1,4 +1,5 @@
 import { dirname, join } from 'node:path';
+import type { BrokerUrls } from '../shared/broker-urls.js';
 import type { DeviceEnv } from '../runtime/env.js';
 import { type Component, Lifecycle } from '../runtime/lifecycle.js';
 import type { Logger } from '../runtime/logger.js';
@@ -58,7 +59,8 @@ const SOURCE: Record<InputConfig['type'], 'button' | 'keyboard' | 'simulation'> 
  */
 export class Agent {
   readonly topics: Topics;
-  readonly brokerUrl: string;
+  /** The broker, or the cluster's nodes in the order they are tried. */
+  readonly brokerUrls: BrokerUrls;
   private readonly lifecycle: Lifecycle;
   private readonly scheduler: Scheduler;
   private readonly inputs: ButtonInput[] = [];
@@ -80,7 +82,7 @@ export class Agent {
       prefix: env.topicPrefix,
       ...(config.bread ? { bread: config.bread.topic, breadTemperature: config.bread.temperatureTopic } : {}),
     });
-    this.brokerUrl = env.mqtt.url;
+    this.brokerUrls = env.mqtt.urls;
     config.inputs.forEach((input, index) => {
       for (const button of input.buttons) this.buttons.set(button.id, { config: button, input: index, source: SOURCE[input.type] });
     });
@@ -125,7 +127,7 @@ export class Agent {
       logger: logger.child('outbox'),
     });
     const publisher = new Publisher({
-      url: this.brokerUrl,
+      url: this.brokerUrls,
       deviceId: config.deviceId,
       clientId,
       username: env.mqtt.username,

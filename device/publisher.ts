@@ -1,3 +1,4 @@
+import type { BrokerUrls } from '../shared/broker-urls.js';
 import type { MqttClient } from 'mqtt';
 import type { Component } from '../runtime/lifecycle.js';
 import type { Logger } from '../runtime/logger.js';
@@ -7,7 +8,8 @@ import { encodeStatus } from '../shared/codecs/status.js';
 import { topicMatches } from '../shared/topic-filter.js';
 
 export interface PublisherContext {
-  readonly url: string;
+  /** The broker, or the cluster's nodes in the order they are tried. */
+  readonly url: string | BrokerUrls;
   readonly deviceId: string;
   /** MQTT_CLIENT_ID; default `mqtt-classroom-device-<deviceId>`. */
   readonly clientId?: string | null;
@@ -71,7 +73,7 @@ export class Publisher implements Component, MqttLink {
   }
 
   start(): void {
-    this.options.logger.info('connecting to the broker', { url: this.options.url });
+    this.options.logger.info('connecting to the broker', { url: [this.options.url].flat().join(', ') });
     this.connection.start();
   }
 
@@ -113,8 +115,10 @@ export class Publisher implements Component, MqttLink {
     client.publish(this.options.statusTopic, encodeStatus('online'), { qos: 1, retain: true });
     // Subscribing again is harmless with a kept session and needed when the broker
     // lost it (restarted without persistence).
-    const filters = Object.fromEntries(this.subscriptions.map((s) => [s.filter, { qos: s.qos }]));
-    if (Object.keys(filters).length > 0) client.subscribe(filters);
+    // One filter per SUBSCRIBE: an aedes cluster node (aedes-persistence-redis)
+    // never answers a SUBSCRIBE with several filters from a persistent session
+    // (test/cluster/device-session.test.ts), and the box would never hear of the poll.
+    for (const s of this.subscriptions) client.subscribe(s.filter, { qos: s.qos });
     for (const listener of this.connectListeners) {
       try {
         listener(sessionPresent);

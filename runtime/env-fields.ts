@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { type BrokerUrls, brokerUrlsProblem, splitBrokerUrls } from '../shared/broker-urls.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../shared/codecs/payload.js';
 import { idProblem } from '../shared/ids.js';
 import { DEFAULT_PREFIX, assertPrefix } from '../shared/topics.js';
@@ -50,15 +51,42 @@ function splitAccount(entry: string): [string, string] {
 /** A broker URL as MQTT.js takes it (also `--broker` of the server command). */
 export const MQTT_URL = /^(mqtts?|wss?|tcp|ssl):\/\/[^/\s]+/;
 
+/** A WebSocket broker URL, as browsers take it. */
+const WS_URL = /^wss?:\/\/[^/\s]+/;
+
 /** `cwd` is where a relative DATA_DIR starts. */
 export function envFields(cwd: string) {
   return {
-    mqttUrl: field('MQTT_URL', '', optional((v) => MQTT_URL.test(v), 'must look like mqtt://host:1883 (or mqtts://, ws://, wss://)')),
+    /** One broker, or several nodes of a cluster, comma-separated: clients fail over in order (shared/broker-urls.ts). */
+    mqttUrls: field(
+      'MQTT_URL',
+      '',
+      z
+        .string()
+        .superRefine((v, ctx) => {
+          if (v === '') return;
+          const problem = brokerUrlsProblem(splitBrokerUrls(v), MQTT_URL, 'mqtt://host:1883 (or mqtts://, ws://, wss://)');
+          if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+        })
+        .transform((v): BrokerUrls | null => (v === '' ? null : (splitBrokerUrls(v) as unknown as BrokerUrls))),
+    ),
     mqttPort: field('MQTT_PORT', '1883', port('MQTT_PORT')),
     mqttHost: field('MQTT_HOST', '0.0.0.0', z.string().min(1, 'must not be empty')),
     httpPort: field('HTTP_PORT', '8080', port('HTTP_PORT')),
     httpHost: field('HTTP_HOST', '0.0.0.0', z.string().min(1, 'must not be empty')),
-    mqttWsUrl: field('MQTT_WS_URL', '', optional((v) => /^wss?:\/\//.test(v), 'must start with ws:// or wss://')),
+    /** What browsers connect to: one WebSocket URL or several nodes, comma-separated (sent as a list in /config.json). */
+    mqttWsUrls: field(
+      'MQTT_WS_URL',
+      '',
+      z
+        .string()
+        .superRefine((v, ctx) => {
+          if (v === '') return;
+          const problem = brokerUrlsProblem(splitBrokerUrls(v), WS_URL, 'ws://host:9001/mqtt (or wss://)');
+          if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+        })
+        .transform((v): BrokerUrls | null => (v === '' ? null : (splitBrokerUrls(v) as unknown as BrokerUrls))),
+    ),
     /** Where phones reach the pages (the kiosk's QR code); null: found from the LAN address. */
     publicUrl: field(
       'PUBLIC_URL',

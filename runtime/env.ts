@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import type { BrokerUrls } from '../shared/broker-urls.js';
 import { configErrorFromZod, friendlyZodMessage } from '../shared/errors/zod-problems.js';
 import { type EnvKey, type EnvName, type EnvValues, envFields } from './env-fields.js';
 
@@ -10,12 +11,12 @@ import { type EnvKey, type EnvName, type EnvValues, envFields } from './env-fiel
  * process uses (SERVER_URL for the device, say) does not stop this one.
  */
 export const SERVER_VARIABLES = [
-  'mqttUrl',
+  'mqttUrls',
   'mqttPort',
   'mqttHost',
   'httpPort',
   'httpHost',
-  'mqttWsUrl',
+  'mqttWsUrls',
   'publicUrl',
   'mqttUsername',
   'mqttPassword',
@@ -36,11 +37,11 @@ export const SERVER_VARIABLES = [
   'browserUsername',
   'browserPassword',
 ] as const satisfies readonly EnvKey[];
-export const DEVICE_VARIABLES = ['mqttUrl', 'mqttPort', 'mqttUsername', 'mqttPassword', 'mqttClientId', 'topicPrefix', 'dataDir', 'logLevel'] as const satisfies readonly EnvKey[];
+export const DEVICE_VARIABLES = ['mqttUrls', 'mqttPort', 'mqttUsername', 'mqttPassword', 'mqttClientId', 'topicPrefix', 'dataDir', 'logLevel'] as const satisfies readonly EnvKey[];
 /** `mqtt-classroom poll`: the admin API of the running server. */
 export const ADMIN_VARIABLES = ['serverUrl', 'adminToken', 'dataDir'] as const satisfies readonly EnvKey[];
 /** `mqtt-classroom chat`: a browser-like MQTT client. */
-export const CHAT_VARIABLES = ['mqttUrl', 'mqttPort', 'mqttUsername', 'mqttPassword', 'browserUsername', 'browserPassword', 'topicPrefix'] as const satisfies readonly EnvKey[];
+export const CHAT_VARIABLES = ['mqttUrls', 'mqttPort', 'mqttUsername', 'mqttPassword', 'browserUsername', 'browserPassword', 'topicPrefix'] as const satisfies readonly EnvKey[];
 
 /** `mqtt-classroom broker --cluster`: one node, with the embedded broker's accounts and rules. */
 export const BROKER_VARIABLES = [
@@ -79,7 +80,8 @@ export type AdminEnv = Pick<EnvValues, (typeof ADMIN_VARIABLES)[number]>;
 
 /** How a program reaches its broker. */
 export interface MqttSettings {
-  readonly url: string;
+  /** The broker, or several nodes of a cluster in the order they are tried. */
+  readonly urls: BrokerUrls;
   readonly username: string | null;
   readonly password: string | null;
   /** null: the program's default client id. */
@@ -150,14 +152,14 @@ export function loadAdminEnv(options: LoadEnvOptions = {}): AdminEnv {
 }
 
 /** No MQTT_URL: the broker on this machine (the server's embedded broker or Mosquitto). */
-export function localBrokerUrl(port: number): string {
-  return `mqtt://127.0.0.1:${port}`;
+export function localBrokerUrl(port: number): BrokerUrls {
+  return [`mqtt://127.0.0.1:${port}`];
 }
 
 export function loadDeviceEnv(options: LoadEnvOptions = {}): DeviceEnv {
   const v = loadVariables(DEVICE_VARIABLES, options);
   return Object.freeze({
-    mqtt: Object.freeze({ url: v.mqttUrl ?? localBrokerUrl(v.mqttPort), username: v.mqttUsername, password: v.mqttPassword, clientId: v.mqttClientId }),
+    mqtt: Object.freeze({ urls: v.mqttUrls ?? localBrokerUrl(v.mqttPort), username: v.mqttUsername, password: v.mqttPassword, clientId: v.mqttClientId }),
     topicPrefix: v.topicPrefix,
     dataDir: v.dataDir,
     logLevel: v.logLevel,
@@ -171,7 +173,7 @@ export function loadChatEnv(options: LoadEnvOptions = {}): ChatEnv {
   const browser = v.browserUsername !== null;
   return Object.freeze({
     mqtt: Object.freeze({
-      url: v.mqttUrl ?? localBrokerUrl(v.mqttPort),
+      urls: v.mqttUrls ?? localBrokerUrl(v.mqttPort),
       username: browser ? v.browserUsername : v.mqttUsername,
       password: browser ? v.browserPassword : v.mqttPassword,
       clientId: null,

@@ -86,8 +86,11 @@ export function runningServer(parts: {
     httpPort,
     httpUrl,
     mqttPort: broker?.mqttPort ?? null,
-    mqttUrl: link.url,
-    wsUrl: broker === null ? config.mqttWsUrl : `ws://${localHost(config.httpHost)}:${httpPort}${broker.wsPath}`,
+    // A getter: with several nodes in MQTT_URL the link moves between them.
+    get mqttUrl() {
+      return link.url;
+    },
+    wsUrl: broker === null ? (config.mqttWsUrls?.[0] ?? null) : `ws://${localHost(config.httpHost)}:${httpPort}${broker.wsPath}`,
     adminToken: admin.token,
     adminTokenSource: admin.source,
     polls: parts.polls,

@@ -13,7 +13,7 @@ import { browserConfig } from './http/config-json.js';
 import { HttpServer } from './http/http-server.js';
 import { type RunningServer, runningServer, statusOf } from './running-server.js';
 import { DATABASE_FILE } from './store/database.js';
-import { brokerUrl, chooseBroker, createEmbeddedBroker, createServerLink } from './wiring/mqtt-side.js';
+import { brokerUrls, chooseBroker, createEmbeddedBroker, createServerLink } from './wiring/mqtt-side.js';
 import { createVoteCore } from './wiring/vote-core.js';
 
 export interface StartServerOptions {
@@ -54,7 +54,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   // in, retained state out) exist by then.
   const link = createServerLink(choice, {
     config,
-    url: () => brokerUrl(config, broker),
+    url: () => brokerUrls(config, broker),
     topics,
     voteTopic: config.voteTopic,
     logger: logger.child('mqtt'),
@@ -63,6 +63,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     onReady: () => core.polls.publishAll(),
     presence: () => (core.health.status.storing ? 'online' : 'not-storing'),
     waitMs: options.brokerWaitMs ?? 10_000,
+    scheduler,
   });
   const core = createVoteCore({
     config,
@@ -103,7 +104,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     if (core.db.open) core.db.close();
     throw error;
   }
-  if (broker === null && config.mqttWsUrl === null) {
+  if (broker === null && config.mqttWsUrls === null) {
     logger.warn('MQTT_WS_URL is not set: browsers will try ws://<this host>/mqtt, which an external broker does not serve; set it to the broker\'s WebSocket listener');
   }
   return runningServer({ config, admin, choice, http, broker, link, polls, status, stop: () => lifecycle.stop() });

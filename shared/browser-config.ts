@@ -3,11 +3,38 @@
  * secret. The server builds it (server/http/config-json.ts); the pages read it back
  * with parseBrowserConfig (web/lib/config.ts).
  */
+import { type BrokerUrls, brokerUrlsProblem } from './broker-urls.js';
 import { assertPrefix } from './topics.js';
 
+const WS_URL = /^wss?:\/\/[^/\s]+/;
+
+function parseWsUrl(value: unknown): string | BrokerUrls | null {
+  if (value === null) return null;
+  if (typeof value === 'string') {
+    if (!WS_URL.test(value)) throw new Error('/config.json: wsUrl must be null or start with ws:// or wss://');
+    return value;
+  }
+  if (!Array.isArray(value) || !value.every((v): v is string => typeof v === 'string')) {
+    throw new Error('/config.json: wsUrl must be null, a ws:// URL or a list of them');
+  }
+  const problem = brokerUrlsProblem(value, WS_URL, 'ws://host:9001/mqtt');
+  if (problem !== null) throw new Error(`/config.json: wsUrl ${problem}`);
+  return value as unknown as BrokerUrls;
+}
+
+/** The WebSocket URLs a config names, in the order a page tries them; null: the page's own host. */
+export function configuredWsUrls(config: Pick<BrowserConfig, 'wsUrl'>): BrokerUrls | null {
+  if (config.wsUrl === null) return null;
+  return typeof config.wsUrl === 'string' ? [config.wsUrl] : config.wsUrl;
+}
+
 export interface BrowserConfig {
-  /** null: same host as the page, path /mqtt, ws: or wss: following the page. */
-  readonly wsUrl: string | null;
+  /**
+   * null: same host as the page, path /mqtt, ws: or wss: following the page. A
+   * list names the nodes of a clustered broker, tried in order (failover); one
+   * URL is sent as a plain string, the shape older pages read.
+   */
+  readonly wsUrl: string | BrokerUrls | null;
   readonly prefix: string;
   readonly voteTopic: string | null;
   readonly breadTopic: string;
@@ -31,10 +58,7 @@ export function parseBrowserConfig(value: unknown): BrowserConfig {
     if (typeof v !== 'string') throw new Error(`/config.json: ${name} must be text`);
     return v;
   };
-  const wsUrl = o.wsUrl ?? null;
-  if (wsUrl !== null && (typeof wsUrl !== 'string' || !/^wss?:\/\//.test(wsUrl))) {
-    throw new Error('/config.json: wsUrl must be null or start with ws:// or wss://');
-  }
+  const wsUrl = parseWsUrl(o.wsUrl ?? null);
   if (typeof o.prefix !== 'string') throw new Error('/config.json: prefix must be text');
   assertPrefix(o.prefix);
   const voteTopic = optionalText('voteTopic') ?? null;

@@ -36,10 +36,11 @@ export async function runChat(options: ChatOptions): Promise<void> {
   const name = assertId('chat name', chatName(options.name));
   const config = loadChatEnv({ env: options.env, ...(options.dotenvPath === undefined ? {} : { dotenvPath: options.dotenvPath }) });
   const topics = createTopics({ prefix: config.topicPrefix });
-  const { url, username, password } = config.mqtt;
+  const { urls, username, password } = config.mqtt;
+  const url = urls.join(', ');
 
   const connection = new MqttConnection({
-    url,
+    url: urls,
     clientId: `mqtt-classroom-chat-${randomBytes(5).toString('hex')}`,
     clean: true,
     username,

@@ -26,9 +26,9 @@ export async function runDemo(options: DemoOptions, ctx: CliContext): Promise<vo
   const base = loadServerEnv({ env: ctx.env });
   // Zero setup: the demo always brings its own broker and keeps its data apart
   // from a real server's.
-  const config: ServerEnv = Object.freeze({ ...base, mqttUrl: null, dataDir: join(base.dataDir, 'demo') });
+  const config: ServerEnv = Object.freeze({ ...base, mqttUrls: null, dataDir: join(base.dataDir, 'demo') });
   const logger = createLogger({ level: config.logLevel });
-  if (base.mqttUrl !== null) logger.warn('the demo ignores MQTT_URL and starts its own broker; use `mqtt-classroom server` for a real broker');
+  if (base.mqttUrls !== null) logger.warn('the demo ignores MQTT_URL and starts its own broker; use `mqtt-classroom server` for a real broker');
 
   const { startServer } = await import('../../server/index.js');
   const server = await startServer({ config, logger: logger.child('server') });
@@ -49,7 +49,7 @@ export async function runDemo(options: DemoOptions, ctx: CliContext): Promise<vo
     const { Agent } = await import('../../device/agent.js');
     // The agent's broker is the one just started, with the account just made: handed over as is, not read from the environment.
     const env: DeviceEnv = {
-      mqtt: { url: server.mqttUrl, username: account.username, password: account.password, clientId: null },
+      mqtt: { urls: [server.mqttUrl], username: account.username, password: account.password, clientId: null },
       topicPrefix: config.topicPrefix,
       dataDir: config.dataDir,
       logLevel: config.logLevel,

@@ -14,7 +14,7 @@ export async function runDevice(options: { config: string }, ctx: CliContext): P
   const { loadDeviceConfig } = await import('../../device/config.js');
   const config = await loadDeviceConfig(resolve(options.config));
   const logger = createLogger({ level: env.logLevel, name: config.deviceId });
-  logger.info(`broker ${env.mqtt.url} (MQTT_URL, or when it is empty the broker on this machine at MQTT_PORT)`);
+  logger.info(`broker ${env.mqtt.urls.join(', ')} (MQTT_URL, or when it is empty the broker on this machine at MQTT_PORT)`);
   const { Agent } = await import('../../device/agent.js');
   const agent = new Agent({ env, config, logger });
   try {

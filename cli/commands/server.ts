@@ -3,6 +3,7 @@ import { MQTT_URL } from '../../runtime/env-fields.js';
 import { stopOnSignals } from '../../runtime/lifecycle.js';
 import { createLogger } from '../../runtime/logger.js';
 import { lanAddress } from '../../runtime/network.js';
+import { type BrokerUrls, brokerUrlsProblem, splitBrokerUrls } from '../../shared/broker-urls.js';
 import { ConfigError } from '../../shared/errors/config-error.js';
 import type { RunningServer } from '../../server/index.js';
 import type { CliContext } from '../main.js';
@@ -26,11 +27,14 @@ export async function runServer(options: { broker?: string }, ctx: CliContext): 
 
 function withBroker(config: ServerEnv, broker: string | undefined): ServerEnv {
   if (broker === undefined) return config;
-  if (broker === 'embedded') return Object.freeze({ ...config, mqttUrl: null });
-  if (!MQTT_URL.test(broker)) {
-    throw new ConfigError('--broker', [{ path: '--broker', message: `use "embedded" or a URL like mqtt://localhost:1883 (got ${JSON.stringify(broker)})` }]);
+  if (broker === 'embedded') return Object.freeze({ ...config, mqttUrls: null });
+  // Several nodes of a cluster, comma-separated, as in MQTT_URL.
+  const urls = splitBrokerUrls(broker);
+  const problem = brokerUrlsProblem(urls, MQTT_URL, 'mqtt://localhost:1883');
+  if (problem !== null) {
+    throw new ConfigError('--broker', [{ path: '--broker', message: `use "embedded" or broker URLs: ${problem} (got ${JSON.stringify(broker)})` }]);
   }
-  return Object.freeze({ ...config, mqttUrl: broker });
+  return Object.freeze({ ...config, mqttUrls: urls as unknown as BrokerUrls });
 }
 
 function banner(running: RunningServer, config: ServerEnv): string {

@@ -13,7 +13,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 dir=/etc/mosquitto/classroom
-prefix=classroom
+prefixes=()
 vote_topic=
 profile=classroom
 host="$(hostname 2>/dev/null || echo raspberrypi).local"
@@ -29,7 +29,9 @@ prints the .env lines for the hub and for each device.
 Options:
   --dir DIR          where to write passwd, acl and credentials
                      (default /etc/mosquitto/classroom)
-  --prefix P         topic prefix, TOPIC_PREFIX in the .env files (default classroom)
+  --prefix P         topic prefix, TOPIC_PREFIX in the .env files (default classroom);
+                     repeat it for a building with one hub per room: the same
+                     rules for every room's prefix
   --vote-topic T     legacy vote topic (VOTE_TOPIC, e.g. test/phone): anyone may
                      publish and read it, the hub reads it
   --profile NAME     classroom or secure: only changes the URLs printed
@@ -50,7 +52,7 @@ fail() {
 while [ $# -gt 0 ]; do
   case "$1" in
     --dir) dir="${2:?--dir needs a folder}"; shift 2 ;;
-    --prefix) prefix="${2:?--prefix needs a value}"; shift 2 ;;
+    --prefix) prefixes+=("${2:?--prefix needs a value}"); shift 2 ;;
     --vote-topic) vote_topic="${2:?--vote-topic needs a topic}"; shift 2 ;;
     --profile) profile="${2:?--profile needs classroom or secure}"; shift 2 ;;
     --host) host="${2:?--host needs a name or address}"; shift 2 ;;
@@ -71,10 +73,15 @@ esac
 valid_level() {
   [[ "$1" =~ ^[^\$/+#:[:space:][:cntrl:]][^/+#:[:space:][:cntrl:]]{0,63}$ ]]
 }
-for level in ${prefix//\// }; do
-  valid_level "$level" || fail "--prefix '$prefix' is not a valid topic prefix (no wildcards, spaces or empty levels)"
+[ "${#prefixes[@]}" -gt 0 ] || prefixes=(classroom)
+for prefix in "${prefixes[@]}"; do
+  for level in ${prefix//\// }; do
+    valid_level "$level" || fail "--prefix '$prefix' is not a valid topic prefix (no wildcards, spaces or empty levels)"
+  done
+  [[ "$prefix" != /* && "$prefix" != */ && "$prefix" != *//* ]] || fail "--prefix '$prefix' has an empty level"
 done
-[[ "$prefix" != /* && "$prefix" != */ && "$prefix" != *//* ]] || fail "--prefix '$prefix' has an empty level"
+# The .env lines printed at the end are the first room's.
+prefix="${prefixes[0]}"
 if [ -n "$vote_topic" ]; then
   [[ "$vote_topic" != *[+#[:space:]]* && "$vote_topic" != /* && "$vote_topic" != */ && "$vote_topic" != *//* ]] ||
     fail "--vote-topic '$vote_topic' must be a topic without wildcards or spaces, like test/phone"
@@ -146,8 +153,9 @@ done
         line="${line/VOTE_TOPIC/$vote_topic}"
         ;;
       'topic '*' classroom/'* | 'topic '*' classroom' | 'pattern '*' classroom/'*)
-        # "topic ACCESS classroom/..." (or "pattern ...") -> the chosen prefix
-        line="${line/ classroom/ $prefix}"
+        # "topic ACCESS classroom/..." (or "pattern ...") -> the same line for each chosen prefix
+        for p in "${prefixes[@]}"; do printf '%s\n' "${line/ classroom/ $p}"; done
+        continue
         ;;
     esac
     printf '%s\n' "$line"
@@ -155,14 +163,16 @@ done
   for id in "${devices[@]}"; do
     printf '\n# device %s\n' "$id"
     printf 'user %s\n' "$id"
-    printf 'topic write %s/votes/+\n' "$prefix"
-    printf 'topic readwrite %s/chat/+\n' "$prefix"
-    printf 'topic write %s/devices/%s/#\n' "$prefix" "$id"
+    for p in "${prefixes[@]}"; do
+      printf 'topic write %s/votes/+\n' "$p"
+      printf 'topic readwrite %s/chat/+\n' "$p"
+      printf 'topic write %s/devices/%s/#\n' "$p" "$id"
+      printf 'topic read %s/polls/+\n' "$p"
+      printf 'topic read %s/tally/+\n' "$p"
+      printf 'topic read %s/devices/+/status\n' "$p"
+    done
     printf 'topic write pain/cuisson/#\n'
     printf 'topic write homeassistant/#\n'
-    printf 'topic read %s/polls/+\n' "$prefix"
-    printf 'topic read %s/tally/+\n' "$prefix"
-    printf 'topic read %s/devices/+/status\n' "$prefix"
     printf 'topic read pain/cuisson\n'
     printf 'topic read pain/cuisson/temperature\n'
     printf 'topic read homeassistant/status\n'

@@ -3,6 +3,7 @@ import type { Scheduler, TimerHandle } from '../../shared/scheduler.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { systemScheduler } from '../scheduler.js';
 import { type BackoffOptions, backoffDelay } from '../../shared/backoff.js';
+import type { BrokerUrls } from '../../shared/broker-urls.js';
 
 /** Node's steps (device, server, CLI): from half a second up to 30 s. */
 export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, random: Math.random };
@@ -10,7 +11,12 @@ export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'stopped';
 
 export interface MqttConnectionContext {
-  url: string;
+  /**
+   * The broker, or several nodes of one clustered broker: each new connection
+   * attempt goes to the next one (see the constructor), so a dead node costs one
+   * backoff step, not the class.
+   */
+  url: string | BrokerUrls;
   clientId: string;
   username?: string | null;
   password?: string | null;
@@ -43,11 +49,14 @@ export class MqttConnection {
   private readonly logger: Logger;
   private readonly scheduler: Scheduler;
 
+  private readonly urls: BrokerUrls;
+
   constructor(private readonly options: MqttConnectionContext) {
     this.scheduler = options.scheduler ?? systemScheduler;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.logger = options.logger ?? silentLogger;
-    this.client = mqtt.connect(options.url, {
+    this.urls = typeof options.url === 'string' ? [options.url] : options.url;
+    this.client = mqtt.connect(this.urls[0], {
       clientId: options.clientId,
       clean: options.clean,
       reconnectPeriod: 0,
@@ -57,14 +66,21 @@ export class MqttConnection {
       ...(options.username ? { username: options.username } : {}),
       ...(options.password ? { password: options.password } : {}),
       ...(options.will ? { will: { ...options.will } } : {}),
+      // Failover (SPEC §9): MQTT.js builds each new stream for the next entry of
+      // `servers` (round robin, also after a connection that worked: every node
+      // is the same broker). Host, port and protocol change; the path and the
+      // account are the first URL's, so the nodes share them. The in-flight
+      // stores go along to the next node (reconnect() below), and votes stay in
+      // the outbox until their receipt, whichever node carries them.
+      ...(this.urls.length > 1 ? { servers: this.urls.map(serverOf) } : {}),
       ...options.extra,
     });
     this.client.on('connect', (connack) => {
       // No Nagle: a vote written just after a button event would wait for the
       // broker's delayed ACK (40 ms on Linux). See docs/performance.md.
       (this.client.stream as { setNoDelay?: (noDelay: boolean) => void }).setNoDelay?.(true);
-      if (this.attempt > 0) this.logger.info('reconnected to broker', { url: options.url });
-      else this.logger.info('connected to broker', { url: options.url });
+      if (this.attempt > 0) this.logger.info('reconnected to broker', { url: this.url });
+      else this.logger.info('connected to broker', { url: this.url });
       this.attempt = 0;
       this.setState('connected');
       options.onConnect?.(this.client, connack.sessionPresent);
@@ -84,6 +100,13 @@ export class MqttConnection {
     return this.client.connected;
   }
 
+  /** The URL of the node this connection is on, or tried last. */
+  get url(): string {
+    if (this.urls.length === 1) return this.urls[0];
+    const { protocol, hostname, port } = this.client.options;
+    return `${protocol ?? 'mqtt'}://${hostname ?? ''}:${port ?? ''}`;
+  }
+
   start(): void {
     this.stopping = false;
     this.client.connect();
@@ -95,7 +118,7 @@ export class MqttConnection {
     return new Promise((resolve, reject) => {
       const timer = this.scheduler.setTimer(() => {
         this.client.off('connect', onConnect);
-        reject(new Error(`could not connect to ${this.options.url} within ${timeoutMs} ms`));
+        reject(new Error(`could not connect to ${this.urls.join(', ')} within ${timeoutMs} ms`));
       }, timeoutMs);
       const onConnect = () => {
         this.scheduler.clearTimer(timer);
@@ -129,7 +152,7 @@ export class MqttConnection {
     if (this.stopping || this.timer !== null) return;
     const delay = backoffDelay(this.attempt, this.backoff);
     this.attempt += 1;
-    if (this.currentState === 'connected') this.logger.warn('lost the broker, reconnecting', { url: this.options.url, inMs: delay });
+    if (this.currentState === 'connected') this.logger.warn(this.urls.length > 1 ? 'lost the broker node, trying the next one' : 'lost the broker, reconnecting', { url: this.url, inMs: delay });
     this.setState('reconnecting');
     this.timer = this.scheduler.setTimer(() => {
       this.timer = null;
@@ -143,4 +166,13 @@ export class MqttConnection {
     this.currentState = state;
     this.options.onStateChange?.(state);
   }
+}
+
+/** One entry of MQTT.js's `servers`. */
+function serverOf(url: string): { host: string; port: number; protocol: 'mqtt' | 'mqtts' | 'ws' | 'wss' } {
+  const parsed = new URL(url);
+  const scheme = parsed.protocol.replace(/:$/, '');
+  const protocol = scheme === 'tcp' ? 'mqtt' : scheme === 'ssl' ? 'mqtts' : (scheme as 'mqtt' | 'mqtts' | 'ws' | 'wss');
+  const defaults = { mqtt: 1883, mqtts: 8883, ws: 80, wss: 443 } as const;
+  return { host: parsed.hostname.replace(/^\[|\]$/g, ''), port: parsed.port === '' ? defaults[protocol] : Number(parsed.port), protocol };
 }

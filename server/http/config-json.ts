@@ -7,7 +7,8 @@ import type { Topics } from '../../shared/topics.js';
 export function browserConfig(config: ServerEnv, topics: Topics, lan: () => string | null = lanAddress): BrowserConfig {
   const publicUrl = config.publicUrl ?? defaultPublicUrl(config, lan);
   return {
-    wsUrl: config.mqttWsUrl,
+    // One URL stays a string, the shape pages before failover read.
+    wsUrl: config.mqttWsUrls === null ? null : config.mqttWsUrls.length === 1 ? config.mqttWsUrls[0] : config.mqttWsUrls,
     prefix: topics.prefix,
     voteTopic: config.voteTopic,
     breadTopic: topics.bread,

@@ -1,4 +1,6 @@
 import type { MqttClient } from 'mqtt';
+import type { BrokerUrls } from '../../shared/broker-urls.js';
+import type { Scheduler, TimerHandle } from '../../shared/scheduler.js';
 import type { Logger } from '../../runtime/logger.js';
 import { MqttConnection } from '../../runtime/mqtt/connection.js';
 import { encodeStatus } from '../../shared/codecs/status.js';
@@ -11,7 +13,7 @@ export interface ServerLinkContext {
    * Where the broker is, asked once by `start()`: the embedded broker's port is
    * known only once it listens, after this link is made.
    */
-  url: () => string;
+  url: () => BrokerUrls;
   /** The persistent session's id (MQTT_CLIENT_ID, default SERVER_CLIENT_ID). */
   clientId?: string;
   username: string | null;
@@ -29,6 +31,8 @@ export interface ServerLinkContext {
   presence?: () => 'online' | 'not-storing';
   /** How long `start()` waits for the broker before going on in the background. */
   waitMs: number;
+  /** The start-up wait's and the connection's timers (the server's one scheduler). */
+  scheduler: Scheduler;
   /**
    * Ask the broker for a persistent session (clean false; the default). Off for the
    * embedded broker: see `createServerLink` (server/wiring/mqtt-side.ts).
@@ -48,7 +52,6 @@ export function serverStatusTopic(topics: Topics): string {
  */
 export class ServerLink implements MqttLink {
   private connection: MqttConnection | null = null;
-  private brokerUrl: string | null = null;
   private readonly statusTopic: string;
   private readyOnce: () => void = () => undefined;
   private readonly firstReady: Promise<void>;
@@ -66,24 +69,24 @@ export class ServerLink implements MqttLink {
     return this.connection?.connected ?? false;
   }
 
-  /** The broker's URL, once started. */
+  /** The URL of the broker (the cluster node) this link is on or tried last, once started. */
   get url(): string {
-    if (this.brokerUrl === null) throw new Error('the server link is not started');
-    return this.brokerUrl;
+    if (this.connection === null) throw new Error('the server link is not started');
+    return this.connection.url;
   }
 
   async start(): Promise<void> {
     const { ctx } = this;
-    const url = ctx.url();
-    this.brokerUrl = url;
+    const urls = ctx.url();
     const connection = new MqttConnection({
-      url,
+      url: urls,
       clientId: ctx.clientId ?? SERVER_CLIENT_ID,
       username: ctx.username,
       password: ctx.password,
       clean: ctx.persistentSession === false,
       will: { topic: this.statusTopic, payload: encodeStatus('offline'), retain: true, qos: 1 },
       logger: ctx.logger,
+      scheduler: ctx.scheduler,
       backoff: { initialMs: 250, maxMs: 10_000 },
       onConnect: (client) => this.subscribe(client),
       // We subscribe after every connect ourselves.
@@ -96,14 +99,14 @@ export class ServerLink implements MqttLink {
     });
     this.connection = connection;
     connection.start();
-    let timer: NodeJS.Timeout | undefined;
+    let timer: TimerHandle | null = null;
     const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), ctx.waitMs);
+      timer = ctx.scheduler.setTimer(() => resolve('late'), ctx.waitMs);
     });
     const result = await Promise.race([this.firstReady, late]);
-    clearTimeout(timer);
+    ctx.scheduler.clearTimer(timer);
     if (result === 'late') {
-      ctx.logger.warn('the broker is not reachable yet; votes will be taken once it is', { url });
+      ctx.logger.warn('the broker is not reachable yet; votes will be taken once it is', { url: urls.join(', ') });
     }
   }
 

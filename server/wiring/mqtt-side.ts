@@ -1,3 +1,4 @@
+import type { BrokerUrls } from '../../shared/broker-urls.js';
 import { randomBytes } from 'node:crypto';
 import type { Server as NodeHttpServer } from 'node:http';
 import { type ServerEnv, brokerLimitsFrom } from '../../runtime/env.js';
@@ -26,7 +27,7 @@ export function chooseBroker(config: ServerEnv): BrokerChoice {
       { path: 'DEVICE_ACCOUNTS', message: `${SERVER_ACCOUNT} is the server's own account: give the device another name` },
     ]);
   }
-  const embedded = config.mqttUrl === null;
+  const embedded = config.mqttUrls === null;
   const serverPassword = embedded ? randomBytes(24).toString('base64url') : null;
   const serverClientId = config.mqttClientId ?? SERVER_CLIENT_ID;
   const accounts = new Accounts({
@@ -59,14 +60,15 @@ export function createEmbeddedBroker(
 }
 
 /** What local MQTT clients connect to: MQTT_URL, or the embedded broker once it listens. */
-export function brokerUrl(config: ServerEnv, broker: EmbeddedBroker | null): string {
-  return broker === null ? (config.mqttUrl as string) : `mqtt://${localHost(config.mqttHost)}:${broker.mqttPort}`;
+export function brokerUrls(config: ServerEnv, broker: EmbeddedBroker | null): BrokerUrls {
+  if (broker === null && config.mqttUrls === null) throw new Error('no MQTT_URL and no embedded broker');
+  return broker === null ? (config.mqttUrls as BrokerUrls) : [`mqtt://${localHost(config.mqttHost)}:${broker.mqttPort}`];
 }
 
 /** The server's own MQTT session, with the account that matches the broker. */
 export function createServerLink(
   choice: BrokerChoice,
-  ctx: Pick<ServerLinkContext, 'url' | 'topics' | 'voteTopic' | 'logger' | 'onVote' | 'onChat' | 'onReady' | 'presence' | 'waitMs'> & { config: ServerEnv },
+  ctx: Pick<ServerLinkContext, 'url' | 'topics' | 'voteTopic' | 'logger' | 'onVote' | 'onChat' | 'onReady' | 'presence' | 'waitMs' | 'scheduler'> & { config: ServerEnv },
 ): ServerLink {
   const { config, ...link } = ctx;
   return new ServerLink({

@@ -35,7 +35,7 @@ describe.skipIf(!canRun('shellcheck'))('shellcheck', () => {
 describe.skipIf(!canRun('systemd-analyze'))('systemd units (deploy/systemd)', () => {
   it('pass systemd-analyze verify with no warning (test/deploy/verify-units.sh)', () => {
     const result = bash([join(ROOT, 'test/deploy/verify-units.sh')]);
-    expect(result.stdout + result.stderr).toMatch(/mqtt-classroom-device\.service mqtt-classroom-server\.service OK/);
+    expect(result.stdout + result.stderr).toMatch(/mqtt-classroom-device\.service mqtt-classroom-server\.service mqtt-classroom-server@\.service OK/);
     expect(result.status).toBe(0);
   });
 });
@@ -70,6 +70,18 @@ describe('what the units promise (docs/deploy.md)', () => {
     expect(u.get('Service.ExecStart')?.[0]).toMatch(new RegExp(`^/usr/bin/node /opt/mqtt-classroom/bin/mqtt-classroom\\.js ${kind}\\b`));
   });
 
+  it('mqtt-classroom-server@<room>: the same hardened hub, with the room\'s own .env and state directory', () => {
+    const room = unit('mqtt-classroom-server@.service');
+    const single = unit('mqtt-classroom-server.service');
+    expect(room.get('Service.EnvironmentFile')).toEqual(['/etc/mqtt-classroom/%i.env']);
+    expect(room.get('Service.StateDirectory')).toEqual(['mqtt-classroom/rooms/%i']);
+    expect(room.get('Service.Environment')?.join(' ')).toContain('DATA_DIR=%S/mqtt-classroom/rooms/%i');
+    // Everything else is the single hub's unit, key for key.
+    const differs = ['Unit.Description', 'Service.EnvironmentFile', 'Service.StateDirectory', 'Service.Environment'];
+    for (const [key, value] of single) if (!differs.includes(key)) expect(room.get(key), key).toEqual(value);
+    expect([...room.keys()].sort()).toEqual([...single.keys()].sort());
+  });
+
   it('gives the device agent the gpio and dialout groups, and the hub no device access', () => {
     const device = unit('mqtt-classroom-device.service');
     expect(device.get('Service.SupplementaryGroups')?.[0]?.split(' ')).toEqual(['gpio', 'dialout']);
@@ -88,6 +100,19 @@ describe('deploy/mosquitto/make-accounts.sh', () => {
     dir = mkdtempSync(join(tmpdir(), 'mqtt-classroom-accounts-'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.skipIf(!canRun('mosquitto'))('with several --prefix (a building), gives every account the same rules in each room', () => {
+    const building = mkdtempSync(join(dir, 'building-'));
+    const result = bash([join(MOSQUITTO_DIR, 'make-accounts.sh'), '--dir', building, '--prefix', 'salle-1', '--prefix', 'salle-2', 'box-1']);
+    expect(result.status, result.stderr).toBe(0);
+    const acl = readFileSync(join(building, 'acl'), 'utf8');
+    for (const room of ['salle-1', 'salle-2']) {
+      expect(acl).toContain(`topic readwrite ${room}/#`);
+      expect(acl.split('\n').filter((l) => l === `topic write ${room}/votes/+`)).toHaveLength(3); // anonymous, voter, box-1
+      expect(acl).toContain(`topic write ${room}/devices/box-1/#`);
+    }
+    expect(acl).not.toMatch(/^topic \w+ classroom\//m);
+  });
 
   it.skipIf(!canRun('mosquitto'))('keeps every password when run again, and drops a device that is no longer listed', () => {
     const first = bash([join(MOSQUITTO_DIR, 'make-accounts.sh'), '--dir', dir, 'box-1', 'box-2']);
@@ -320,6 +345,42 @@ describe('deploy/pi-setup.sh', () => {
     expect(secureKiosk.status, secureKiosk.stderr).toBe(0);
     expect(secureKiosk.stdout).toMatch(/would run: runuser -u nobody -- certutil -d sql:.*kiosk-home\/\.pki\/nssdb -A .* -i \/etc\/mosquitto\/certs\/classroom\/ca\.crt/);
     expect(callsMade()).toBe('');
+  });
+
+  it('plans a building: one hub per room, each with its prefix, web port, .env, database and service', () => {
+    const result = dryRun(['--dry-run', '--no-kiosk', '--room', 'salle-12', '--room', 'salle-14:8090']);
+    expect(result.status, result.stderr).toBe(0);
+    const out = result.stdout;
+    expect(out).toContain('hubs:            room salle-12 on web port 8080; room salle-14 on web port 8090;');
+    // One ACL with both rooms' prefixes.
+    expect(out).toMatch(/make-accounts\.sh --dir \/etc\/mosquitto\/classroom --prefix salle-12 .*--prefix salle-14/);
+    // Each room's settings: its own prefix and port, a private client id and admin token each.
+    for (const [room, port] of [['salle-12', '8080'], ['salle-14', '8090']]) {
+      const env = out.split(`would write /etc/mqtt-classroom/${room}.env (mode 0600, owner root:root):`)[1]?.split('[dry-run]')[0] ?? '';
+      expect(env, room).toContain(`| TOPIC_PREFIX=${room}`);
+      expect(env, room).toContain(`| HTTP_PORT=${port}`);
+      expect(env, room).toMatch(/\| MQTT_CLIENT_ID=mqtt-classroom-server-[0-9a-f]{12}/);
+      expect(env, room).toContain('| ADMIN_TOKEN=<secret>');
+      expect(out).toContain(`would run: systemctl enable mqtt-classroom-server@${room}.service`);
+    }
+    expect(out).toContain('would write /etc/systemd/system/mqtt-classroom-server@.service');
+    expect(out).not.toContain('/etc/mqtt-classroom/server.env');
+    expect(out).not.toContain('systemctl enable mqtt-classroom-server.service');
+    expect(out).toContain('Room salle-14: kiosk http://');
+    expect(callsMade()).toBe('');
+  });
+
+  it.each([
+    [['--room', 'Salle 12'], "the name must be 1 to 32 lowercase letters"],
+    [['--room', 'a', '--room', 'a'], '--room a is given twice'],
+    [['--room', 'a:8080', '--room', 'b:8080'], 'port 8080 is already another room'],
+    [['--room', 'a:1883'], "port 1883 is Mosquitto's"],
+    [['--room', 'a:http'], 'the web port must be a number'],
+    [['--room', 'a', '--prefix', 'x'], '--prefix and --room do not mix'],
+  ])('refuses the rooms %j with a message naming what to fix', (args, message) => {
+    const result = dryRun(['--dry-run', '--no-kiosk', ...args]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(message);
   });
 
   it.each([

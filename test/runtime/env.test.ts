@@ -9,7 +9,7 @@ describe('loadServerEnv', () => {
   it('gives the documented defaults with an empty environment', () => {
     const config = loadServerEnv({ env: {}, dotenvPath: null, cwd: '/srv/app' });
     expect(config).toMatchObject({
-      mqttUrl: null,
+      mqttUrls: null,
       mqttPort: 1883,
       httpPort: 8080,
       topicPrefix: 'classroom',
@@ -26,7 +26,7 @@ describe('loadServerEnv', () => {
     const dir = mkdtempSync(join(tmpdir(), 'env-'));
     writeFileSync(join(dir, '.env'), 'MQTT_URL=mqtt://pi.local:1883\nTOPIC_PREFIX=salle12\nVOTE_TOPIC=test/phone\n');
     const config = loadServerEnv({ env: { TOPIC_PREFIX: 'ecole/salle3' }, cwd: dir });
-    expect(config.mqttUrl).toBe('mqtt://pi.local:1883');
+    expect(config.mqttUrls).toEqual(['mqtt://pi.local:1883']);
     expect(config.topicPrefix).toBe('ecole/salle3');
     expect(config.voteTopic).toBe('test/phone');
   });
@@ -70,17 +70,30 @@ describe('each process reads only its own variables', () => {
       cwd: '/srv/app',
     });
     expect(env).toEqual({
-      mqtt: { url: 'mqtt://pi.local:1883', username: 'box-1', password: 'pw', clientId: 'box-1-session' },
+      mqtt: { urls: ['mqtt://pi.local:1883'], username: 'box-1', password: 'pw', clientId: 'box-1-session' },
       topicPrefix: 'salle',
       dataDir: '/srv/app/data',
       logLevel: 'warn',
     });
-    expect(loadDeviceEnv({ env: { MQTT_PORT: '1884' }, dotenvPath: null }).mqtt).toEqual({ url: 'mqtt://127.0.0.1:1884', username: null, password: null, clientId: null });
+    expect(loadDeviceEnv({ env: { MQTT_PORT: '1884' }, dotenvPath: null }).mqtt).toEqual({ urls: ['mqtt://127.0.0.1:1884'], username: null, password: null, clientId: null });
   });
 
   it('the device agent still reports its own bad variables, all at once, each named', () => {
     expect(() => loadDeviceEnv({ env: { ...othersBroken, MQTT_URL: 'pi.local', LOG_LEVEL: 'loud' }, dotenvPath: null })).toThrow(
       expect.objectContaining({ problems: [expect.objectContaining({ path: 'MQTT_URL' }), expect.objectContaining({ path: 'LOG_LEVEL', message: expect.stringContaining('"loud"') })] }),
+    );
+  });
+
+  it('MQTT_URL and MQTT_WS_URL take several nodes of a cluster, comma-separated, and name the bad one', () => {
+    const server = loadServerEnv({ env: { MQTT_URL: 'mqtt://10.0.0.5:1883, mqtt://10.0.0.6:1883', MQTT_WS_URL: 'ws://10.0.0.5:8080/mqtt,ws://10.0.0.6:8080/mqtt' }, dotenvPath: null });
+    expect(server.mqttUrls).toEqual(['mqtt://10.0.0.5:1883', 'mqtt://10.0.0.6:1883']);
+    expect(server.mqttWsUrls).toEqual(['ws://10.0.0.5:8080/mqtt', 'ws://10.0.0.6:8080/mqtt']);
+    expect(loadDeviceEnv({ env: { MQTT_URL: 'mqtt://a:1883,mqtt://b:1883' }, dotenvPath: null }).mqtt.urls).toEqual(['mqtt://a:1883', 'mqtt://b:1883']);
+    expect(() => loadDeviceEnv({ env: { MQTT_URL: 'mqtt://a:1883,b:1883' }, dotenvPath: null })).toThrow(
+      expect.objectContaining({ problems: [expect.objectContaining({ path: 'MQTT_URL', message: expect.stringContaining('"b:1883" must look like') })] }),
+    );
+    expect(() => loadDeviceEnv({ env: { MQTT_URL: 'mqtt://a:1883,mqtt://a:1883' }, dotenvPath: null })).toThrow(
+      expect.objectContaining({ problems: [expect.objectContaining({ message: expect.stringContaining('the same URL twice') })] }),
     );
   });
 
@@ -96,7 +109,7 @@ describe('each process reads only its own variables', () => {
 
   it("chat: the browsers' account when there is one, else this machine's", () => {
     const browser = loadChatEnv({ env: { ...othersBroken, BROWSER_MQTT_PASSWORD: 'v', MQTT_USERNAME: 'hub', MQTT_PASSWORD: 'h' }, dotenvPath: null });
-    expect(browser.mqtt).toEqual({ url: 'mqtt://127.0.0.1:1883', username: 'voter', password: 'v', clientId: null });
+    expect(browser.mqtt).toEqual({ urls: ['mqtt://127.0.0.1:1883'], username: 'voter', password: 'v', clientId: null });
     const own = loadChatEnv({ env: { MQTT_USERNAME: 'hub', MQTT_PASSWORD: 'h' }, dotenvPath: null });
     expect(own.mqtt).toMatchObject({ username: 'hub', password: 'h' });
   });

@@ -9,7 +9,7 @@ import { encodeTally } from '../../shared/codecs/tally.js';
 import type { JsonVote } from '../../shared/codecs/vote.js';
 import { type Poll, samplePoll } from '../../shared/poll.js';
 import { breadLabel, parseBreadState, parseCelsius } from '../../web/lib/bread.js';
-import { resolveWsUrl } from '../../web/lib/config.js';
+import { resolveWsUrls } from '../../web/lib/config.js';
 import { reconnectDelay } from '../../web/lib/connection.js';
 import { STRINGS, pickLang, translator } from '../../web/lib/i18n.js';
 import { OutboxMachine } from '../../shared/outbox/machine.js';
@@ -195,9 +195,15 @@ describe('/config.json', () => {
 
   it('uses this host at /mqtt, ws: or wss: like the page, when wsUrl is null', () => {
     const config = parseBrowserConfig(base);
-    expect(resolveWsUrl(config, 'http://192.168.1.20:8080/vote')).toBe('ws://192.168.1.20:8080/mqtt');
-    expect(resolveWsUrl(config, 'https://classe.example/kiosk')).toBe('wss://classe.example/mqtt');
-    expect(resolveWsUrl(parseBrowserConfig({ ...base, wsUrl: 'wss://broker:8081/' }), 'http://x/')).toBe('wss://broker:8081/');
+    expect(resolveWsUrls(config, 'http://192.168.1.20:8080/vote')).toEqual(['ws://192.168.1.20:8080/mqtt']);
+    expect(resolveWsUrls(config, 'https://classe.example/kiosk')).toEqual(['wss://classe.example/mqtt']);
+    expect(resolveWsUrls(parseBrowserConfig({ ...base, wsUrl: 'wss://broker:8081/' }), 'http://x/')).toEqual(['wss://broker:8081/']);
+    // Several nodes of a cluster: a list, tried in order.
+    const nodes = ['ws://10.0.0.5:8080/mqtt', 'ws://10.0.0.6:8080/mqtt'];
+    expect(resolveWsUrls(parseBrowserConfig({ ...base, wsUrl: nodes }), 'http://x/')).toEqual(nodes);
+    expect(() => parseBrowserConfig({ ...base, wsUrl: [] })).toThrow(/wsUrl needs at least one URL/);
+    expect(() => parseBrowserConfig({ ...base, wsUrl: ['ws://a:1/mqtt', 'http://b/'] })).toThrow(/wsUrl "http:\/\/b\/" must look like/);
+    expect(() => parseBrowserConfig({ ...base, wsUrl: [1] })).toThrow(/list of them/);
   });
 
   it.each([

@@ -3,13 +3,15 @@
  * checks live in shared/browser-config.ts). `wsUrl` null means this page's host at
  * path `/mqtt`, ws: or wss: like the page.
  */
-import { type BrowserConfig, parseBrowserConfig } from '../../shared/browser-config.js';
+import type { BrokerUrls } from '../../shared/broker-urls.js';
+import { type BrowserConfig, configuredWsUrls, parseBrowserConfig } from '../../shared/browser-config.js';
 
-/** The WebSocket URL to use from a page at `pageUrl`. */
-export function resolveWsUrl(config: BrowserConfig, pageUrl: string): string {
-  if (config.wsUrl !== null) return config.wsUrl;
+/** The WebSocket URLs to try, in order, from a page at `pageUrl` (several: the nodes of a cluster). */
+export function resolveWsUrls(config: BrowserConfig, pageUrl: string): BrokerUrls {
+  const configured = configuredWsUrls(config);
+  if (configured !== null) return configured;
   const page = new URL(pageUrl);
-  return `${page.protocol === 'https:' ? 'wss:' : 'ws:'}//${page.host}/mqtt`;
+  return [`${page.protocol === 'https:' ? 'wss:' : 'ws:'}//${page.host}/mqtt`];
 }
 
 export async function fetchConfig(): Promise<BrowserConfig> {

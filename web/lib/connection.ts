@@ -5,15 +5,19 @@
  * (the rule of shared/backoff.ts), so thirty phones do not all come back in the same
  * millisecond after a broker restart. Subscriptions are made again after every
  * connect, which also brings the retained poll, tally and bread state back.
+ * Given several URLs (the nodes of a clustered broker), each new attempt goes to
+ * the next one, so a dead node costs one backoff step.
  */
 import { backoffDelay } from '../../shared/backoff.js';
+import { type BrokerUrls, nextBrokerIndex } from '../../shared/broker-urls.js';
 import { randomId } from './ids.js';
 import { type MqttSession, type SessionHandlers, openSession } from './mqtt-session.js';
 
 export type LinkState = 'connecting' | 'connected' | 'reconnecting';
 
 export interface LinkOptions {
-  url: string;
+  /** The broker's WebSocket, or several nodes of one cluster, tried in turn. */
+  urls: BrokerUrls;
   /** A readable prefix for the client id: the broker's log then says which page it is. */
   clientIdPrefix: string;
   username?: string;
@@ -58,6 +62,10 @@ export function openLink(options: LinkOptions): MqttLink {
   let attempt = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let session: MqttSession | null = null;
+  // Which URL the current or next attempt uses; moves on after every ended or
+  // failed connection, so a dead node of a clustered broker costs one backoff step.
+  let urlIndex = 0;
+  let sessions = 0;
 
   const setState = (next: LinkState) => {
     if (next === state) return;
@@ -69,6 +77,9 @@ export function openLink(options: LinkOptions): MqttLink {
     if (timer !== null) clearTimeout(timer);
     timer = null;
     if (session !== null) return;
+    // The first session uses the first URL; each later one the next URL.
+    if (sessions > 0) urlIndex = nextBrokerIndex(urlIndex, options.urls.length);
+    sessions += 1;
     try {
       session = openSession(sessionOptions(), handlers);
     } catch {
@@ -78,7 +89,7 @@ export function openLink(options: LinkOptions): MqttLink {
     }
   };
   const sessionOptions = () => ({
-    url: options.url,
+    url: options.urls[urlIndex] ?? options.urls[0],
     clientId,
     keepaliveS: 30,
     connectTimeoutMs: 8_000,

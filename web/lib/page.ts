@@ -4,7 +4,7 @@
  */
 import type { BrowserConfig } from '../../shared/browser-config.js';
 import { type Topics, createTopics } from '../../shared/topics.js';
-import { fetchConfig, resolveWsUrl } from './config.js';
+import { fetchConfig, resolveWsUrls } from './config.js';
 import { type MqttLink, openLink, reconnectDelay } from './connection.js';
 import type { PageState } from './status.js';
 
@@ -27,7 +27,7 @@ export async function startPage(name: string, onState: (state: PageState) => voi
   onState('connecting');
   const topics = createTopics({ prefix: config.prefix, bread: config.breadTopic });
   const link = openLink({
-    url: resolveWsUrl(config, location.href),
+    urls: resolveWsUrls(config, location.href),
     clientIdPrefix: `web-${name}`,
     ...(config.username ? { username: config.username } : {}),
     ...(config.password ? { password: config.password } : {}),

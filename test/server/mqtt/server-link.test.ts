@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../../runtime/logger.js';
+import { systemScheduler } from '../../../runtime/scheduler.js';
+import type { Scheduler } from '../../../shared/scheduler.js';
+import { ManualScheduler } from '../../harness/manual-scheduler.js';
 import { createTopics } from '../../../shared/topics.js';
 import { ServerLink } from '../../../server/mqtt/server-link.js';
 import { type TestEmbeddedBroker, startEmbedded } from '../../harness/embedded.js';
@@ -16,9 +19,10 @@ describe('ServerLink', () => {
     broker = null;
   });
 
-  const makeLink = (url: () => string, onVote: (topic: string) => void = () => undefined) =>
+  const makeLink = (url: () => string, onVote: (topic: string) => void = () => undefined, scheduler: Scheduler = systemScheduler) =>
     new ServerLink({
-      url,
+      url: () => [url()],
+      scheduler,
       username: null,
       password: null,
       topics,
@@ -57,5 +61,21 @@ describe('ServerLink', () => {
       await closeClient(voter);
     }
     expect(url).toHaveBeenCalledTimes(1);
+  });
+
+  it("waits for a missing broker on the server's scheduler, not on wall time, then goes on in the background", async () => {
+    const scheduler = new ManualScheduler();
+    // Nothing listens on port 1: the first attempt fails, and start() has to give up waiting.
+    link = makeLink(() => 'mqtt://127.0.0.1:1', undefined, scheduler);
+    let done = false;
+    const started = link.start().then(() => {
+      done = true;
+    });
+    await vi.waitFor(() => expect(scheduler.pending).toBeGreaterThan(0));
+    expect(done).toBe(false);
+    scheduler.advance(10_000);
+    await started;
+    expect(done).toBe(true);
+    expect(link.connected).toBe(false);
   });
 });
