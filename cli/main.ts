@@ -92,6 +92,12 @@ export function buildProgram(ctx: CliContext): Command {
     );
 
   program
+    .command('prof-link')
+    .description("print a new one-time sign-in link (and its QR code) to the teacher's page /prof of a running server")
+    .option('--server <url>', 'the server (default: SERVER_URL)')
+    .action(async (options: { server?: string }) => (await import('./commands/prof-link.js')).profLink(options, ctx));
+
+  program
     .command('chat')
     .description('a terminal chat on the class chat topics (type a line to send it)')
     .requiredOption('-n, --name <name>', 'your name in the chat (letters, digits, _ . : @ -)')

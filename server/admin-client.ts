@@ -52,6 +52,11 @@ export class AdminClient {
     return response.text();
   }
 
+  /** A new one-time sign-in link to the teacher's page. */
+  async signInLink(): Promise<{ url: string; expiresAt: number }> {
+    return (await this.json('POST', '/api/signin-link')) as { url: string; expiresAt: number };
+  }
+
   async status(): Promise<ServerStatus> {
     return (await this.json('GET', '/api/status')) as ServerStatus;
   }

@@ -21,6 +21,7 @@ const PAGES = {
   vote: 'Voter',
   pain: 'Le pain',
   chat: 'Chat de la classe',
+  prof: 'Page du prof',
 };
 
 // MQTT.js is bundled from its CommonJS build rather than its prebuilt browser file
