@@ -4,11 +4,13 @@ import { isPolicy } from '../../shared/poll.js';
 import { AdminRequestError } from '../errors/admin-request-error.js';
 import { InvalidPollError, PollNotFoundError } from '../errors/poll-errors.js';
 import { EXPORT_FORMATS, type ExportFormat, type RoundChoice, resultsCsv, resultsJson, roundResults } from '../polls/export.js';
+import type { LessonService } from '../polls/lesson-service.js';
 import type { NewPoll, PollService } from '../polls/poll-service.js';
 import type { PollStore } from '../store/poll-store.js';
 import type { VoteLog } from '../store/vote-log.js';
 import type { PollBook } from '../tally/poll-book.js';
 import { httpStatusOf } from './error-status.js';
+import { routeLessons } from './lesson-api.js';
 import { readJson } from './read-json.js';
 import { fromOwnPage, sessionCookie } from './session-api.js';
 import type { TeacherSessions } from './teacher-sessions.js';
@@ -17,6 +19,7 @@ import { sendJson, sendText } from './security-headers.js';
 export interface AdminApiContext {
   token: string;
   polls: PollService;
+  lessons: LessonService;
   book: PollBook;
   store: PollStore;
   log: VoteLog;
@@ -68,6 +71,10 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, ctx: A
   if (first === 'signin-link' && parts.length === 1) {
     allow(method, 'POST');
     sendJson(res, 201, signInLink(req, ctx));
+    return;
+  }
+  if (first === 'lessons') {
+    await routeLessons(req, res, parts.slice(1), ctx.lessons);
     return;
   }
   if (first !== 'polls' || extra !== undefined) throw new AdminRequestError(404, `no such admin endpoint: ${url.pathname}`);

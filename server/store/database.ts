@@ -63,6 +63,23 @@ const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX rejections_by_id ON rejections(poll_id, vote_id) WHERE vote_id IS NOT NULL AND poll_id IS NOT NULL;
   CREATE INDEX rejections_by_round ON rejections(poll_id, round);
   `,
+  `
+  -- A lesson: an ordered list of questions, each one a poll (lesson-id-1, -2, ...).
+  CREATE TABLE lessons (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    current INTEGER                   -- position of the question being run; null before the first
+  );
+  CREATE TABLE lesson_questions (
+    lesson_id TEXT NOT NULL REFERENCES lessons(id),
+    position INTEGER NOT NULL,        -- 0, 1, 2, ... in the lesson's order
+    poll_id TEXT NOT NULL UNIQUE REFERENCES polls(id),
+    correct TEXT,                     -- the correct option's id, or null
+    seconds INTEGER,                  -- the countdown, or null
+    PRIMARY KEY (lesson_id, position)
+  );
+  `,
 ];
 
 /**

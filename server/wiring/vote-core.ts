@@ -6,9 +6,11 @@ import { snapshotOf } from '../../shared/codecs/tally.js';
 import type { Topics } from '../../shared/topics.js';
 import { ThrottledLog } from '../logging/throttled-log.js';
 import type { MqttLink } from '../mqtt/mqtt-link.js';
+import { LessonService } from '../polls/lesson-service.js';
 import { PollService } from '../polls/poll-service.js';
 import { TallyPublisher } from '../publish/tally-publisher.js';
 import { type Db, openDatabase } from '../store/database.js';
+import { LessonStore } from '../store/lesson-store.js';
 import { PollStore } from '../store/poll-store.js';
 import { VoteLog } from '../store/vote-log.js';
 import { PollBook } from '../tally/poll-book.js';
@@ -37,6 +39,7 @@ export interface VoteCore {
   readonly stats: ServerStats;
   readonly tallies: TallyPublisher;
   readonly polls: PollService;
+  readonly lessons: LessonService;
   readonly ingest: VoteIngest;
   /** Loads every tally from the database; on stop commits what is queued and closes it. */
   readonly database: Component;
@@ -72,6 +75,7 @@ export function createVoteCore(ctx: VoteCoreContext): VoteCore {
     },
   });
   const polls = new PollService({ store, log, book, link, tallies, topics, clock, logger });
+  const lessons = new LessonService({ store: new LessonStore(db), polls, book, clock, logger: logger.child('lessons') });
   const ingest = new VoteIngest({
     topics,
     voteTopic: config.voteTopic,
@@ -94,5 +98,5 @@ export function createVoteCore(ctx: VoteCoreContext): VoteCore {
       db.close();
     },
   };
-  return { db, store, book, log, stats, tallies, polls, ingest, database };
+  return { db, store, book, log, stats, tallies, polls, lessons, ingest, database };
 }
