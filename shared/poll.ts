@@ -18,6 +18,11 @@ export interface Poll {
   readonly state: PollState;
   /** Epoch milliseconds of the last opening, null when never opened. */
   readonly openedAt: number | null;
+  /**
+   * True while the teacher hides the results: the retained tally then carries the
+   * total only, no counts (SPEC §5). Absent means live results.
+   */
+  readonly hidden?: boolean;
 }
 
 export const MAX_QUESTION_LENGTH = 280;

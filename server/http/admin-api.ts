@@ -99,12 +99,17 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, ctx: A
       allow(method, 'POST');
       sendJson(res, 200, ctx.polls[action](pollId));
       return;
+    case 'hide':
+    case 'show':
+      allow(method, 'POST');
+      sendJson(res, 200, ctx.polls.setHidden(pollId, action === 'hide'));
+      return;
     case 'export':
       allow(method, 'GET');
       exportResults(res, url, pollId, ctx);
       return;
     default:
-      throw new AdminRequestError(404, `no such poll action: ${action} (open, close, reset, export)`);
+      throw new AdminRequestError(404, `no such poll action: ${action} (open, close, reset, hide, show, export)`);
   }
 }
 

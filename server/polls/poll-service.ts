@@ -88,6 +88,20 @@ export class PollService {
     return this.setState(pollId, 'closed');
   }
 
+  /** Hides the results (`hidden`) or shows them live again: the retained tally follows at once. */
+  setHidden(pollId: string, hidden: boolean): PollSummary {
+    const entry = this.entry(pollId);
+    if ((entry.tally.poll.hidden === true) === hidden) return this.summary(entry);
+    this.ctx.log.flush();
+    const { hidden: _was, ...rest } = entry.tally.poll;
+    const poll: Poll = hidden ? { ...rest, hidden: true } : rest;
+    updatePoll(entry.tally, poll);
+    this.ctx.store.savePollState(poll, entry.tally.seq);
+    this.ctx.logger.info(hidden ? 'poll results hidden' : 'poll results shown', { poll: pollId });
+    this.announce(entry);
+    return this.summary(entry);
+  }
+
   /** Archives the current round's votes and starts the poll again from zero. */
   reset(pollId: string): PollSummary {
     const entry = this.entry(pollId);

@@ -79,6 +79,8 @@ const MIGRATIONS: readonly string[] = [
     seconds INTEGER,                  -- the countdown, or null
     PRIMARY KEY (lesson_id, position)
   );
+  -- 1 while the teacher hides the poll's results (the retained tally then has no counts).
+  ALTER TABLE polls ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
   `,
 ];
 

@@ -13,6 +13,7 @@ interface PollRecord {
   created_at: number;
   round: number;
   seq: number;
+  hidden: number;
 }
 
 /**
@@ -41,7 +42,9 @@ export class PollStore {
 
   /** Saves a state change (open, close) with the tally's seq at that moment. */
   savePollState(poll: Poll, seq: number): void {
-    this.db.prepare('UPDATE polls SET state = ?, opened_at = ?, seq = ? WHERE id = ?').run(poll.state, poll.openedAt, seq, poll.id);
+    this.db
+      .prepare('UPDATE polls SET state = ?, opened_at = ?, seq = ?, hidden = ? WHERE id = ?')
+      .run(poll.state, poll.openedAt, seq, poll.hidden === true ? 1 : 0, poll.id);
   }
 
   /** Archives the current round and starts the next one; returns its number. */
@@ -128,6 +131,7 @@ function toPollRow(record: PollRecord): PollRow {
       policy: record.policy,
       state: record.state,
       openedAt: record.opened_at,
+      ...(record.hidden === 1 ? { hidden: true } : {}),
     },
     round: record.round,
     createdAt: record.created_at,

@@ -2,7 +2,7 @@ import type { Scheduler } from '../../shared/scheduler.js';
 import type { ServerEnv } from '../../runtime/env.js';
 import type { Component } from '../../runtime/lifecycle.js';
 import type { Logger } from '../../runtime/logger.js';
-import { snapshotOf } from '../../shared/codecs/tally.js';
+import { snapshotOf, withoutCounts } from '../../shared/codecs/tally.js';
 import type { Topics } from '../../shared/topics.js';
 import { ThrottledLog } from '../logging/throttled-log.js';
 import type { MqttLink } from '../mqtt/mqtt-link.js';
@@ -71,7 +71,9 @@ export function createVoteCore(ctx: VoteCoreContext): VoteCore {
     commit: () => log.flush(),
     snapshot: (pollId) => {
       const entry = book.get(pollId);
-      return entry === undefined ? null : snapshotOf(entry.tally, clock.now());
+      if (entry === undefined) return null;
+      const snapshot = snapshotOf(entry.tally, clock.now());
+      return entry.tally.poll.hidden === true ? withoutCounts(snapshot) : snapshot;
     },
   });
   const polls = new PollService({ store, log, book, link, tallies, topics, clock, logger });

@@ -22,6 +22,7 @@ export function encodePoll(poll: Poll): string {
     policy: poll.policy,
     state: poll.state,
     openedAt: poll.openedAt,
+    ...(poll.hidden === true ? { hidden: true } : {}),
   });
 }
 
@@ -41,6 +42,8 @@ export function validatePoll(object: Record<string, unknown>): Decoded<Poll> {
   const policy = field(object, 'policy');
   const state = field(object, 'state') ?? 'closed';
   const openedAt = field(object, 'openedAt') ?? null;
+  const hidden = field(object, 'hidden') ?? false;
+  if (typeof hidden !== 'boolean') return reject('bad-type', 'hidden must be true or false');
   if (id === undefined || question === undefined || options === undefined || policy === undefined) {
     return reject('missing-field', 'a poll needs id, question, options and policy');
   }
@@ -81,5 +84,6 @@ export function validatePoll(object: Record<string, unknown>): Decoded<Poll> {
     policy,
     state: state as Poll['state'],
     openedAt: openedAt as number | null,
+    ...(hidden ? { hidden: true } : {}),
   });
 }

@@ -23,6 +23,8 @@ interface ResultsView {
   counts: Readonly<Record<string, number>>;
   rejected: number;
   rawTopic: string | null;
+  /** The teacher hides the results: only how many voted is known (and shown). */
+  hidden: { total: number } | null;
 }
 
 const tr = pageTranslator();
@@ -41,12 +43,13 @@ const pollState = el('span', { class: 'poll-state' });
 const rawNote = el('p', { class: 'raw-note' });
 const bars = el('ol', { class: 'bars' });
 const total = el('p', { class: 'total' });
+const hiddenNote = el('p', { class: 'hidden-note' });
 const qrBox = el('div', { class: 'qr-box' });
 const breadValue = el('p', { class: 'bread-state' });
 const breadTemp = el('p', { class: 'bread-temp' });
 appRoot().append(
   el('div', { class: 'kiosk' }, [
-    el('section', { class: 'results' }, [el('header', { class: 'results-head' }, [question, pollState]), rawNote, bars, total]),
+    el('section', { class: 'results' }, [el('header', { class: 'results-head' }, [question, pollState]), rawNote, hiddenNote, bars, total]),
     el('aside', { class: 'side' }, [
       qrBox,
       el('div', { class: 'bread-box' }, [el('h2', { class: 'bread-title', text: tr.t('bread.title') }), breadValue, breadTemp]),
@@ -106,7 +109,7 @@ function currentView(): ResultsView | null {
   const poll = board.current(pinned);
   const snapshot = poll === null ? undefined : board.tallies.get(poll.id);
   if (poll !== null && (snapshot !== undefined || counter === null)) {
-    return { question: poll.question, state: poll.state, options: poll.options, counts: snapshot?.counts ?? {}, rejected: snapshot?.rejected ?? 0, rawTopic: null };
+    return { question: poll.question, state: poll.state, options: poll.options, counts: snapshot?.counts ?? {}, rejected: snapshot?.rejected ?? 0, rawTopic: null, hidden: snapshot?.hidden === true ? { total: snapshot.total } : null };
   }
   if (counter !== null) {
     const state = counter.state;
@@ -118,6 +121,7 @@ function currentView(): ResultsView | null {
       counts: state.counts,
       rejected: state.rejected,
       rawTopic: topic,
+      hidden: null,
     };
   }
   return null;
@@ -136,6 +140,15 @@ function render(): void {
   pollState.className = `poll-state poll-state--${view?.state ?? 'none'}`;
   setText(rawNote, view?.rawTopic ? tr.t('kiosk.raw', { topic: view.rawTopic }) : '');
   rawNote.hidden = !view?.rawTopic;
+
+  const hidden = view?.hidden ?? null;
+  setText(hiddenNote, hidden === null ? '' : tr.t('kiosk.hidden'));
+  hiddenNote.hidden = hidden === null;
+  bars.hidden = hidden !== null;
+  if (hidden !== null) {
+    setText(total, `${tr.t('kiosk.total')} ${tr.count('kiosk.votes', hidden.total)}`);
+    return;
+  }
 
   const options = view?.options ?? [];
   const key = JSON.stringify(options);
