@@ -23,6 +23,11 @@ export interface Poll {
    * total only, no counts (SPEC §5). Absent means live results.
    */
   readonly hidden?: boolean;
+  /**
+   * Hub time (epoch ms) at which the hub closes this open poll (a countdown);
+   * absent when none. Pages show `deadline - hub now`, whatever their own clock.
+   */
+  readonly deadline?: number;
 }
 
 export const MAX_QUESTION_LENGTH = 280;

@@ -93,7 +93,13 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, ctx: A
     return;
   }
   switch (action) {
-    case 'open':
+    case 'open': {
+      allow(method, 'POST');
+      const seconds = url.searchParams.get('seconds');
+      if (seconds !== null && !/^[1-9]\d{0,3}$/.test(seconds)) throw new AdminRequestError(400, 'seconds must be a whole number from 1 to 3600');
+      sendJson(res, 200, ctx.polls.open(pollId, seconds === null ? {} : { seconds: Number(seconds) }));
+      return;
+    }
     case 'close':
     case 'reset':
       allow(method, 'POST');

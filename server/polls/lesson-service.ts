@@ -97,7 +97,7 @@ export class LessonService {
       if (current !== undefined && current.state === 'open') this.ctx.polls.close(current.pollId);
     }
     this.ctx.store.setCurrent(lessonId, to);
-    this.ctx.polls.open(target.pollId);
+    this.ctx.polls.open(target.pollId, target.seconds === null ? {} : { seconds: target.seconds });
     this.ctx.logger.info('lesson question opened', { lesson: lessonId, question: to + 1 });
     return this.get(lessonId);
   }

@@ -81,6 +81,8 @@ const MIGRATIONS: readonly string[] = [
   );
   -- 1 while the teacher hides the poll's results (the retained tally then has no counts).
   ALTER TABLE polls ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+  -- When the hub closes the open poll by itself (a countdown), hub epoch ms; null for none.
+  ALTER TABLE polls ADD COLUMN deadline INTEGER;
   `,
 ];
 

@@ -14,6 +14,7 @@ interface PollRecord {
   round: number;
   seq: number;
   hidden: number;
+  deadline: number | null;
 }
 
 /**
@@ -43,8 +44,8 @@ export class PollStore {
   /** Saves a state change (open, close) with the tally's seq at that moment. */
   savePollState(poll: Poll, seq: number): void {
     this.db
-      .prepare('UPDATE polls SET state = ?, opened_at = ?, seq = ?, hidden = ? WHERE id = ?')
-      .run(poll.state, poll.openedAt, seq, poll.hidden === true ? 1 : 0, poll.id);
+      .prepare('UPDATE polls SET state = ?, opened_at = ?, seq = ?, hidden = ?, deadline = ? WHERE id = ?')
+      .run(poll.state, poll.openedAt, seq, poll.hidden === true ? 1 : 0, poll.deadline ?? null, poll.id);
   }
 
   /** Archives the current round and starts the next one; returns its number. */
@@ -132,6 +133,7 @@ function toPollRow(record: PollRecord): PollRow {
       state: record.state,
       openedAt: record.opened_at,
       ...(record.hidden === 1 ? { hidden: true } : {}),
+      ...(record.deadline === null ? {} : { deadline: record.deadline }),
     },
     round: record.round,
     createdAt: record.created_at,

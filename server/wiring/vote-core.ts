@@ -76,7 +76,7 @@ export function createVoteCore(ctx: VoteCoreContext): VoteCore {
       return entry.tally.poll.hidden === true ? withoutCounts(snapshot) : snapshot;
     },
   });
-  const polls = new PollService({ store, log, book, link, tallies, topics, clock, logger });
+  const polls = new PollService({ store, log, book, link, tallies, topics, clock, scheduler, logger });
   const lessons = new LessonService({ store: new LessonStore(db), polls, book, clock, logger: logger.child('lessons') });
   const ingest = new VoteIngest({
     topics,
@@ -90,11 +90,16 @@ export function createVoteCore(ctx: VoteCoreContext): VoteCore {
     rejections,
     stats,
     changed: (pollId) => tallies.changed(pollId),
+    closeDue: () => polls.closeDue(),
   });
   const database: Component = {
     name: 'database',
-    start: () => book.load(),
+    start: () => {
+      book.load();
+      polls.armCountdowns();
+    },
     stop: () => {
+      polls.stop();
       log.flush();
       rejections.stop();
       db.close();

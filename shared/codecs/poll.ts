@@ -23,6 +23,7 @@ export function encodePoll(poll: Poll): string {
     state: poll.state,
     openedAt: poll.openedAt,
     ...(poll.hidden === true ? { hidden: true } : {}),
+    ...(poll.deadline === undefined ? {} : { deadline: poll.deadline }),
   });
 }
 
@@ -44,6 +45,10 @@ export function validatePoll(object: Record<string, unknown>): Decoded<Poll> {
   const openedAt = field(object, 'openedAt') ?? null;
   const hidden = field(object, 'hidden') ?? false;
   if (typeof hidden !== 'boolean') return reject('bad-type', 'hidden must be true or false');
+  const deadline = field(object, 'deadline') ?? null;
+  if (deadline !== null && (typeof deadline !== 'number' || !Number.isSafeInteger(deadline) || deadline < 0)) {
+    return reject('bad-type', 'deadline must be a time in milliseconds');
+  }
   if (id === undefined || question === undefined || options === undefined || policy === undefined) {
     return reject('missing-field', 'a poll needs id, question, options and policy');
   }
@@ -85,5 +90,6 @@ export function validatePoll(object: Record<string, unknown>): Decoded<Poll> {
     state: state as Poll['state'],
     openedAt: openedAt as number | null,
     ...(hidden ? { hidden: true } : {}),
+    ...(deadline === null ? {} : { deadline: deadline as number }),
   });
 }
