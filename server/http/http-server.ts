@@ -78,7 +78,7 @@ export class HttpServer {
       return;
     }
     if (url.pathname === '/config.json') {
-      sendJson(res, 200, this.ctx.browserConfig);
+      sendJson(res, 200, { ...this.ctx.browserConfig, serverTime: this.ctx.admin.now() });
       return;
     }
     try {

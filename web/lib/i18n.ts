@@ -42,6 +42,7 @@ const fr = {
 
   'vote.none': 'Aucun vote ouvert pour l’instant. Cette page se met à jour toute seule.',
   'vote.closed': 'Le vote est fermé.',
+  'vote.countdown': 'Temps restant : {time}',
   'vote.offline': 'Connexion perdue, reconnexion en cours. Vous pouvez voter : le vote partira dès son retour.',
   'vote.policy.one-per-voter': 'Un seul vote par personne : le premier compte.',
   'vote.policy.last-wins': 'Vous pouvez changer d’avis : votre dernier vote compte.',
@@ -139,6 +140,7 @@ const en: Record<StringKey, string> = {
   'bread.state.brûlé': 'Burnt!',
 
   'vote.none': 'No poll is open right now. This page updates by itself.',
+  'vote.countdown': 'Time left: {time}',
   'vote.closed': 'This poll is closed.',
   'vote.offline': 'Connection lost, reconnecting. You can still vote: it will be sent as soon as it is back.',
   'vote.policy.one-per-voter': 'One vote per person: the first one counts.',
