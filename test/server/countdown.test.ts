@@ -37,14 +37,14 @@ describe('a countdown closes the question on the hub at its deadline (SPEC §5)'
     const opened = await admin(server.running, 'POST', '/api/polls/quiz/open?seconds=60');
     expect(opened.json.poll.deadline).toBe(opened.json.poll.openedAt + 60_000);
     // The retained poll carries the deadline in hub time.
-    await expect.poll(() => polls.get('quiz')?.deadline).toBe(opened.json.poll.deadline);
+    await expect.poll(() => polls.get('quiz')?.deadline, { timeout: 10_000 }).toBe(opened.json.poll.deadline);
     await voter.publishAsync('classroom/votes/quiz', jsonVote('before', 'A', 'countdown-voter'), { qos: 1 });
-    await expect.poll(() => receipts.byId.get('before')?.[0]?.status).toBe('counted');
+    await expect.poll(() => receipts.byId.get('before')?.[0]?.status, { timeout: 10_000 }).toBe('counted');
 
     skew += 61_000;
     await voter.publishAsync('classroom/votes/quiz', jsonVote('after', 'B', 'countdown-voter'), { qos: 1 });
-    await expect.poll(() => receipts.byId.get('after')?.[0]).toMatchObject({ status: 'rejected', reason: 'poll-closed' });
-    await expect.poll(() => polls.get('quiz')?.state).toBe('closed');
+    await expect.poll(() => receipts.byId.get('after')?.[0], { timeout: 10_000 }).toMatchObject({ status: 'rejected', reason: 'poll-closed' });
+    await expect.poll(() => polls.get('quiz')?.state, { timeout: 10_000 }).toBe('closed');
     const summary = (await admin(server.running, 'GET', '/api/polls/quiz')).json;
     expect(summary.tally.counts).toEqual({ A: 1, B: 0 });
     expect(summary.poll.deadline).toBeUndefined();
@@ -53,7 +53,7 @@ describe('a countdown closes the question on the hub at its deadline (SPEC §5)'
   it('closes by itself when the countdown runs out, with nobody voting', async () => {
     server.running.polls.create({ id: 'short', question: 'Très vite ?', options: ['A', 'B'] });
     await admin(server.running, 'POST', '/api/polls/short/open?seconds=1');
-    await expect.poll(() => polls.get('short')?.state).toBe('open');
+    await expect.poll(() => polls.get('short')?.state, { timeout: 10_000 }).toBe('open');
     await expect.poll(() => polls.get('short')?.state, { timeout: 10_000 }).toBe('closed');
   });
 

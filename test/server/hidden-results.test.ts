@@ -33,17 +33,17 @@ describe('results hidden until revealed (SPEC §5): no topic students can read c
     const live = everything(student);
     await student.subscribeAsync('#', { qos: 1 });
     for (const option of ['A', 'A', 'B']) await voter.publishAsync('classroom/votes/secret', option, { qos: 1 });
-    await expect.poll(() => (admin(server.running, 'GET', '/api/polls/secret').then((r) => r.json.tally.total)), { timeout: 10_000 }).toBe(3);
+    await expect.poll(() => admin(server.running, 'GET', '/api/polls/secret').then((r) => r.json.tally.total), { timeout: 10_000 }).toBe(3);
     const tallyOf = (log: { seen: { topic: string; text: string }[] }) =>
       log.seen.filter((m) => m.topic === 'classroom/tally/secret').map((m) => decodeTally(new TextEncoder().encode(m.text)));
-    await expect.poll(() => tallyOf(live).at(-1)).toMatchObject({ ok: true, value: { total: 3, hidden: true, counts: {} } });
+    await expect.poll(() => tallyOf(live).at(-1), { timeout: 10_000 }).toMatchObject({ ok: true, value: { total: 3, hidden: true, counts: {} } });
 
     // A phone that connects now gets the retained snapshot: still no counts.
     const late = await connectClient(server.running.mqttUrl);
     try {
       const lateLog = everything(late);
       await late.subscribeAsync('#', { qos: 1 });
-      await expect.poll(() => tallyOf(lateLog).length).toBeGreaterThan(0);
+      await expect.poll(() => tallyOf(lateLog).length, { timeout: 10_000 }).toBeGreaterThan(0);
       expect(tallyOf(lateLog).at(-1)).toMatchObject({ ok: true, value: { total: 3, hidden: true, counts: {} } });
     } finally {
       await closeClient(late);
@@ -54,7 +54,7 @@ describe('results hidden until revealed (SPEC §5): no topic students can read c
     expect((await admin(server.running, 'GET', '/api/polls/secret')).json.tally.counts).toEqual({ A: 2, B: 1 });
 
     await admin(server.running, 'POST', '/api/polls/secret/show');
-    await expect.poll(() => tallyOf(live).at(-1)).toMatchObject({ ok: true, value: { counts: { A: 2, B: 1 }, total: 3 } });
+    await expect.poll(() => tallyOf(live).at(-1), { timeout: 10_000 }).toMatchObject({ ok: true, value: { counts: { A: 2, B: 1 }, total: 3 } });
     expect(tallyOf(live).at(-1)).not.toMatchObject({ value: { hidden: true } });
   });
 
@@ -68,7 +68,7 @@ describe('results hidden until revealed (SPEC §5): no topic students can read c
       expect((await admin(again.running, 'GET', '/api/polls/kept')).json.poll.hidden).toBe(true);
       const log = everything(client);
       await client.subscribeAsync('classroom/tally/kept', { qos: 1 });
-      await expect.poll(() => log.seen.length).toBeGreaterThan(0);
+      await expect.poll(() => log.seen.length, { timeout: 10_000 }).toBeGreaterThan(0);
       expect(JSON.parse(log.seen.at(-1)?.text ?? '{}')).toMatchObject({ hidden: true, counts: {} });
     } finally {
       await closeClient(client);

@@ -60,24 +60,24 @@ describe('lessons: import, list, export, next and previous (admin API and `mqtt-
       ['geo-3', 'closed', 'oui', null],
     ]);
     expect((await cli('lesson', 'list')).out).toContain('geo  3 questions, not started  Géographie');
-    await expect.poll(() => states.get('geo-3')).toBe('closed');
+    await expect.poll(() => states.get('geo-3'), { timeout: 10_000 }).toBe('closed');
   });
 
   it('next opens the first question, then closes it and opens the next; previous goes back; no next after the last', async () => {
     expect((await cli('lesson', 'next', 'geo')).out).toContain('question 1/3 open (geo-1)');
-    await expect.poll(() => states.get('geo-1')).toBe('open');
+    await expect.poll(() => states.get('geo-1'), { timeout: 10_000 }).toBe('open');
     const second = await admin(server.running, 'POST', '/api/lessons/geo/next');
     expect(second.json.current).toBe(1);
-    await expect.poll(() => [states.get('geo-1'), states.get('geo-2')]).toEqual(['closed', 'open']);
+    await expect.poll(() => [states.get('geo-1'), states.get('geo-2')], { timeout: 10_000 }).toEqual(['closed', 'open']);
     expect((await cli('lesson', 'previous', 'geo')).out).toContain('question 1/3 open');
-    await expect.poll(() => [states.get('geo-1'), states.get('geo-2')]).toEqual(['open', 'closed']);
+    await expect.poll(() => [states.get('geo-1'), states.get('geo-2')], { timeout: 10_000 }).toEqual(['open', 'closed']);
     await admin(server.running, 'POST', '/api/lessons/geo/next');
     await admin(server.running, 'POST', '/api/lessons/geo/next');
     const past = await admin(server.running, 'POST', '/api/lessons/geo/next');
     expect(past.status).toBe(409);
     expect(past.json.error).toContain('no next question');
     expect((await admin(server.running, 'GET', '/api/lessons/geo')).json.current).toBe(2);
-    await expect.poll(() => states.get('geo-3')).toBe('open');
+    await expect.poll(() => states.get('geo-3'), { timeout: 10_000 }).toBe('open');
   });
 
   it('exports the lesson as the CSV and JSON it imports', async () => {
