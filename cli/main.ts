@@ -92,6 +92,46 @@ export function buildProgram(ctx: CliContext): Command {
       (await pollCommands()).pollExport(id, { ...common(), ...options }, ctx),
     );
 
+  const lesson = program
+    .command('lesson')
+    .description('prepare and run lessons (ordered questions) on a running server')
+    .option('--server <url>', 'the server (default: SERVER_URL)');
+  const lessonCommands = () => import('./commands/lesson.js');
+  const lessonCommon = () => lesson.opts<{ server?: string }>();
+  lesson
+    .command('import <file>')
+    .description('import a lesson: a .csv file (columns question, options, correct, policy, seconds; options as "A=Paris | B=Lyon") or a .json one')
+    .option('-t, --title <title>', 'the lesson title (default: the JSON title, or the CSV file name)')
+    .option('--id <id>', 'the lesson id (default: generated); its questions become the polls <id>-1, <id>-2, …')
+    .action(async (file: string, options: { title?: string; id?: string }) =>
+      (await lessonCommands()).lessonImport(file, { ...lessonCommon(), ...options }, ctx),
+    );
+  lesson
+    .command('export <id>')
+    .description('export a lesson as a file to import again (CSV or JSON; the results are `poll export <id>-<n>`)')
+    .option('-f, --format <format>', 'csv or json', 'csv')
+    .option('--output <file>', 'write to a file instead of the terminal')
+    .action(async (id: string, options: { format: string; output?: string }) =>
+      (await lessonCommands()).lessonExport(id, { ...lessonCommon(), ...options }, ctx),
+    );
+  lesson
+    .command('list')
+    .description('list the lessons')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => (await lessonCommands()).lessonList({ ...lessonCommon(), ...options }, ctx));
+  for (const step of ['next', 'previous'] as const) {
+    lesson
+      .command(`${step} <id>`)
+      .description(step === 'next' ? 'close the current question and open the next one' : 'close the current question and open the previous one')
+      .action(async (id: string) => (await lessonCommands()).lessonStep(step, id, lessonCommon(), ctx));
+  }
+
+  program
+    .command('prof-link')
+    .description("print a new one-time sign-in link (and its QR code) to the teacher's page /prof of a running server")
+    .option('--server <url>', 'the server (default: SERVER_URL)')
+    .action(async (options: { server?: string }) => (await import('./commands/prof-link.js')).profLink(options, ctx));
+
   program
     .command('backup')
     .description('an online backup of the running server\'s database into its DATA_DIR/backups (needs ADMIN_TOKEN, or the saved token)')

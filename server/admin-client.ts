@@ -3,6 +3,8 @@ import { readSavedToken } from './admin-token.js';
 import { AdminApiError, MissingAdminTokenError, ServerUnreachableError } from './errors/admin-errors.js';
 import type { ServerStatus } from './index.js';
 import type { ExportFormat } from './polls/export.js';
+import type { LessonDraft } from '../shared/lesson.js';
+import type { LessonSummary } from './polls/lesson-service.js';
 import type { NewPoll, PollSummary } from './polls/poll-service.js';
 
 export interface AdminClientContext {
@@ -66,6 +68,28 @@ export class AdminClient {
   async muteChat(name: string, mute = true): Promise<number> {
     const answer = (await this.json('POST', `/api/chat/${mute ? 'mute' : 'unmute'}/${encodeURIComponent(name)}`)) as { removed?: number };
     return answer.removed ?? 0;
+  }
+
+  async listLessons(): Promise<LessonSummary[]> {
+    return ((await this.json('GET', '/api/lessons')) as { lessons: LessonSummary[] }).lessons;
+  }
+
+  async importLesson(lesson: LessonDraft): Promise<LessonSummary> {
+    return (await this.json('POST', '/api/lessons', lesson)) as LessonSummary;
+  }
+
+  async stepLesson(id: string, step: 'next' | 'previous'): Promise<LessonSummary> {
+    return (await this.json('POST', `/api/lessons/${encodeURIComponent(id)}/${step}`)) as LessonSummary;
+  }
+
+  /** The lesson as a file to import again: CSV or JSON text. */
+  async exportLesson(id: string, format: ExportFormat): Promise<string> {
+    return (await this.request('GET', `/api/lessons/${encodeURIComponent(id)}/export.${format}`)).text();
+  }
+
+  /** A new one-time sign-in link to the teacher's page. */
+  async signInLink(): Promise<{ url: string; expiresAt: number }> {
+    return (await this.json('POST', '/api/signin-link')) as { url: string; expiresAt: number };
   }
 
   async status(): Promise<ServerStatus> {

@@ -6,7 +6,9 @@ import { assertId } from '../shared/ids.js';
 import { SERVER_ACCOUNT } from './access/accounts.js';
 import type { AdminToken } from './admin-token.js';
 import type { EmbeddedBroker } from './broker/embedded-broker.js';
+import { signInUrl } from './http/admin-api.js';
 import type { HttpServer } from './http/http-server.js';
+import type { TeacherSessions } from './http/teacher-sessions.js';
 import type { ServerLink } from './mqtt/server-link.js';
 import type { PollService } from './polls/poll-service.js';
 import type { StoreHealthStatus } from './store/store-health.js';
@@ -42,6 +44,8 @@ export interface RunningServer {
   /** The poll lifecycle, for in-process callers (the demo). */
   readonly polls: PollService;
   status(): ServerStatus;
+  /** A new one-time sign-in link to the teacher's page (`/prof`), valid 15 minutes. */
+  signInLink(): string;
   /**
    * Embedded broker only: a device account (username = device id) with a fresh
    * password, for an in-process device such as the demo's simulated box.
@@ -77,6 +81,8 @@ export function runningServer(parts: {
   link: ServerLink;
   polls: PollService;
   status: () => ServerStatus;
+  sessions: TeacherSessions;
+  publicUrl: string | null;
   stop: () => Promise<void>;
 }): RunningServer {
   const { config, admin, choice, http, broker, link } = parts;
@@ -95,6 +101,7 @@ export function runningServer(parts: {
     adminTokenSource: admin.source,
     polls: parts.polls,
     status: parts.status,
+    signInLink: () => signInUrl(parts.publicUrl ?? httpUrl, parts.sessions.mintLink().token),
     addDeviceAccount(deviceId: string) {
       if (!choice.embedded) throw new Error('device accounts can be added only to the embedded broker');
       assertId('device id', deviceId);

@@ -11,6 +11,7 @@ import { resolveAdminToken } from './admin-token.js';
 import { ChatHistory } from './chat/chat-history.js';
 import { browserConfig } from './http/config-json.js';
 import { HttpServer } from './http/http-server.js';
+import { TeacherSessions } from './http/teacher-sessions.js';
 import { type RunningServer, runningServer, statusOf } from './running-server.js';
 import { DATABASE_FILE } from './store/database.js';
 import { brokerUrls, chooseBroker, createEmbeddedBroker, createServerLink } from './wiring/mqtt-side.js';
@@ -74,16 +75,18 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     databasePath: options.databasePath ?? join(config.dataDir, DATABASE_FILE),
     logSummaryMs: options.logSummaryMs ?? 30_000,
   });
-  const { polls, book, store, log, tallies } = core;
+  const { polls, lessons, book, store, log, tallies } = core;
   const status = statusOf({ startedAt, choice, link, core });
+  const pages = browserConfig(config, topics);
+  const sessions = new TeacherSessions({ secret: admin.token, now: () => clock.now() });
   const http = new HttpServer({
     host: config.httpHost,
     port: config.httpPort,
     webRoot: options.webRoot ?? join(projectRoot(), 'web', 'dist'),
-    browserConfig: browserConfig(config, topics),
+    browserConfig: pages,
     logger: logger.child('http'),
     ...(options.httpServerOverride === undefined ? {} : { server: options.httpServerOverride }),
-    admin: { token: admin.token, polls, book, store, log, now: () => clock.now(), status, backup: () => core.backups.backUp(), chat },
+    admin: { token: admin.token, polls, lessons, book, store, log, now: () => clock.now(), status, backup: () => core.backups.backUp(), chat, sessions, publicUrl: pages.publicUrl ?? null },
   });
   const broker = createEmbeddedBroker(choice, { config, topics, httpServer: http.server, logger: logger.child('broker') });
   const mqtt: Component = {
@@ -107,5 +110,5 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   if (broker === null && config.mqttWsUrls === null) {
     logger.warn('MQTT_WS_URL is not set: browsers will try ws://<this host>/mqtt, which an external broker does not serve; set it to the broker\'s WebSocket listener');
   }
-  return runningServer({ config, admin, choice, http, broker, link, polls, status, stop: () => lifecycle.stop() });
+  return runningServer({ config, admin, choice, http, broker, link, polls, status, sessions, publicUrl: pages.publicUrl ?? null, stop: () => lifecycle.stop() });
 }

@@ -46,6 +46,8 @@ export interface BrowserConfig {
    * (needed when the kiosk itself is opened on localhost).
    */
   readonly publicUrl?: string;
+  /** The hub's clock (epoch ms) when it answered: pages show countdowns in hub time (shared/countdown.ts). */
+  readonly serverTime?: number;
 }
 
 /** Checks the untrusted JSON; throws an Error naming the bad field. */
@@ -69,6 +71,7 @@ export function parseBrowserConfig(value: unknown): BrowserConfig {
   const publicUrl = optionalText('publicUrl');
   const username = optionalText('username');
   const password = optionalText('password');
+  const serverTime = typeof o.serverTime === 'number' && Number.isFinite(o.serverTime) ? o.serverTime : undefined;
   return {
     wsUrl,
     prefix: o.prefix,
@@ -77,5 +80,6 @@ export function parseBrowserConfig(value: unknown): BrowserConfig {
     ...(username ? { username } : {}),
     ...(password ? { password } : {}),
     ...(publicUrl && /^https?:\/\//.test(publicUrl) ? { publicUrl } : {}),
+    ...(serverTime === undefined ? {} : { serverTime }),
   };
 }

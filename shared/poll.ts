@@ -18,6 +18,16 @@ export interface Poll {
   readonly state: PollState;
   /** Epoch milliseconds of the last opening, null when never opened. */
   readonly openedAt: number | null;
+  /**
+   * True while the teacher hides the results: the retained tally then carries the
+   * total only, no counts (SPEC §5). Absent means live results.
+   */
+  readonly hidden?: boolean;
+  /**
+   * Hub time (epoch ms) at which the hub closes this open poll (a countdown);
+   * absent when none. Pages show `deadline - hub now`, whatever their own clock.
+   */
+  readonly deadline?: number;
 }
 
 export const MAX_QUESTION_LENGTH = 280;

@@ -22,6 +22,7 @@ const PAGES = {
   vote: 'Voter',
   pain: 'Le pain',
   chat: 'Chat de la classe',
+  prof: 'Page du prof',
 };
 
 // Files are overwritten in place, never the folder removed: a running server (or

@@ -5,6 +5,7 @@ import { createLogger } from '../../runtime/logger.js';
 import { publicHost } from '../../runtime/network.js';
 import { samplePoll } from '../../shared/poll.js';
 import type { CliContext } from '../main.js';
+import { signInBlock } from './prof-link.js';
 
 export const DEMO_POLL_ID = 'cours';
 export const DEMO_DEVICE_ID = 'demo-boitier';
@@ -77,6 +78,7 @@ export async function runDemo(options: DemoOptions, ctx: CliContext): Promise<vo
         `  vote page        ${web}/vote      (phones on the same network: scan the QR code on the kiosk)`,
         `  bread page       ${web}/pain`,
         `  chat page        ${web}/chat`,
+        signInBlock(server.signInLink()),
         `  broker           mqtt://${publicHost(config.mqttHost)}:${server.mqttPort} (try: mosquitto_sub -h ${publicHost(config.mqttHost)} -p ${server.mqttPort} -t '#' -v)`,
         keyboard
           ? `  press a key to vote: ${keys}`

@@ -7,6 +7,7 @@ import { type BrokerUrls, brokerUrlsProblem, splitBrokerUrls } from '../../share
 import { ConfigError } from '../../shared/errors/config-error.js';
 import type { RunningServer } from '../../server/index.js';
 import type { CliContext } from '../main.js';
+import { signInBlock } from './prof-link.js';
 
 /**
  * `mqtt-classroom server`: starts the hub and runs until SIGINT/SIGTERM, which
@@ -55,6 +56,7 @@ function banner(running: RunningServer, config: ServerEnv): string {
   } else if (running.adminTokenSource === 'file') {
     lines.push(`  admin token      in ${config.dataDir}/admin-token`);
   }
+  lines.push(signInBlock(running.signInLink()));
   lines.push('  stop with Ctrl-C', '');
   return lines.join('\n');
 }

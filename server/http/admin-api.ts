@@ -6,16 +6,22 @@ import type { ChatHistory } from '../chat/chat-history.js';
 import { AdminRequestError } from '../errors/admin-request-error.js';
 import { InvalidPollError, PollNotFoundError } from '../errors/poll-errors.js';
 import { EXPORT_FORMATS, type ExportFormat, type RoundChoice, resultsCsv, resultsJson, roundResults } from '../polls/export.js';
+import type { LessonService } from '../polls/lesson-service.js';
 import type { NewPoll, PollService } from '../polls/poll-service.js';
 import type { PollStore } from '../store/poll-store.js';
 import type { VoteLog } from '../store/vote-log.js';
 import type { PollBook } from '../tally/poll-book.js';
 import { httpStatusOf } from './error-status.js';
+import { routeLessons } from './lesson-api.js';
+import { readJson } from './read-json.js';
+import { fromOwnPage, sessionCookie } from './session-api.js';
+import type { TeacherSessions } from './teacher-sessions.js';
 import { sendJson, sendText } from './security-headers.js';
 
 export interface AdminApiContext {
   token: string;
   polls: PollService;
+  lessons: LessonService;
   book: PollBook;
   store: PollStore;
   log: VoteLog;
@@ -26,18 +32,28 @@ export interface AdminApiContext {
   backup: () => Promise<unknown>;
   /** The chat history (clear, mute); its `GET /api/chat/history` is public, see http-server.ts. */
   chat: ChatHistory;
+  /** The teacher's browser sessions (`/prof`), the other way in besides the Bearer token. */
+  sessions: TeacherSessions;
+  /** Where phones and the teacher reach the pages (PUBLIC_URL or the LAN address), for sign-in links. */
+  publicUrl: string | null;
 }
-
-const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * The admin API under `/api/` (docs/server.md lists it). Every request needs
- * `Authorization: Bearer <ADMIN_TOKEN>`; without it nothing is read or changed.
+ * `Authorization: Bearer <ADMIN_TOKEN>` or the teacher's session cookie; without
+ * one nothing is read or changed. With the cookie, a request that changes
+ * something must come from our own page (a cross-site form or script gets 403).
  */
 export async function handleAdmin(req: IncomingMessage, res: ServerResponse, url: URL, ctx: AdminApiContext): Promise<void> {
-  if (!authorised(req, ctx.token)) {
+  const how = authorised(req, ctx);
+  if (how === null) {
     res.setHeader('WWW-Authenticate', 'Bearer realm="mqtt-classroom"');
-    sendJson(res, 401, { error: 'missing or wrong admin token: send Authorization: Bearer <ADMIN_TOKEN>' });
+    sendJson(res, 401, { error: 'missing or wrong admin token: send Authorization: Bearer <ADMIN_TOKEN>, or sign in on /prof' });
+    return;
+  }
+  const method = req.method ?? 'GET';
+  if (how === 'session' && method !== 'GET' && method !== 'HEAD' && !fromOwnPage(req)) {
+    sendJson(res, 403, { error: 'a change with the teacher\'s session must come from the teacher\'s page (/prof) of this server' });
     return;
   }
   try {
@@ -67,6 +83,15 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, ctx: A
     handleChatAdmin(res, method, parts.slice(1), ctx.chat);
     return;
   }
+  if (first === 'signin-link' && parts.length === 1) {
+    allow(method, 'POST');
+    sendJson(res, 201, signInLink(req, ctx));
+    return;
+  }
+  if (first === 'lessons') {
+    await routeLessons(req, res, parts.slice(1), ctx.lessons);
+    return;
+  }
   if (first !== 'polls' || extra !== undefined) throw new AdminRequestError(404, `no such admin endpoint: ${url.pathname}`);
   if (pollId === undefined || pollId === '') {
     if (method === 'GET') {
@@ -83,18 +108,29 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, ctx: A
     return;
   }
   switch (action) {
-    case 'open':
+    case 'open': {
+      allow(method, 'POST');
+      const seconds = url.searchParams.get('seconds');
+      if (seconds !== null && !/^[1-9]\d{0,3}$/.test(seconds)) throw new AdminRequestError(400, 'seconds must be a whole number from 1 to 3600');
+      sendJson(res, 200, ctx.polls.open(pollId, seconds === null ? {} : { seconds: Number(seconds) }));
+      return;
+    }
     case 'close':
     case 'reset':
       allow(method, 'POST');
       sendJson(res, 200, ctx.polls[action](pollId));
+      return;
+    case 'hide':
+    case 'show':
+      allow(method, 'POST');
+      sendJson(res, 200, ctx.polls.setHidden(pollId, action === 'hide'));
       return;
     case 'export':
       allow(method, 'GET');
       exportResults(res, url, pollId, ctx);
       return;
     default:
-      throw new AdminRequestError(404, `no such poll action: ${action} (open, close, reset, export)`);
+      throw new AdminRequestError(404, `no such poll action: ${action} (open, close, reset, hide, show, export)`);
   }
 }
 
@@ -148,31 +184,22 @@ function allow(method: string, expected: string): void {
   if (method !== expected) throw new AdminRequestError(405, `use ${expected} here`);
 }
 
-function authorised(req: IncomingMessage, token: string): boolean {
+function authorised(req: IncomingMessage, ctx: AdminApiContext): 'bearer' | 'session' | null {
   const header = req.headers.authorization ?? '';
   const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-  if (match === null) return false;
+  if (match === null) return ctx.sessions.verify(sessionCookie(req)) === null ? null : 'session';
   // Compare digests: equal length, constant time, whatever the caller sent.
   const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-  return timingSafeEqual(digest(match[1] as string), digest(token));
+  return timingSafeEqual(digest(match[1] as string), digest(ctx.token)) ? 'bearer' : null;
 }
 
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const type = req.headers['content-type'] ?? '';
-  if (!type.startsWith('application/json')) throw new AdminRequestError(415, 'send the body as application/json');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new AdminRequestError(413, `the body is over ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw new AdminRequestError(400, 'the body is not valid JSON');
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new AdminRequestError(400, 'the body must be a JSON object');
-  return parsed as Record<string, unknown>;
+/** A one-time sign-in link for the teacher's page; the token rides in the fragment, which no request or log carries. */
+function signInLink(req: IncomingMessage, ctx: AdminApiContext): { url: string; expiresAt: number } {
+  const { token, expiresAt } = ctx.sessions.mintLink();
+  const base = ctx.publicUrl ?? `http://${req.headers.host ?? 'localhost'}`;
+  return { url: signInUrl(base, token), expiresAt };
+}
+
+export function signInUrl(base: string, token: string): string {
+  return `${base.replace(/\/+$/, '')}/prof#signin=${token}`;
 }

@@ -5,6 +5,8 @@ import type { Logger } from '../../runtime/logger.js';
 import type { BrowserConfig } from '../../shared/browser-config.js';
 import { CHAT_HISTORY_PATH, sendChatHistory } from '../chat/chat-api.js';
 import { type AdminApiContext, handleAdmin } from './admin-api.js';
+import { httpStatusOf } from './error-status.js';
+import { handleSession } from './session-api.js';
 import { sendJson, sendText, setSecurityHeaders } from './security-headers.js';
 import { serveStatic } from './static-files.js';
 
@@ -69,6 +71,10 @@ export class HttpServer {
       sendChatHistory(res, this.ctx.admin.chat);
       return;
     }
+    if (url.pathname === '/api/session') {
+      handleSession(req, res, this.ctx.admin.sessions).catch((error: unknown) => this.fail(res, error));
+      return;
+    }
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
       handleAdmin(req, res, url, this.ctx.admin).catch((error: unknown) => this.fail(res, error));
       return;
@@ -78,7 +84,7 @@ export class HttpServer {
       return;
     }
     if (url.pathname === '/config.json') {
-      sendJson(res, 200, this.ctx.browserConfig);
+      sendJson(res, 200, { ...this.ctx.browserConfig, serverTime: this.ctx.admin.now() });
       return;
     }
     try {
@@ -89,6 +95,11 @@ export class HttpServer {
   }
 
   private fail(res: ServerResponse, error: unknown): void {
+    const status = httpStatusOf(error);
+    if (status !== null && !res.headersSent) {
+      sendJson(res, status, { error: (error as Error).message });
+      return;
+    }
     this.ctx.logger.error('request failed', { error: error instanceof Error ? error.message : String(error) });
     if (!res.headersSent) sendJson(res, 500, { error: 'internal error, see the server log' });
     else res.destroy();

@@ -10,6 +10,7 @@ const PAGES: Readonly<Record<string, string>> = {
   '/vote': 'vote.html',
   '/pain': 'pain.html',
   '/chat': 'chat.html',
+  '/prof': 'prof.html',
 };
 /** Served for a page whose bundle is not built (yet): the placeholder. */
 const FALLBACK_PAGE = 'index.html';

@@ -4,6 +4,7 @@ import type { Logger } from '../../runtime/logger.js';
 import { encodePoll, validatePoll } from '../../shared/codecs/poll.js';
 import { type TallySnapshot, snapshotOf } from '../../shared/codecs/tally.js';
 import type { Poll, PollOption, Policy } from '../../shared/poll.js';
+import type { Scheduler, TimerHandle } from '../../shared/scheduler.js';
 import { createTally, updatePoll } from '../../shared/tally.js';
 import type { Topics } from '../../shared/topics.js';
 import { InvalidPollError, PollExistsError, PollNotFoundError } from '../errors/poll-errors.js';
@@ -37,8 +38,13 @@ export interface PollServiceContext {
   tallies: TallyPublisher;
   topics: Topics;
   clock: Clock;
+  /** The countdowns' timers. */
+  scheduler: Scheduler;
   logger: Logger;
 }
+
+/** The longest countdown a question may have. */
+export const MAX_COUNTDOWN_SECONDS = 3600;
 
 /**
  * The poll lifecycle: create -> open -> close, and reset, which archives the
@@ -46,6 +52,9 @@ export interface PollServiceContext {
  * stored, then published as the retained poll definition and a new snapshot.
  */
 export class PollService {
+  /** The open polls with a countdown, and the timer that closes each at its deadline. */
+  private readonly countdowns = new Map<string, TimerHandle>();
+
   constructor(private readonly ctx: PollServiceContext) {}
 
   list(): PollSummary[] {
@@ -80,12 +89,61 @@ export class PollService {
     return this.summary(entry);
   }
 
-  open(pollId: string): PollSummary {
-    return this.setState(pollId, 'open');
+  /**
+   * Opens a poll; with `seconds`, the hub closes it by itself that many seconds
+   * from now (hub time), and a vote that arrives after the deadline is rejected
+   * as closed even if the timer has not run yet.
+   */
+  open(pollId: string, options: { seconds?: number } = {}): PollSummary {
+    const { seconds } = options;
+    if (seconds !== undefined && (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_COUNTDOWN_SECONDS)) {
+      throw new InvalidPollError(`a countdown is 1 to ${MAX_COUNTDOWN_SECONDS} whole seconds`);
+    }
+    const entry = this.entry(pollId);
+    if (entry.tally.poll.state === 'open' && seconds === undefined) return this.summary(entry);
+    return this.setState(pollId, 'open', seconds === undefined ? undefined : this.ctx.clock.now() + seconds * 1000);
   }
 
   close(pollId: string): PollSummary {
     return this.setState(pollId, 'closed');
+  }
+
+  /** Closes every open poll whose deadline has come (before a vote is taken, the timer may be late). */
+  closeDue(): void {
+    const now = this.ctx.clock.now();
+    for (const pollId of [...this.countdowns.keys()]) {
+      const deadline = this.ctx.book.get(pollId)?.tally.poll.deadline;
+      if (deadline === undefined || deadline <= now) this.close(pollId);
+    }
+  }
+
+  /** After loading from the database: the countdowns of open polls run again (or close at once when past). */
+  armCountdowns(): void {
+    for (const entry of this.ctx.book.list()) {
+      const { id, state, deadline } = entry.tally.poll;
+      if (state === 'open' && deadline !== undefined) this.arm(id, deadline);
+    }
+    this.closeDue();
+  }
+
+  /** Stops the countdown timers (shutdown); the deadlines stay stored. */
+  stop(): void {
+    for (const timer of this.countdowns.values()) this.ctx.scheduler.clearTimer(timer);
+    this.countdowns.clear();
+  }
+
+  /** Hides the results (`hidden`) or shows them live again: the retained tally follows at once. */
+  setHidden(pollId: string, hidden: boolean): PollSummary {
+    const entry = this.entry(pollId);
+    if ((entry.tally.poll.hidden === true) === hidden) return this.summary(entry);
+    this.ctx.log.flush();
+    const { hidden: _was, ...rest } = entry.tally.poll;
+    const poll: Poll = hidden ? { ...rest, hidden: true } : rest;
+    updatePoll(entry.tally, poll);
+    this.ctx.store.savePollState(poll, entry.tally.seq, this.ctx.clock.now());
+    this.ctx.logger.info(hidden ? 'poll results hidden' : 'poll results shown', { poll: pollId });
+    this.announce(entry);
+    return this.summary(entry);
   }
 
   /** Archives the current round's votes and starts the poll again from zero. */
@@ -110,19 +168,38 @@ export class PollService {
     for (const entry of this.ctx.book.list()) this.announce(entry);
   }
 
-  private setState(pollId: string, state: Poll['state']): PollSummary {
+  private setState(pollId: string, state: Poll['state'], deadline?: number): PollSummary {
     const entry = this.entry(pollId);
-    if (entry.tally.poll.state === state) return this.summary(entry);
+    if (entry.tally.poll.state === state && deadline === undefined) return this.summary(entry);
     // Votes already accepted while the poll was open are committed first.
     this.ctx.log.flush();
     const now = this.ctx.clock.now();
-    const poll: Poll = { ...entry.tally.poll, state, openedAt: state === 'open' ? now : entry.tally.poll.openedAt };
+    this.ctx.scheduler.clearTimer(this.countdowns.get(pollId));
+    this.countdowns.delete(pollId);
+    const { deadline: _previous, ...rest } = entry.tally.poll;
+    const poll: Poll = {
+      ...rest,
+      state,
+      openedAt: state === 'open' ? now : entry.tally.poll.openedAt,
+      ...(deadline === undefined ? {} : { deadline }),
+    };
+    if (deadline !== undefined) this.arm(pollId, deadline);
     updatePoll(entry.tally, poll);
     this.ctx.store.savePollState(poll, entry.tally.seq, now);
     this.ctx.book.noteState(pollId, state, now);
     this.ctx.logger.info(state === 'open' ? 'poll opened' : 'poll closed', { poll: pollId });
     this.announce(entry);
     return this.summary(entry);
+  }
+
+  private arm(pollId: string, deadline: number): void {
+    this.ctx.scheduler.clearTimer(this.countdowns.get(pollId));
+    const timer = this.ctx.scheduler.setTimer(() => {
+      this.countdowns.delete(pollId);
+      this.ctx.logger.info('countdown over: poll closed', { poll: pollId });
+      this.close(pollId);
+    }, Math.max(0, deadline - this.ctx.clock.now()));
+    this.countdowns.set(pollId, timer);
   }
 
   private announce(entry: PollEntry): void {

@@ -82,6 +82,28 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX openings_by_poll ON openings(poll_id, opened_at);
   INSERT INTO openings (poll_id, opened_at) SELECT id, opened_at FROM polls WHERE state = 'open' AND opened_at IS NOT NULL;
   `,
+  // Lessons, hidden results and countdowns (docs/server.md).
+  `
+  -- A lesson: an ordered list of questions, each one a poll (lesson-id-1, -2, ...).
+  CREATE TABLE lessons (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    current INTEGER                   -- position of the question being run; null before the first
+  );
+  CREATE TABLE lesson_questions (
+    lesson_id TEXT NOT NULL REFERENCES lessons(id),
+    position INTEGER NOT NULL,        -- 0, 1, 2, ... in the lesson's order
+    poll_id TEXT NOT NULL UNIQUE REFERENCES polls(id),
+    correct TEXT,                     -- the correct option's id, or null
+    seconds INTEGER,                  -- the countdown, or null
+    PRIMARY KEY (lesson_id, position)
+  );
+  -- 1 while the teacher hides the poll's results (the retained tally then has no counts).
+  ALTER TABLE polls ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+  -- When the hub closes the open poll by itself (a countdown), hub epoch ms; null for none.
+  ALTER TABLE polls ADD COLUMN deadline INTEGER;
+  `,
 ];
 
 /**

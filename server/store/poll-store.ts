@@ -14,6 +14,8 @@ interface PollRecord {
   created_at: number;
   round: number;
   seq: number;
+  hidden: number;
+  deadline: number | null;
 }
 
 /**
@@ -40,12 +42,15 @@ export class PollStore {
     })();
   }
 
-  /** Saves a state change (open, close) with the tally's seq at that moment, and the opening it starts or ends. */
+  /** Saves a state change (open, close, hide, countdown) with the tally's seq at that moment, and the opening it starts or ends. */
   savePollState(poll: Poll, seq: number, at: number): void {
     this.db.transaction(() => {
-      this.db.prepare('UPDATE polls SET state = ?, opened_at = ?, seq = ? WHERE id = ?').run(poll.state, poll.openedAt, seq, poll.id);
-      if (poll.state === 'open') this.db.prepare('INSERT INTO openings (poll_id, opened_at) VALUES (?, ?)').run(poll.id, at);
-      else this.db.prepare('UPDATE openings SET closed_at = ? WHERE poll_id = ? AND closed_at IS NULL').run(at, poll.id);
+      this.db
+        .prepare('UPDATE polls SET state = ?, opened_at = ?, seq = ?, hidden = ?, deadline = ? WHERE id = ?')
+        .run(poll.state, poll.openedAt, seq, poll.hidden === true ? 1 : 0, poll.deadline ?? null, poll.id);
+      const open = this.db.prepare('SELECT 1 FROM openings WHERE poll_id = ? AND closed_at IS NULL').get(poll.id) !== undefined;
+      if (poll.state === 'open' && !open) this.db.prepare('INSERT INTO openings (poll_id, opened_at) VALUES (?, ?)').run(poll.id, at);
+      else if (poll.state !== 'open' && open) this.db.prepare('UPDATE openings SET closed_at = ? WHERE poll_id = ? AND closed_at IS NULL').run(at, poll.id);
     })();
   }
 
@@ -140,6 +145,8 @@ function toPollRow(record: PollRecord): PollRow {
       policy: record.policy,
       state: record.state,
       openedAt: record.opened_at,
+      ...(record.hidden === 1 ? { hidden: true } : {}),
+      ...(record.deadline === null ? {} : { deadline: record.deadline }),
     },
     round: record.round,
     createdAt: record.created_at,

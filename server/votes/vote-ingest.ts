@@ -28,6 +28,8 @@ export interface VoteIngestContext {
   stats: ServerStats;
   /** A poll's tally changed and is committed: schedule its snapshot. */
   changed: (pollId: string) => void;
+  /** Closes the polls whose countdown is over, so a vote after a deadline is rejected as closed. */
+  closeDue?: () => void;
 }
 
 /** Where a vote's topic sends it: a poll in memory, or a reason it has none. */
@@ -79,6 +81,7 @@ export class VoteIngest {
       return;
     }
     const receivedAt = this.ctx.clock.now();
+    this.ctx.closeDue?.();
     const decoded = decodeVote(payload, { maxBytes: this.ctx.maxPayloadBytes, receivedAt });
     const target = this.route(topic, decoded.ok ? decoded.value : null, receivedAt);
     if (!decoded.ok) {

@@ -4,15 +4,17 @@ import type { ServerEnv } from '../../runtime/env.js';
 import type { Component } from '../../runtime/lifecycle.js';
 import type { Logger } from '../../runtime/logger.js';
 import { encodeStatus } from '../../shared/codecs/status.js';
-import { snapshotOf } from '../../shared/codecs/tally.js';
+import { snapshotOf, withoutCounts } from '../../shared/codecs/tally.js';
 import type { Topics } from '../../shared/topics.js';
 import { ThrottledLog } from '../logging/throttled-log.js';
 import type { MqttLink } from '../mqtt/mqtt-link.js';
 import { serverStatusTopic } from '../mqtt/server-link.js';
+import { LessonService } from '../polls/lesson-service.js';
 import { PollService } from '../polls/poll-service.js';
 import { TallyPublisher } from '../publish/tally-publisher.js';
 import { BACKUP_DIR, Backups } from '../store/backup.js';
 import { type Db, openDatabase } from '../store/database.js';
+import { LessonStore } from '../store/lesson-store.js';
 import { PollStore } from '../store/poll-store.js';
 import { StoreHealth } from '../store/store-health.js';
 import { VoteLog } from '../store/vote-log.js';
@@ -44,6 +46,7 @@ export interface VoteCore {
   readonly stats: ServerStats;
   readonly tallies: TallyPublisher;
   readonly polls: PollService;
+  readonly lessons: LessonService;
   readonly ingest: VoteIngest;
   /** The daily and on-demand backups of the database (DATA_DIR/backups). */
   readonly backups: Backups;
@@ -94,10 +97,13 @@ export function createVoteCore(ctx: VoteCoreContext): VoteCore {
     commit: () => log.flush(),
     snapshot: (pollId) => {
       const entry = book.get(pollId);
-      return entry === undefined ? null : snapshotOf(entry.tally, clock.now());
+      if (entry === undefined) return null;
+      const snapshot = snapshotOf(entry.tally, clock.now());
+      return entry.tally.poll.hidden === true ? withoutCounts(snapshot) : snapshot;
     },
   });
-  const polls = new PollService({ store, log, book, link, tallies, topics, clock, logger });
+  const polls = new PollService({ store, log, book, link, tallies, topics, clock, scheduler, logger });
+  const lessons = new LessonService({ store: new LessonStore(db), polls, book, clock, logger: logger.child('lessons') });
   const ingest = new VoteIngest({
     topics,
     voteTopic: config.voteTopic,
@@ -110,6 +116,7 @@ export function createVoteCore(ctx: VoteCoreContext): VoteCore {
     rejections,
     stats,
     changed: (pollId) => tallies.changed(pollId),
+    closeDue: () => polls.closeDue(),
   });
   const backups = new Backups({
     db,
@@ -120,13 +127,17 @@ export function createVoteCore(ctx: VoteCoreContext): VoteCore {
   });
   const database: Component = {
     name: 'database',
-    start: () => book.load(),
+    start: () => {
+      book.load();
+      polls.armCountdowns();
+    },
     stop: () => {
+      polls.stop();
       log.flush();
       rejections.stop();
       health.stop();
       db.close();
     },
   };
-  return { db, store, book, log, health, stats, tallies, polls, ingest, backups, database };
+  return { db, store, book, log, health, stats, tallies, polls, lessons, ingest, backups, database };
 }

@@ -23,6 +23,8 @@ export function encodePoll(poll: Poll): string {
     policy: poll.policy,
     state: poll.state,
     openedAt: poll.openedAt,
+    ...(poll.hidden === true ? { hidden: true } : {}),
+    ...(poll.deadline === undefined ? {} : { deadline: poll.deadline }),
   });
 }
 
@@ -42,6 +44,12 @@ export function validatePoll(object: Record<string, unknown>): Decoded<Poll> {
   const policy = field(object, 'policy');
   const state = field(object, 'state') ?? 'closed';
   const openedAt = field(object, 'openedAt') ?? null;
+  const hidden = field(object, 'hidden') ?? false;
+  if (typeof hidden !== 'boolean') return reject('bad-type', 'hidden must be true or false');
+  const deadline = field(object, 'deadline') ?? null;
+  if (deadline !== null && (typeof deadline !== 'number' || !Number.isSafeInteger(deadline) || deadline < 0)) {
+    return reject('bad-type', 'deadline must be a time in milliseconds');
+  }
   if (id === undefined || question === undefined || options === undefined || policy === undefined) {
     return reject('missing-field', 'a poll needs id, question, options and policy');
   }
@@ -83,5 +91,7 @@ export function validatePoll(object: Record<string, unknown>): Decoded<Poll> {
     policy,
     state: state as Poll['state'],
     openedAt: openedAt as number | null,
+    ...(hidden ? { hidden: true } : {}),
+    ...(deadline === null ? {} : { deadline: deadline as number }),
   });
 }

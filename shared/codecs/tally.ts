@@ -13,6 +13,8 @@ export interface TallySnapshot {
   readonly seq: number;
   /** Epoch milliseconds when the snapshot was taken. */
   readonly at: number;
+  /** The poll's results are hidden: `counts` is empty, `total` says how many voted. */
+  readonly hidden?: true;
 }
 
 export const MAX_TALLY_BYTES = 16 * 1024;
@@ -27,6 +29,15 @@ export function snapshotOf(state: TallyState, at: number): TallySnapshot {
     seq: state.seq,
     at,
   };
+}
+
+/**
+ * What students may read of a hidden poll: how many voted, not for what. The
+ * retained snapshot is replaced by this one, so no subscriber (`#` included)
+ * learns the counts before the reveal.
+ */
+export function withoutCounts(snapshot: TallySnapshot): TallySnapshot {
+  return { ...snapshot, counts: {}, hidden: true };
 }
 
 export function encodeTally(snapshot: TallySnapshot): string {
@@ -62,7 +73,8 @@ export function decodeTally(payload: Payload, maxBytes = MAX_TALLY_BYTES): Decod
   const numbers = ['total', 'rejected', 'seq', 'at'].map((name) => field(object, name) ?? 0);
   if (!numbers.every(isCount)) return reject('bad-type', 'total, rejected, seq and at must be counts');
   const [total, rejected, seq, at] = numbers as [number, number, number, number];
-  return accept({ poll: poll as string, counts: cleanCounts, total, rejected, rejectedBy: cleanRejectedBy, seq, at });
+  const hidden = field(object, 'hidden') === true;
+  return accept({ poll: poll as string, counts: hidden ? {} : cleanCounts, total, rejected, rejectedBy: cleanRejectedBy, seq, at, ...(hidden ? { hidden: true as const } : {}) });
 }
 
 function isCount(value: unknown): value is number {

@@ -100,6 +100,8 @@ describe('the HTTP server', () => {
       breadTopic: 'pain/cuisson',
       username: 'voter',
       password: 'public-in-class',
+      // The hub's clock, for the pages' countdowns.
+      serverTime: expect.any(Number),
     });
   });
 
@@ -129,7 +131,7 @@ describe('/config.json with the defaults', () => {
     const server = await startTestServer();
     try {
       const config = await (await fetch(`${server.running.httpUrl}/config.json`)).json();
-      expect(config).toEqual({ wsUrl: null, prefix: 'classroom', voteTopic: null, breadTopic: 'pain/cuisson' });
+      expect(config).toEqual({ wsUrl: null, prefix: 'classroom', voteTopic: null, breadTopic: 'pain/cuisson', serverTime: expect.any(Number) });
     } finally {
       await server.dispose();
     }

@@ -3,6 +3,7 @@
  * unreachable), then open the MQTT connection it describes.
  */
 import type { BrowserConfig } from '../../shared/browser-config.js';
+import { clockOffset } from '../../shared/countdown.js';
 import { type Topics, createTopics } from '../../shared/topics.js';
 import { fetchConfig, resolveWsUrls } from './config.js';
 import { type MqttLink, openLink, reconnectDelay } from './connection.js';
@@ -12,13 +13,18 @@ export interface PageContext {
   readonly config: BrowserConfig;
   readonly topics: Topics;
   readonly link: MqttLink;
+  /** The hub's clock minus this device's (ms), for countdowns; 0 when the hub did not say. */
+  readonly clockOffsetMs: number;
 }
 
 export async function startPage(name: string, onState: (state: PageState) => void): Promise<PageContext> {
   let config: BrowserConfig | null = null;
+  let clockOffsetMs = 0;
   for (let attempt = 0; config === null; attempt += 1) {
     try {
+      const sentAt = Date.now();
       config = await fetchConfig();
+      if (config.serverTime !== undefined) clockOffsetMs = clockOffset(config.serverTime, sentAt, Date.now());
     } catch {
       onState('no-config');
       await new Promise((resolve) => setTimeout(resolve, reconnectDelay(attempt)));
@@ -33,5 +39,5 @@ export async function startPage(name: string, onState: (state: PageState) => voi
     ...(config.password ? { password: config.password } : {}),
   });
   link.onState(onState);
-  return { config, topics, link };
+  return { config, topics, link, clockOffsetMs };
 }

@@ -9,6 +9,7 @@ import { parseTopic } from '../../shared/topics.js';
 import { breadClass, breadLabel, formatCelsius, parseBreadState, parseCelsius } from '../lib/bread.js';
 import { appRoot, el, setText } from '../lib/dom.js';
 import { pageTranslator } from '../lib/i18n.js';
+import { formatSeconds, secondsLeft } from '../../shared/countdown.js';
 import { startPage } from '../lib/page.js';
 import { PollBoard, pinnedPoll } from '../lib/polls.js';
 import { qrSvg } from '../lib/qr.js';
@@ -23,6 +24,10 @@ interface ResultsView {
   counts: Readonly<Record<string, number>>;
   rejected: number;
   rawTopic: string | null;
+  /** The teacher hides the results: only how many voted is known (and shown). */
+  hidden: { total: number } | null;
+  /** Hub time at which the open poll closes by itself, or null. */
+  deadline: number | null;
 }
 
 const tr = pageTranslator();
@@ -41,12 +46,15 @@ const pollState = el('span', { class: 'poll-state' });
 const rawNote = el('p', { class: 'raw-note' });
 const bars = el('ol', { class: 'bars' });
 const total = el('p', { class: 'total' });
+const hiddenNote = el('p', { class: 'hidden-note' });
+const countdown = el('span', { class: 'countdown', attrs: { 'aria-live': 'off' } });
+let clockOffsetMs = 0;
 const qrBox = el('div', { class: 'qr-box' });
 const breadValue = el('p', { class: 'bread-state' });
 const breadTemp = el('p', { class: 'bread-temp' });
 appRoot().append(
   el('div', { class: 'kiosk' }, [
-    el('section', { class: 'results' }, [el('header', { class: 'results-head' }, [question, pollState]), rawNote, bars, total]),
+    el('section', { class: 'results' }, [el('header', { class: 'results-head' }, [question, pollState, countdown]), rawNote, hiddenNote, bars, total]),
     el('aside', { class: 'side' }, [
       qrBox,
       el('div', { class: 'bread-box' }, [el('h2', { class: 'bread-title', text: tr.t('bread.title') }), breadValue, breadTemp]),
@@ -61,7 +69,10 @@ showQr(params.get('voteUrl'));
 void startPage('kiosk', (state) => {
   connection = state;
   schedule();
-}).then(({ config, link, topics }) => {
+}).then(({ config, link, topics, clockOffsetMs: offset }) => {
+  clockOffsetMs = offset;
+  // The countdown moves on its own: a redraw twice a second (it changes nothing when nothing moved).
+  setInterval(schedule, 500);
   if (!params.has('voteUrl') && config.publicUrl) showQr(`${config.publicUrl.replace(/\/+$/, '')}/vote`);
   const raw = rawSource(location.search, config.voteTopic);
   if (raw !== null) counter = new RawCounter(raw);
@@ -106,7 +117,10 @@ function currentView(): ResultsView | null {
   const poll = board.current(pinned);
   const snapshot = poll === null ? undefined : board.tallies.get(poll.id);
   if (poll !== null && (snapshot !== undefined || counter === null)) {
-    return { question: poll.question, state: poll.state, options: poll.options, counts: snapshot?.counts ?? {}, rejected: snapshot?.rejected ?? 0, rawTopic: null };
+    return { question: poll.question, state: poll.state, options: poll.options, counts: snapshot?.counts ?? {}, rejected: snapshot?.rejected ?? 0, rawTopic: null,
+      hidden: snapshot?.hidden === true ? { total: snapshot.total } : null,
+      deadline: poll.state === 'open' ? (poll.deadline ?? null) : null,
+    };
   }
   if (counter !== null) {
     const state = counter.state;
@@ -118,6 +132,8 @@ function currentView(): ResultsView | null {
       counts: state.counts,
       rejected: state.rejected,
       rawTopic: topic,
+      hidden: null,
+      deadline: null,
     };
   }
   return null;
@@ -136,6 +152,18 @@ function render(): void {
   pollState.className = `poll-state poll-state--${view?.state ?? 'none'}`;
   setText(rawNote, view?.rawTopic ? tr.t('kiosk.raw', { topic: view.rawTopic }) : '');
   rawNote.hidden = !view?.rawTopic;
+
+  const deadline = view?.deadline ?? null;
+  setText(countdown, deadline === null ? '' : formatSeconds(secondsLeft(deadline, Date.now(), clockOffsetMs)));
+  countdown.hidden = deadline === null;
+  const hidden = view?.hidden ?? null;
+  setText(hiddenNote, hidden === null ? '' : tr.t('kiosk.hidden'));
+  hiddenNote.hidden = hidden === null;
+  bars.hidden = hidden !== null;
+  if (hidden !== null) {
+    setText(total, `${tr.t('kiosk.total')} ${tr.count('kiosk.votes', hidden.total)}`);
+    return;
+  }
 
   const options = view?.options ?? [];
   const key = JSON.stringify(options);

@@ -11,6 +11,7 @@ import type { RejectReason } from '../../shared/codecs/rejection.js';
 import { encodeVote } from '../../shared/codecs/vote.js';
 import { OutboxMachine } from '../../shared/outbox/machine.js';
 import { OutboxPump } from '../../shared/outbox/pump.js';
+import { formatSeconds, secondsLeft } from '../../shared/countdown.js';
 import type { Poll } from '../../shared/poll.js';
 import { type Topics, parseTopic } from '../../shared/topics.js';
 import type { MqttLink } from '../lib/connection.js';
@@ -43,6 +44,8 @@ const badge = statusBadge(tr);
 const question = el('h1', { class: 'question' });
 const policy = el('p', { class: 'policy' });
 const notice = el('p', { class: 'notice' });
+const countdown = el('p', { class: 'countdown' });
+let clockOffsetMs = 0;
 const offline = el('p', { class: 'offline', attrs: { role: 'alert' } });
 const options = el('div', { class: 'options' });
 const feedbackLine = el('p', { class: 'feedback', attrs: { role: 'status', 'aria-live': 'polite' } });
@@ -50,7 +53,7 @@ const pendingLine = el('p', { class: 'pending' });
 appRoot().append(
   el('header', { class: 'top' }, [badge.element]),
   offline,
-  el('section', { class: 'poll' }, [question, policy, notice, options, feedbackLine, pendingLine]),
+  el('section', { class: 'poll' }, [question, countdown, policy, notice, options, feedbackLine, pendingLine]),
   el('footer', { class: 'bottom' }, [navBar(tr.t, 'vote')]),
 );
 
@@ -75,6 +78,9 @@ void startPage('vote', (state) => {
   schedule();
 }).then((ctx) => {
   ({ link, topics } = ctx);
+  clockOffsetMs = ctx.clockOffsetMs;
+  // The countdown moves on its own: a redraw twice a second.
+  setInterval(schedule, 500);
   const t = ctx.topics;
   // Receipts come to this connection's client id (the vote's `reply`), the one
   // receipt topic the brokers let this page read.
@@ -139,6 +145,9 @@ function render(): void {
   const poll = board.current(pinned);
   const open = poll?.state === 'open';
   setText(question, poll?.question ?? tr.t('title.vote'));
+  const deadline = open ? (poll?.deadline ?? null) : null;
+  setText(countdown, deadline === null ? '' : tr.t('vote.countdown', { time: formatSeconds(secondsLeft(deadline, Date.now(), clockOffsetMs)) }));
+  countdown.hidden = deadline === null;
   setText(policy, poll === null ? '' : tr.t(`vote.policy.${poll.policy}`));
   setText(notice, poll === null ? tr.t('vote.none') : open ? '' : tr.t('vote.closed'));
   notice.hidden = notice.textContent === '';
