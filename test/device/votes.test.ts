@@ -47,7 +47,7 @@ describe('VoteMaker', () => {
     expect(stored.map((e) => e.topic)).toEqual(['salle/votes/@open', 'salle/votes/@open']);
     expect(decodeVote(stored[0]?.payload ?? '', { receivedAt: 0 })).toEqual({
       ok: true,
-      value: { id: 'id-1', position: 1, voter: 'box-1', source: 'button', ts: 1_764_160_000_000 },
+      value: { id: 'id-1', position: 1, voter: 'dev-secret-1', source: 'button', ts: 1_764_160_000_000, reply: 'mqtt-classroom-device-box-1' },
     });
     expect(JSON.parse(stored[1]?.payload ?? '{}')).toMatchObject({ option: 'IFT1065' });
     expect(fresh.log.text()).toContain('button rouge → vote #1 on poll @open');

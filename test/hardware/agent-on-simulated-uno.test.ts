@@ -172,11 +172,13 @@ describe.skipIf(!haveMosquitto)('the device agent on StandardFirmata in a simula
     const counts = await tallyWhere((c) => c.A === before.A + 1, 'A counted once');
     expect(counts).toMatchObject(plus(before, { A: 1 }));
     const vote = votesFrom().at(-1);
-    expect(vote).toMatchObject({ option: 'A', voter: DEVICE, source: 'button' });
+    expect(vote).toMatchObject({ option: 'A', source: 'button' });
+    // The device votes under its voter secret, never its public device id (docs/protocol.md, "Voter privacy").
+    expect(vote?.voter).toMatch(/^dev-/);
 
     // The server's receipt comes back to the agent, which blinks the button's LED:
     // one 250 ms pulse means "counted" (three 80 ms ones would mean "rejected").
-    await log.waitFor(`classroom/receipts/${DEVICE}`, (m) => m.text.includes('"counted"'), 'a counted receipt', WAIT_MS);
+    await log.waitFor(`classroom/receipts/mqtt-classroom-device-${DEVICE}`, (m) => m.text.includes('"counted"'), 'a counted receipt', WAIT_MS);
     await uno.waitFor(() => ledTrace.some((t) => t.wall > pressedAt && t.reading === 'high'), 'the LED to light', WAIT_MS);
     await uno.waitFor(() => ledTrace.some((t) => t.wall > pressedAt && t.reading === 'low'), 'the LED to go off', WAIT_MS);
     const pulse = ledTrace.filter((t) => t.wall > pressedAt);

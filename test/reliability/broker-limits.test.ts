@@ -78,11 +78,12 @@ describe('broker limits', { timeout: scale(90_000, 600_000) }, () => {
     let receipt = '';
     const http: Record<string, number> = {};
     try {
-      const student = await connectClient(server.brokerUrl as string, { connectTimeout: 5_000, reconnectPeriod: 0 });
+      // Receipts come to the voter's own client id alone (the `reply`, docs/protocol.md).
+      const student = await connectClient(server.brokerUrl as string, { clientId: 'siege-student', connectTimeout: 5_000, reconnectPeriod: 0 });
       try {
-        const wait = collect(student, `${PREFIX}/receipts/student`, 1, 10_000);
+        const wait = collect(student, `${PREFIX}/receipts/siege-student`, 1, 10_000);
         await wait.subscribed;
-        await student.publishAsync(`${PREFIX}/votes/siege`, JSON.stringify({ id: 'siege-1', option: 'B', voter: 'student' }), { qos: 1 });
+        await student.publishAsync(`${PREFIX}/votes/siege`, JSON.stringify({ id: 'siege-1', option: 'B', voter: 'student', reply: 'siege-student' }), { qos: 1 });
         receipt = (await wait)[0]?.payload ?? '';
       } finally {
         await closeClient(student);

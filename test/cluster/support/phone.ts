@@ -10,12 +10,14 @@ const RESEND_MS = 1_500;
 
 /**
  * A phone as the vote page behaves (SPEC §5, §7), over a real MQTT-over-WebSocket
- * connection: a clean session, a random voter id, every vote kept until its
+ * connection: a clean session, a random voter id (a secret) and client id, every vote kept until its
  * receipt and sent again (same id) after each reconnect and on a timeout. Given
  * several URLs it fails over like every client (runtime/mqtt/connection.ts).
  */
 export class Phone {
   readonly voter = `phone-${randomUUID().slice(0, 12)}`;
+  /** Its MQTT client id: where its receipts come (the vote's `reply`), the one receipt topic it may read. */
+  readonly clientId = `web-vote-${randomUUID().slice(0, 16)}`;
   /** Vote id -> payload, until the receipt. */
   readonly pending = new Map<string, string>();
   /** Every receipt status seen, per vote id. */
@@ -31,7 +33,7 @@ export class Phone {
   ) {
     this.connection = new MqttConnection({
       url: urls,
-      clientId: `${this.voter}-${randomUUID().slice(0, 6)}`,
+      clientId: this.clientId,
       clean: true,
       backoff: { initialMs: 100, maxMs: 1_000 },
       // The pages' own connect timeout (web/lib/connection.ts): a CONNECT that
@@ -39,7 +41,7 @@ export class Phone {
       extra: { connectTimeout: 3_000, protocolVersion: 4 },
       onConnect: (client) => {
         this.connects += 1;
-        client.subscribe(topics.receipts(this.voter), { qos: 1 }, () => this.sendPending());
+        client.subscribe(topics.receipts(this.clientId), { qos: 1 }, () => this.sendPending());
       },
     });
     this.connection.client.on('message', (_topic, payload) => {
@@ -69,7 +71,7 @@ export class Phone {
   /** Makes a vote (a fresh id) and sends it if connected; it stays pending until its receipt. */
   vote(option: string): string {
     const id = randomUUID();
-    const payload = encodeVote({ id, option, voter: this.voter, source: 'phone', ts: 0 });
+    const payload = encodeVote({ id, option, voter: this.voter, source: 'phone', ts: 0, reply: this.clientId });
     this.pending.set(id, payload);
     if (this.connection.connected) this.connection.client.publish(this.topics.votes(this.pollId), payload, { qos: 1 });
     return id;
