@@ -9,7 +9,7 @@ import { type BuiltPages, buildPages } from './helpers.js';
 
 const KB = 1024;
 /** The vote page is what a phone on weak Wi-Fi loads first; /pain carries the chart. */
-const BUDGET_KB: Record<string, number> = { vote: 25, kiosk: 35, chat: 35, pain: 50 };
+const BUDGET_KB: Record<string, number> = { vote: 25, kiosk: 35, chat: 35, pain: 50, prof: 35 };
 
 let pages: BuiltPages;
 beforeAll(async () => {
