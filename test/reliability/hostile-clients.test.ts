@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { type Socket, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { MqttClient } from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Accounts } from '../../server/access/accounts.js';
 import { createAccessRules } from '../../server/access/access-rules.js';
@@ -27,6 +26,7 @@ import { waitForTally } from '../server/helpers.js';
 import { SERVER_MOSQUITTO_SETTINGS } from '../server/mosquitto-settings.js';
 import { Figures, scale } from './figures.js';
 import { ServerProcess, waitFor } from './processes.js';
+import { publishMany } from './publish-many.js';
 
 /**
  * Item 4 of the reliability issue: clients that mean harm. A flood of votes under
@@ -59,17 +59,6 @@ async function startServer(env: Record<string, string>, limits: { fdLimit?: numb
   stops.push(() => server.stop('SIGKILL'));
   await server.start();
   return server;
-}
-
-/** Publishes at QoS 1 with a bounded number waiting for PUBACK. */
-async function publishMany(client: MqttClient, topic: string, payloads: Iterable<string>, window = 100): Promise<void> {
-  const inFlight = new Set<Promise<unknown>>();
-  for (const payload of payloads) {
-    while (inFlight.size >= window) await Promise.race(inFlight);
-    const sent: Promise<unknown> = client.publishAsync(topic, payload, { qos: 1 }).finally(() => inFlight.delete(sent));
-    inFlight.add(sent);
-  }
-  await Promise.all(inFlight);
 }
 
 describe('hostile clients', { timeout: scale(60_000, 600_000) }, () => {
