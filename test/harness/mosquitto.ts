@@ -1,44 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findBinary } from './system-deps.js';
-import { freePort, waitForPort } from './ports.js';
+import { DaemonProcess } from './daemon.js';
+import { freePort } from './ports.js';
 
 /**
- * One mosquitto process on a config file written beforehand: `ready` resolves once
- * every one of `ports` accepts connections, or rejects (with stderr and the log)
- * if mosquitto exits first. `end(signal)` signals it, unless it has exited, and
- * waits for the exit. Used by MosquittoBroker here and by test/deploy's profile
+ * One mosquitto process on a config file written beforehand (the harness's
+ * DaemonProcess). Used by MosquittoBroker here and by test/deploy's profile
  * broker, which writes its own config.
  */
-export class MosquittoProcess {
-  readonly ready: Promise<void>;
-  private readonly child: ChildProcess;
-  private readonly exited: Promise<void>;
-
+export class MosquittoProcess extends DaemonProcess {
   constructor(configPath: string, ports: readonly number[], describe: { name: string; log: () => string }) {
-    const binary = findBinary('mosquitto');
-    if (binary === null) throw new Error('mosquitto is not installed (apt-get install -y mosquitto)');
-    const child = spawn(binary, ['-c', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
-    this.child = child;
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    const failed = this.exited.then(() => {
-      throw new Error(`${describe.name} exited at start-up: ${stderr.trim()}\n${describe.log()}`);
-    });
-    this.ready = Promise.race([Promise.all(ports.map((port) => waitForPort(port))), failed]).then(() => {
-      failed.catch(() => undefined);
-    });
-  }
-
-  async end(signal: NodeJS.Signals): Promise<void> {
-    const child = this.child;
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    await this.exited;
+    super({ binary: 'mosquitto', args: ['-c', configPath], install: 'apt-get install -y mosquitto' }, ports, describe);
   }
 }
 

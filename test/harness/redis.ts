@@ -1,9 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findBinary } from './system-deps.js';
-import { freePort, waitForPort } from './ports.js';
+import { DaemonProcess } from './daemon.js';
+import { freePort } from './ports.js';
 
 /**
  * A real redis-server on a free loopback port with a generated config in a
@@ -14,8 +13,7 @@ import { freePort, waitForPort } from './ports.js';
 export class RedisServer {
   readonly dir: string;
   port = 0;
-  private child: ChildProcess | null = null;
-  private exited: Promise<void> = Promise.resolve();
+  private daemon: DaemonProcess | null = null;
 
   constructor() {
     this.dir = mkdtempSync(join(tmpdir(), 'mqtt-classroom-redis-'));
@@ -38,31 +36,21 @@ export class RedisServer {
   }
 
   async start(): Promise<this> {
-    const binary = findBinary('redis-server');
-    if (binary === null) throw new Error('redis-server is not installed (apt-get install -y redis-server)');
     if (this.port === 0) this.port = await freePort();
     writeFileSync(this.configPath, this.config());
-    const child = spawn(binary, [this.configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
-    this.child = child;
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
+    this.daemon = new DaemonProcess({ binary: 'redis-server', args: [this.configPath], install: 'apt-get install -y redis-server' }, [this.port], {
+      name: 'redis-server',
+      log: () => this.log(),
     });
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    const failed = this.exited.then(() => {
-      throw new Error(`redis-server exited at start-up: ${stderr.trim()}\n${this.log()}`);
-    });
-    await Promise.race([waitForPort(this.port), failed]);
-    failed.catch(() => undefined);
+    await this.daemon.ready;
     return this;
   }
 
   /** SIGKILL (memory only, so everything in it is gone); start() brings it back on the same port. */
   async kill(): Promise<void> {
-    const child = this.child;
-    this.child = null;
-    if (child !== null && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await this.exited;
+    const daemon = this.daemon;
+    this.daemon = null;
+    await daemon?.end('SIGKILL');
   }
 
   /** SIGKILL and remove the folder: nothing of it is meant to outlive the test. */
