@@ -38,7 +38,11 @@ describe.skipIf(!canRun('mosquitto'))('mqtt-classroom device, as a process', () 
     await agent.waitForLog(/device box-7 started/);
     const first = await connectClient(mosquitto.url);
     cleanups.push(() => closeClient(first));
-    const [online] = await collect(first, 'classroom/devices/box-7/status', 1);
+    // Seen live or retained, depending on who was first; then a newcomer must get it retained.
+    await collect(first, 'classroom/devices/box-7/status', 1);
+    const newcomer = await connectClient(mosquitto.url);
+    cleanups.push(() => closeClient(newcomer));
+    const [online] = await collect(newcomer, 'classroom/devices/box-7/status', 1);
     expect(online).toEqual({ topic: 'classroom/devices/box-7/status', payload: 'online', retain: true });
     await agent.kill('SIGKILL');
     // The last will: the broker publishes it as soon as it sees the connection die.
