@@ -65,6 +65,7 @@ export function buildProgram(ctx: CliContext): Command {
     .option('-o, --option <id[=label]>', 'an answer; repeat for each (2 to 26): IFT1215, or "oui=Oui, bien sûr"', (v: string, all: string[]) => [...all, v], [])
     .option('-p, --policy <policy>', 'every-press, one-per-voter or last-wins', 'every-press')
     .option('--id <id>', 'the poll id (default: generated)')
+    .option('-c, --correct <id>', 'the correct answer\'s id, kept on the hub until `poll reveal`')
     .option('--open', 'open it for votes right away')
     .action(async (options) => (await pollCommands()).pollCreate({ ...common(), ...options }, ctx));
   for (const [name, description] of [
@@ -77,6 +78,11 @@ export function buildProgram(ctx: CliContext): Command {
       .description(description)
       .action(async (id: string) => (await pollCommands()).pollChange(name, id, common(), ctx));
   }
+  poll
+    .command('reveal <id>')
+    .description('reveal the correct answer (closes the poll first): the kiosk marks it, phones and boxes show if their vote was right')
+    .option('-c, --correct <id>', 'the correct answer\'s id, if the poll has none yet (or another one)')
+    .action(async (id: string, options: { correct?: string }) => (await pollCommands()).pollReveal(id, { ...common(), ...options }, ctx));
   poll
     .command('list')
     .description('list the polls with their state and totals')

@@ -47,6 +47,12 @@ export class AdminClient {
     return (await this.json('POST', `/api/polls/${encodeURIComponent(id)}/reset`)) as PollSummary;
   }
 
+  /** Reveals the poll's correct answer (`correct` sets it first); the poll is closed first. */
+  async revealPoll(id: string, correct?: string): Promise<PollSummary> {
+    const query = correct === undefined ? '' : `?${new URLSearchParams({ correct })}`;
+    return (await this.json('POST', `/api/polls/${encodeURIComponent(id)}/reveal${query}`)) as PollSummary;
+  }
+
   /** The results as CSV or JSON text; `round` is `current`, `all` or a number. */
   async exportResults(id: string, format: ExportFormat, round: string = 'current'): Promise<string> {
     const query = new URLSearchParams({ format, round });

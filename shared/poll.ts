@@ -28,6 +28,12 @@ export interface Poll {
    * absent when none. Pages show `deadline - hub now`, whatever their own clock.
    */
   readonly deadline?: number;
+  /**
+   * The correct option's id, present only once the teacher revealed it (SPEC §5).
+   * The hub keeps the answer key elsewhere until then: no topic students can read
+   * carries it before the reveal. Older pages ignore the field.
+   */
+  readonly correct?: string;
 }
 
 export const MAX_QUESTION_LENGTH = 280;
@@ -48,6 +54,22 @@ export const OPEN_POLL_ID = '@open';
 /** The id of the option at `position` (1..N), null when the poll has fewer options. */
 export function optionAt(poll: Poll, position: number): string | null {
   return poll.options[position - 1]?.id ?? null;
+}
+
+/**
+ * Whether a vote for `optionId` was right, once `poll` carries its revealed answer:
+ * null before the reveal (or for a poll with no correct answer).
+ */
+export function verdictOf(poll: Poll, optionId: string): 'right' | 'wrong' | null {
+  if (poll.correct === undefined) return null;
+  return poll.correct === optionId ? 'right' : 'wrong';
+}
+
+/** The 1-based positions of the revealed correct option (for buttons that vote by position); empty before the reveal. */
+export function correctPosition(poll: Poll): number | null {
+  if (poll.correct === undefined) return null;
+  const index = poll.options.findIndex((o) => o.id === poll.correct);
+  return index < 0 ? null : index + 1;
 }
 
 export function hasOption(poll: Poll, optionId: string): boolean {

@@ -20,6 +20,9 @@ export interface IdSet {
   add(id: string): void;
 }
 
+/** The first reason of each refused vote id; the server shares one across a poll's rounds. */
+export type RefusedIds = Map<string, RejectReason>;
+
 interface Ballot {
   readonly id: string;
   readonly option: string;
@@ -33,6 +36,11 @@ export interface TallyState {
   rejected: number;
   readonly rejectedBy: Partial<Record<RejectReason, number>>;
   readonly seen: IdSet;
+  /**
+   * vote id -> why it was refused, for the refused ids of `seen`: a redelivery of a
+   * refused vote is answered with that reason, never as if it had counted.
+   */
+  readonly refused: RefusedIds;
   /** voter -> the ballot that counts for them (one-per-voter and last-wins). */
   readonly ballots: Map<string, Ballot>;
   /** Bumped on every change of counts, rejections or poll: orders snapshots. */
@@ -45,13 +53,20 @@ export interface TallyState {
  */
 export type Outcome =
   | { readonly status: 'counted'; readonly changed: boolean }
-  | { readonly status: 'duplicate' }
+  /** Already handled: it counted (`refused` absent), or it was refused for `refused` and still is not counted. */
+  | { readonly status: 'duplicate'; readonly refused?: RejectReason }
   | { readonly status: 'rejected'; readonly reason: RejectReason; readonly detail: string };
 
-export function createTally(poll: Poll, seen: IdSet = new Set<string>()): TallyState {
+export function createTally(poll: Poll, seen: IdSet = new Set<string>(), refused: RefusedIds = new Map()): TallyState {
   const counts: Record<string, number> = Object.create(null);
   for (const option of poll.options) counts[option.id] = 0;
-  return { poll, counts, total: 0, rejected: 0, rejectedBy: Object.create(null), seen, ballots: new Map(), seq: 0 };
+  return { poll, counts, total: 0, rejected: 0, rejectedBy: Object.create(null), seen, refused, ballots: new Map(), seq: 0 };
+}
+
+/** What a redelivery of the already handled `voteId` is: a duplicate of a counted vote, or of a refused one (with its reason). */
+export function duplicateOf(state: TallyState, voteId: string): Extract<Outcome, { status: 'duplicate' }> {
+  const reason = state.refused.get(voteId);
+  return reason === undefined ? { status: 'duplicate' } : { status: 'duplicate', refused: reason };
 }
 
 /** Replaces the poll definition (opened, closed); counts are kept. */
@@ -69,8 +84,9 @@ export function updatePoll(state: TallyState, poll: Poll): void {
  */
 export function recordRejection(state: TallyState, reason: RejectReason, voteId: string | null = null): Outcome {
   if (voteId !== null) {
-    if (state.seen.has(voteId)) return { status: 'duplicate' };
+    if (state.seen.has(voteId)) return duplicateOf(state, voteId);
     state.seen.add(voteId);
+    state.refused.set(voteId, reason);
   }
   state.rejected += 1;
   state.rejectedBy[reason] = (state.rejectedBy[reason] ?? 0) + 1;
@@ -79,7 +95,7 @@ export function recordRejection(state: TallyState, reason: RejectReason, voteId:
 }
 
 export function applyVote(state: TallyState, vote: Vote): Outcome {
-  if (vote.id !== null && state.seen.has(vote.id)) return { status: 'duplicate' };
+  if (vote.id !== null && state.seen.has(vote.id)) return duplicateOf(state, vote.id);
   const refusal = refusalOf(state, vote);
   if (refusal !== null) {
     recordRejection(state, refusal.reason, vote.id);

@@ -40,7 +40,7 @@ export function parseOption(text: string): PollOption {
 }
 
 export async function pollCreate(
-  options: Common & { question: string; option: string[]; policy: string; id?: string; open?: boolean },
+  options: Common & { question: string; option: string[]; policy: string; id?: string; correct?: string; open?: boolean },
   ctx: CliContext,
 ): Promise<void> {
   if (!isPolicy(options.policy)) throw new PollUsageError(`--policy must be one of ${POLICIES.join(', ')} (got ${JSON.stringify(options.policy)}).`);
@@ -51,6 +51,7 @@ export async function pollCreate(
     question: options.question,
     options: options.option.map(parseOption),
     policy: options.policy,
+    ...(options.correct === undefined ? {} : { correct: options.correct }),
   });
   if (options.open === true) summary = await admin.openPoll(summary.poll.id);
   ctx.stdout(`created poll ${summary.poll.id} (${summary.poll.state}, ${summary.poll.policy}): ${summary.poll.question}\n`);
@@ -62,6 +63,12 @@ export async function pollChange(action: 'open' | 'close' | 'reset', id: string,
   const summary = action === 'open' ? await admin.openPoll(id) : action === 'close' ? await admin.closePoll(id) : await admin.resetPoll(id);
   const what = action === 'reset' ? `reset: round ${summary.round} starts from zero, round ${summary.round - 1} is archived` : summary.poll.state;
   ctx.stdout(`poll ${id} ${what}\n`);
+}
+
+export async function pollReveal(id: string, options: Common & { correct?: string }, ctx: CliContext): Promise<void> {
+  const summary = await client(ctx, options).revealPoll(id, options.correct);
+  const option = summary.poll.options.find((o) => o.id === summary.poll.correct);
+  ctx.stdout(`poll ${id} ${summary.poll.state}, correct answer revealed: ${option?.label ?? summary.poll.correct ?? '?'}\n`);
 }
 
 export async function pollList(options: Common & { json?: boolean }, ctx: CliContext): Promise<void> {

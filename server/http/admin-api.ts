@@ -120,6 +120,20 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, ctx: A
       allow(method, 'POST');
       sendJson(res, 200, ctx.polls[action](pollId));
       return;
+    case 'reveal': {
+      allow(method, 'POST');
+      const correct = url.searchParams.get('correct');
+      sendJson(res, 200, ctx.polls.reveal(pollId, correct === null || correct === '' ? undefined : correct));
+      return;
+    }
+    case 'answer': {
+      // POST {"correct": "B"} sets the answer key without revealing it; {"correct": null} removes it.
+      allow(method, 'POST');
+      const { correct } = await readJson(req);
+      if (correct !== null && typeof correct !== 'string') throw new InvalidPollError('send {"correct": "<option id>"} or {"correct": null}');
+      sendJson(res, 200, ctx.polls.setAnswer(pollId, correct));
+      return;
+    }
     case 'hide':
     case 'show':
       allow(method, 'POST');
@@ -130,7 +144,7 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, ctx: A
       exportResults(res, url, pollId, ctx);
       return;
     default:
-      throw new AdminRequestError(404, `no such poll action: ${action} (open, close, reset, hide, show, export)`);
+      throw new AdminRequestError(404, `no such poll action: ${action} (open, close, reset, hide, show, reveal, answer, export)`);
   }
 }
 
@@ -160,7 +174,8 @@ function exportResults(res: ServerResponse, url: URL, pollId: string, ctx: Admin
 }
 
 function newPoll(body: Record<string, unknown>): NewPoll {
-  const { id, question, options, policy } = body;
+  const { id, question, options, policy, correct } = body;
+  if (correct !== undefined && correct !== null && typeof correct !== 'string') throw new InvalidPollError('correct must be the id of one of the options');
   if (id !== undefined && typeof id !== 'string') throw new InvalidPollError('id must be text');
   if (typeof question !== 'string') throw new InvalidPollError('a question is needed');
   if (!Array.isArray(options)) throw new InvalidPollError('options must be a list');
@@ -169,7 +184,13 @@ function newPoll(body: Record<string, unknown>): NewPoll {
     const ok = typeof option === 'string' || (option !== null && typeof option === 'object' && !Array.isArray(option));
     if (!ok) throw new InvalidPollError('each option must be an id or {id, label}');
   }
-  return { ...(id === undefined ? {} : { id }), question, options: options as NewPoll['options'], ...(policy === undefined ? {} : { policy }) };
+  return {
+    ...(id === undefined ? {} : { id }),
+    question,
+    options: options as NewPoll['options'],
+    ...(policy === undefined ? {} : { policy }),
+    ...(typeof correct === 'string' ? { correct } : {}),
+  };
 }
 
 function decodeLevel(level: string): string {

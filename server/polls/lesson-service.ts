@@ -66,7 +66,7 @@ export class LessonService {
       if (!checked.ok) throw new InvalidLessonError(`question ${index + 1}: ${checked.detail}`);
     }
     for (const [index, q] of draft.questions.entries()) {
-      this.ctx.polls.create({ id: pollIds[index] as string, question: q.question, options: [...q.options], policy: q.policy });
+      this.ctx.polls.create({ id: pollIds[index] as string, question: q.question, options: [...q.options], policy: q.policy, correct: q.correct });
     }
     this.ctx.store.insert(
       { id, title: draft.title, createdAt: this.ctx.clock.now(), current: null },
@@ -97,6 +97,8 @@ export class LessonService {
       if (current !== undefined && current.state === 'open') this.ctx.polls.close(current.pollId);
     }
     this.ctx.store.setCurrent(lessonId, to);
+    // The question's correct answer goes with it (lessons stored before answers were kept on polls had it here only).
+    if (target.correct !== null && this.ctx.polls.get(target.pollId).answer === null) this.ctx.polls.setAnswer(target.pollId, target.correct);
     this.ctx.polls.open(target.pollId, target.seconds === null ? {} : { seconds: target.seconds });
     this.ctx.logger.info('lesson question opened', { lesson: lessonId, question: to + 1 });
     return this.get(lessonId);

@@ -3,7 +3,8 @@ import type { Clock } from '../../runtime/clock.js';
 import type { Logger } from '../../runtime/logger.js';
 import { encodePoll, validatePoll } from '../../shared/codecs/poll.js';
 import { type TallySnapshot, snapshotOf } from '../../shared/codecs/tally.js';
-import type { Poll, PollOption, Policy } from '../../shared/poll.js';
+import type { RejectReason } from '../../shared/codecs/rejection.js';
+import { type Poll, type PollOption, type Policy, hasOption } from '../../shared/poll.js';
 import type { Scheduler, TimerHandle } from '../../shared/scheduler.js';
 import { createTally, updatePoll } from '../../shared/tally.js';
 import type { Topics } from '../../shared/topics.js';
@@ -21,10 +22,14 @@ export interface NewPoll {
   /** `{id, label}`, or a bare id used as its own label. */
   options: readonly (PollOption | string)[];
   policy?: Policy;
+  /** The correct option's id, kept on the hub until revealed; absent or null for none. */
+  correct?: string | null;
 }
 
 export interface PollSummary {
   readonly poll: Poll;
+  /** The correct option's id (the teacher's view; `poll.correct` only once revealed), or null. */
+  readonly answer: string | null;
   readonly round: number;
   readonly createdAt: number;
   readonly tally: TallySnapshot;
@@ -79,10 +84,14 @@ export class PollService {
     if (!checked.ok) throw new InvalidPollError(checked.detail);
     const poll = checked.value;
     if (this.ctx.book.get(poll.id) !== undefined) throw new PollExistsError(poll.id);
+    const answer = input.correct ?? null;
+    if (answer !== null) checkAnswer(poll, answer);
     const now = this.ctx.clock.now();
     this.ctx.store.insertPoll(poll, now);
+    if (answer !== null) this.ctx.store.saveAnswer(poll.id, answer, false);
     const seen = new Set<string>();
-    const entry: PollEntry = { tally: createTally(poll, seen), round: 1, createdAt: now, seen };
+    const refused = new Map<string, RejectReason>();
+    const entry: PollEntry = { tally: createTally(poll, seen, refused), round: 1, createdAt: now, seen, refused, answer };
     this.ctx.book.set(poll.id, entry);
     this.ctx.logger.info('poll created', { poll: poll.id, policy: poll.policy, options: poll.options.length });
     this.announce(entry);
@@ -146,15 +155,49 @@ export class PollService {
     return this.summary(entry);
   }
 
+  /** Sets (or with null removes) the correct answer; a revealed poll shows the new one at once. */
+  setAnswer(pollId: string, answer: string | null): PollSummary {
+    const entry = this.entry(pollId);
+    if (answer !== null) checkAnswer(entry.tally.poll, answer);
+    if (entry.answer === answer) return this.summary(entry);
+    entry.answer = answer;
+    const revealed = entry.tally.poll.correct !== undefined;
+    this.ctx.store.saveAnswer(pollId, answer, revealed && answer !== null);
+    this.ctx.logger.info(answer === null ? 'correct answer removed' : 'correct answer set', { poll: pollId });
+    if (revealed) this.publishAnswer(entry, answer !== null);
+    return this.summary(entry);
+  }
+
+  /**
+   * Reveals the correct answer (`correct`, or the one set before): an open poll is
+   * closed first, so nobody votes knowing it; the retained poll then carries
+   * `correct`. Opening or resetting the poll hides it again.
+   */
+  reveal(pollId: string, correct?: string): PollSummary {
+    if (correct !== undefined) this.setAnswer(pollId, correct);
+    const entry = this.entry(pollId);
+    if (entry.answer === null) {
+      throw new InvalidPollError(`poll ${pollId} has no correct answer to reveal: give one (reveal ${pollId} --correct <option>, or ?correct=<option>)`);
+    }
+    if (entry.tally.poll.state === 'open') this.close(pollId);
+    if (entry.tally.poll.correct === entry.answer) return this.summary(entry);
+    this.ctx.store.saveAnswer(pollId, entry.answer, true);
+    this.ctx.logger.info('correct answer revealed', { poll: pollId });
+    this.publishAnswer(entry, true);
+    return this.summary(entry);
+  }
+
   /** Archives the current round's votes and starts the poll again from zero. */
   reset(pollId: string): PollSummary {
     const entry = this.entry(pollId);
     this.ctx.log.flush();
+    // A new round is the question asked again: its answer is not revealed.
+    if (entry.tally.poll.correct !== undefined) this.publishAnswer(entry, false, false);
     const seq = entry.tally.seq + 1;
     const round = this.ctx.store.startRound(pollId, this.ctx.clock.now(), seq);
     // The ids seen in older rounds stay seen: a late redelivery of an archived vote
     // is a duplicate, not a vote for the new round.
-    const tally = createTally(entry.tally.poll, entry.seen);
+    const tally = createTally(entry.tally.poll, entry.seen, entry.refused);
     tally.seq = seq;
     entry.tally = tally;
     entry.round = round;
@@ -176,7 +219,10 @@ export class PollService {
     const now = this.ctx.clock.now();
     this.ctx.scheduler.clearTimer(this.countdowns.get(pollId));
     this.countdowns.delete(pollId);
-    const { deadline: _previous, ...rest } = entry.tally.poll;
+    // Opening again hides a revealed answer: a vote must not be cast knowing it.
+    const { deadline: _previous, correct: revealed, ...kept } = entry.tally.poll;
+    const rest = state === 'open' || revealed === undefined ? kept : { ...kept, correct: revealed };
+    if (state === 'open' && revealed !== undefined) this.ctx.store.saveAnswer(pollId, entry.answer, false);
     const poll: Poll = {
       ...rest,
       state,
@@ -202,6 +248,16 @@ export class PollService {
     this.countdowns.set(pollId, timer);
   }
 
+  /** Puts the answer in the published poll (or takes it out), stores the poll, and announces it unless told not to. */
+  private publishAnswer(entry: PollEntry, shown: boolean, announce = true): void {
+    const { correct: _was, ...rest } = entry.tally.poll;
+    const poll: Poll = shown && entry.answer !== null ? { ...rest, correct: entry.answer } : rest;
+    updatePoll(entry.tally, poll);
+    this.ctx.store.saveAnswer(poll.id, entry.answer, poll.correct !== undefined);
+    this.ctx.store.savePollState(poll, entry.tally.seq, this.ctx.clock.now());
+    if (announce) this.announce(entry);
+  }
+
   private announce(entry: PollEntry): void {
     const poll = entry.tally.poll;
     this.ctx.link.publish(this.ctx.topics.poll(poll.id), encodePoll(poll), { qos: 1, retain: true });
@@ -215,7 +271,7 @@ export class PollService {
   }
 
   private summary(entry: PollEntry): PollSummary {
-    return { poll: entry.tally.poll, round: entry.round, createdAt: entry.createdAt, tally: snapshotOf(entry.tally, this.ctx.clock.now()) };
+    return { poll: entry.tally.poll, answer: entry.answer, round: entry.round, createdAt: entry.createdAt, tally: snapshotOf(entry.tally, this.ctx.clock.now()) };
   }
 
   private freshId(): string {
@@ -223,5 +279,11 @@ export class PollService {
       const id = `poll-${randomBytes(3).toString('hex')}`;
       if (this.ctx.book.get(id) === undefined) return id;
     }
+  }
+}
+
+function checkAnswer(poll: Poll, answer: string): void {
+  if (!hasOption(poll, answer)) {
+    throw new InvalidPollError(`the correct answer ${JSON.stringify(answer)} is none of the options of poll ${poll.id} (${poll.options.map((o) => o.id).join(', ')})`);
   }
 }

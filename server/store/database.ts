@@ -104,6 +104,12 @@ const MIGRATIONS: readonly string[] = [
   -- When the hub closes the open poll by itself (a countdown), hub epoch ms; null for none.
   ALTER TABLE polls ADD COLUMN deadline INTEGER;
   `,
+  // The correct answer (docs/server.md, "Correct answers"): the key stays on the hub until revealed.
+  `
+  -- The correct option's id, or null; published in the poll only while revealed = 1.
+  ALTER TABLE polls ADD COLUMN answer TEXT;
+  ALTER TABLE polls ADD COLUMN revealed INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /**

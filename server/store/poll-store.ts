@@ -16,6 +16,8 @@ interface PollRecord {
   seq: number;
   hidden: number;
   deadline: number | null;
+  answer: string | null;
+  revealed: number;
 }
 
 /**
@@ -40,6 +42,11 @@ export class PollStore {
         .run(poll.id, poll.question, JSON.stringify(poll.options), poll.policy, poll.state, poll.openedAt, createdAt);
       this.db.prepare('INSERT INTO rounds (poll_id, round, started_at) VALUES (?, 1, ?)').run(poll.id, createdAt);
     })();
+  }
+
+  /** Saves the answer key and whether it is revealed (the poll's `correct`). */
+  saveAnswer(pollId: string, answer: string | null, revealed: boolean): void {
+    this.db.prepare('UPDATE polls SET answer = ?, revealed = ? WHERE id = ?').run(answer, revealed ? 1 : 0, pollId);
   }
 
   /** Saves a state change (open, close, hide, countdown) with the tally's seq at that moment, and the opening it starts or ends. */
@@ -110,6 +117,13 @@ export class PollStore {
     return rows.map((r) => r.id);
   }
 
+  /** The refused vote ids of the other rounds, with their first reason (a redelivery is answered with it). */
+  refusedOutsideRound(pollId: string, round: number): { id: string; reason: RejectReason }[] {
+    return this.db
+      .prepare('SELECT vote_id AS id, reason FROM rejections WHERE poll_id = ? AND round <> ? AND vote_id IS NOT NULL ORDER BY n')
+      .all(pollId, round) as { id: string; reason: RejectReason }[];
+  }
+
   /** The highest seq this poll's snapshots may have reached before a restart. */
   maxSeq(pollId: string): number {
     const row = this.db
@@ -147,9 +161,11 @@ function toPollRow(record: PollRecord): PollRow {
       openedAt: record.opened_at,
       ...(record.hidden === 1 ? { hidden: true } : {}),
       ...(record.deadline === null ? {} : { deadline: record.deadline }),
+      ...(record.revealed === 1 && record.answer !== null ? { correct: record.answer } : {}),
     },
     round: record.round,
     createdAt: record.created_at,
     seq: record.seq,
+    answer: record.answer,
   };
 }

@@ -35,6 +35,8 @@ export interface PollRow {
   readonly createdAt: number;
   /** The snapshot seq at the last poll change. */
   readonly seq: number;
+  /** The correct option's id (the answer key), or null; `poll.correct` is set only once revealed. */
+  readonly answer: string | null;
 }
 
 export interface RoundRow {

@@ -1,6 +1,6 @@
 import type { Logger } from '../../runtime/logger.js';
 import { type PollOpening, currentPoll, currentPollAt } from '../../shared/current-poll.js';
-import type { TallyState } from '../../shared/tally.js';
+import type { RefusedIds, TallyState } from '../../shared/tally.js';
 import type { PollStore } from '../store/poll-store.js';
 import { replayRound } from './replay.js';
 
@@ -11,6 +11,13 @@ export interface PollEntry {
   readonly createdAt: number;
   /** Every vote id this poll has handled, in any round (the tally's IdSet). */
   readonly seen: Set<string>;
+  /** Why each refused id of `seen` was refused (the tally's RefusedIds), in any round. */
+  readonly refused: RefusedIds;
+  /**
+   * The correct option's id, or null: the answer key, which only the teacher sees
+   * until the reveal puts it in the published poll (`tally.poll.correct`).
+   */
+  answer: string | null;
 }
 
 /**
@@ -33,11 +40,13 @@ export class PollBook {
     this.openings = this.store.openings();
     for (const row of this.store.listPolls()) {
       const seen = new Set(this.store.idsOutsideRound(row.poll.id, row.round));
+      const refused: RefusedIds = new Map(this.store.refusedOutsideRound(row.poll.id, row.round).map((r) => [r.id, r.reason]));
       const { tally, inconsistent } = replayRound(
         row.poll,
         this.store.roundVotes(row.poll.id, row.round),
         this.store.roundRejections(row.poll.id, row.round),
         seen,
+        refused,
       );
       if (inconsistent.length > 0) {
         this.logger.error('stored votes that no longer count on replay (please report this)', {
@@ -48,7 +57,7 @@ export class PollBook {
       // Snapshots published before the restart may have had a higher seq (poll
       // changes bump it too): continue above it so readers never see seq go back.
       tally.seq = Math.max(tally.seq, this.store.maxSeq(row.poll.id)) + 1;
-      this.entries.set(row.poll.id, { tally, round: row.round, createdAt: row.createdAt, seen });
+      this.entries.set(row.poll.id, { tally, round: row.round, createdAt: row.createdAt, seen, refused, answer: row.answer });
     }
   }
 

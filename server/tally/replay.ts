@@ -1,4 +1,4 @@
-import { type IdSet, type TallyState, applyVote, createTally, recordRejection, updatePoll } from '../../shared/tally.js';
+import { type IdSet, type RefusedIds, type TallyState, applyVote, createTally, recordRejection, updatePoll } from '../../shared/tally.js';
 import type { Poll } from '../../shared/poll.js';
 import type { RejectionRow, VoteRow } from '../store/rows.js';
 
@@ -14,8 +14,9 @@ export function replayRound(
   votes: readonly VoteRow[],
   rejections: readonly RejectionRow[],
   seen: IdSet = new Set<string>(),
+  refused: RefusedIds = new Map(),
 ): { tally: TallyState; inconsistent: VoteRow[] } {
-  const tally = createTally({ ...poll, state: 'open' }, seen);
+  const tally = createTally({ ...poll, state: 'open' }, seen, refused);
   const inconsistent: VoteRow[] = [];
   for (const row of votes) {
     const outcome = applyVote(tally, { id: row.voteId, option: row.option, voter: row.voter, source: row.source, ts: row.ts });

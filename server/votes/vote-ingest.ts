@@ -5,7 +5,7 @@ import type { RejectReason } from '../../shared/codecs/rejection.js';
 import { type Press, type Vote, decodeVote, resolvePosition } from '../../shared/codecs/vote.js';
 import { OPEN_POLL_ID } from '../../shared/poll.js';
 import { pressedAt } from '../../shared/press-time.js';
-import { type Outcome, applyVote, recordRejection } from '../../shared/tally.js';
+import { type Outcome, applyVote, duplicateOf, recordRejection } from '../../shared/tally.js';
 import { type Topics, parseTopic } from '../../shared/topics.js';
 import type { ThrottledLog } from '../logging/throttled-log.js';
 import type { MqttLink } from '../mqtt/mqtt-link.js';
@@ -102,9 +102,9 @@ export class VoteIngest {
       return;
     }
     if (resolved === null) {
-      // Already handled (a redelivery): the tally answers duplicate.
+      // Already handled (a redelivery): a duplicate of what its first copy was (counted, or refused and why).
       this.countDuplicate();
-      this.acknowledge(pollId, { status: 'duplicate' }, ids);
+      this.acknowledge(pollId, duplicateOf(entry.tally, decoded.value.id as string), ids);
       return;
     }
     const vote = resolved.value;

@@ -25,6 +25,7 @@ export function encodePoll(poll: Poll): string {
     openedAt: poll.openedAt,
     ...(poll.hidden === true ? { hidden: true } : {}),
     ...(poll.deadline === undefined ? {} : { deadline: poll.deadline }),
+    ...(poll.correct === undefined ? {} : { correct: poll.correct }),
   });
 }
 
@@ -50,6 +51,8 @@ export function validatePoll(object: Record<string, unknown>): Decoded<Poll> {
   if (deadline !== null && (typeof deadline !== 'number' || !Number.isSafeInteger(deadline) || deadline < 0)) {
     return reject('bad-type', 'deadline must be a time in milliseconds');
   }
+  const correct = field(object, 'correct') ?? null;
+  if (correct !== null && typeof correct !== 'string') return reject('bad-type', 'correct must be the id of one of the options');
   if (id === undefined || question === undefined || options === undefined || policy === undefined) {
     return reject('missing-field', 'a poll needs id, question, options and policy');
   }
@@ -84,6 +87,7 @@ export function validatePoll(object: Record<string, unknown>): Decoded<Poll> {
     if (clean.some((o) => o.id === optionId)) return reject('bad-id', `option id ${String(optionId)} appears twice`);
     clean.push({ id: optionId as string, label });
   }
+  if (correct !== null && !clean.some((o) => o.id === correct)) return reject('unknown-option', `correct ${JSON.stringify(correct)} is none of the options`);
   return accept({
     id: id as string,
     question: question.trim(),
@@ -93,5 +97,6 @@ export function validatePoll(object: Record<string, unknown>): Decoded<Poll> {
     openedAt: openedAt as number | null,
     ...(hidden ? { hidden: true } : {}),
     ...(deadline === null ? {} : { deadline: deadline as number }),
+    ...(correct === null ? {} : { correct: correct as string }),
   });
 }

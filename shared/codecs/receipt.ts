@@ -15,6 +15,13 @@ export interface Receipt {
   readonly poll: string;
   readonly status: ReceiptStatus;
   readonly reason?: RejectReason;
+  /**
+   * True on the receipt of a copy the server had handled already. With `counted`
+   * status never sent: a duplicate of a counted vote is `duplicate`; a duplicate of
+   * a refused vote is `rejected` with the first copy's reason and `duplicate: true`
+   * (docs/protocol.md), so a client that reads only `status` still tells the truth.
+   */
+  readonly duplicate?: true;
 }
 
 /**
@@ -27,7 +34,10 @@ export function receiptLevel(vote: { readonly voter: string; readonly reply?: st
 }
 
 export function receiptFor(id: string, poll: string, outcome: Outcome): Receipt {
-  return outcome.status === 'rejected' ? { id, poll, status: 'rejected', reason: outcome.reason } : { id, poll, status: outcome.status };
+  if (outcome.status === 'rejected') return { id, poll, status: 'rejected', reason: outcome.reason };
+  // A copy of a refused vote is still refused: saying "duplicate" would read as "counted before".
+  if (outcome.status === 'duplicate' && outcome.refused !== undefined) return { id, poll, status: 'rejected', reason: outcome.refused, duplicate: true };
+  return { id, poll, status: outcome.status };
 }
 
 export function encodeReceipt(receipt: Receipt): string {
@@ -43,6 +53,7 @@ export function decodeReceipt(payload: Payload): Decoded<Receipt> {
   const poll = field(parsed.value, 'poll');
   const status = field(parsed.value, 'status');
   const reason = field(parsed.value, 'reason');
+  const duplicate = field(parsed.value, 'duplicate') === true ? ({ duplicate: true } as const) : {};
   if (id === undefined || status === undefined || poll === undefined) {
     return reject('missing-field', 'a receipt needs id, poll and status');
   }
@@ -52,7 +63,7 @@ export function decodeReceipt(payload: Payload): Decoded<Receipt> {
   }
   if (status === 'rejected') {
     if (!isRejectReason(reason)) return reject('bad-type', 'a rejected receipt needs a known reason');
-    return accept({ id: id as string, poll: poll as string, status, reason });
+    return accept({ id: id as string, poll: poll as string, status, reason, ...duplicate });
   }
   return accept({ id: id as string, poll: poll as string, status: status as ReceiptStatus });
 }

@@ -74,13 +74,13 @@ describe('rejected votes', () => {
     expect(receipts.byId.get('bt-1')).toEqual([{ status: 'rejected', reason: 'bad-type' }]);
   });
 
-  it('answers the redelivery of a refused vote with "duplicate", without counting it again', async () => {
+  it('answers the redelivery of a refused vote with its first refusal (not "duplicate", which reads as counted), without counting it again', async () => {
     const receipts = receiptCollector(client, 'classroom');
     await receipts.subscribe();
     const before = server.running.polls.get('open').tally;
     await client.publishAsync('classroom/votes/open', jsonVote('uo-1', 'Z', 'box-1', undefined, 'box-1'), { qos: 1 });
     await receipts.waitFor(1);
-    expect(receipts.byId.get('uo-1')).toEqual([{ status: 'duplicate' }]);
+    expect(receipts.byId.get('uo-1')).toEqual([{ status: 'rejected', reason: 'unknown-option' }]);
     expect(server.running.polls.get('open').tally.rejected).toBe(before.rejected);
   });
 
