@@ -23,6 +23,7 @@ import { VoteSender } from './outbox/sender.js';
 import { SqliteOutboxStore } from './outbox/sqlite-store.js';
 import { PollTracker, type TargetPoll } from './poll-tracker.js';
 import { Publisher } from './publisher.js';
+import { RevealLeds } from './reveal-leds.js';
 import { loadSensor } from './sensors/load.js';
 import { VoteMaker } from './votes.js';
 import { loadVoterSecret } from './voter-secret.js';
@@ -136,7 +137,18 @@ export class Agent {
       logger: logger.child('mqtt'),
       ...(this.ctx.backoff ? { backoff: this.ctx.backoff } : {}),
     });
-    const polls = new PollTracker({ link: publisher, topics, fixedPollId: config.pollId, logger: logger.child('polls'), memory: outbox });
+    const reveal = new RevealLeds({
+      buttons: [...this.buttons.entries()].map(([id, b]) => ({ id, press: b.config.press, light: () => this.inputs[b.input]?.feedback(id, 'correct') })),
+      logger: logger.child('polls'),
+    });
+    const polls: PollTracker = new PollTracker({
+      link: publisher,
+      topics,
+      fixedPollId: config.pollId,
+      logger: logger.child('polls'),
+      memory: outbox,
+      onPollChange: () => reveal.take(polls.shown()),
+    });
     const sender = new VoteSender({
       store: outbox,
       link: publisher,

@@ -1,7 +1,7 @@
 import type { Component } from '../runtime/lifecycle.js';
 import type { Logger } from '../runtime/logger.js';
 import { decodePoll, encodePoll } from '../shared/codecs/poll.js';
-import { currentPoll } from '../shared/current-poll.js';
+import { currentPoll, latestOpened } from '../shared/current-poll.js';
 import type { Poll } from '../shared/poll.js';
 import { type Topics, parseTopic } from '../shared/topics.js';
 import type { MqttLink } from './publisher.js';
@@ -20,6 +20,8 @@ export interface PollTrackerContext {
   readonly logger: Logger;
   /** Keeps the last target across restarts (the outbox's state table). */
   readonly memory?: { getState(key: string): string | null; setState(key: string, value: string): void };
+  /** After each poll message: the agent shows a revealed answer on the LEDs (device/reveal-leds.ts). */
+  readonly onPollChange?: () => void;
 }
 
 const MEMORY_KEY = 'target-poll';
@@ -62,6 +64,16 @@ export class PollTracker implements Component {
   }
 
   /**
+   * The poll whose revealed answer the box shows: the fixed poll, else the open one,
+   * else (a reveal closes the poll) the last one opened — the vote page's rule.
+   */
+  shown(): Poll | null {
+    const fixed = this.options.fixedPollId;
+    if (fixed !== null) return this.polls.get(fixed) ?? null;
+    return currentPoll(this.polls.values()) ?? latestOpened(this.polls.values());
+  }
+
+  /**
    * The poll a press is resolved to on the device: the fixed poll once its options
    * are known, or the open poll as the broker told it since the last connect. null
    * when the device does not know (never connected, offline, the retained polls
@@ -90,6 +102,7 @@ export class PollTracker implements Component {
       this.polls.set(decoded.value.id, decoded.value);
     }
     this.changed();
+    this.options.onPollChange?.();
   }
 
   private changed(): void {

@@ -2,10 +2,12 @@ import type { Scheduler, TimerHandle } from '../../shared/scheduler.js';
 import type { Feedback } from './input.js';
 
 // One long blink says "the server counted it"; three short ones "the server refused
-// it" (closed poll, unknown option...). Durations in ms, alternating on / off.
+// it" (closed poll, unknown option...); three slow, long ones (about 3 s in all)
+// "this button was the correct answer", unlike either. Durations in ms, alternating on / off.
 const PATTERNS: Record<Feedback, readonly number[]> = {
   acknowledged: [250],
   rejected: [80, 80, 80, 80, 80],
+  correct: [700, 300, 700, 300, 700],
 };
 
 /** Plays a blink pattern on one LED; a new pattern replaces the one playing. */

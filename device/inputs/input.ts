@@ -29,8 +29,11 @@ export interface ButtonSpec {
   readonly waitForHold: boolean;
 }
 
-/** What the server said about a vote made with a button; drives the optional LED. */
-export type Feedback = 'acknowledged' | 'rejected';
+/**
+ * What drives a button's optional LED: what the server said about a vote made with
+ * it, or `correct` — the teacher revealed the answer and this button votes for it.
+ */
+export type Feedback = 'acknowledged' | 'rejected' | 'correct';
 
 /** The one small interface every input back end implements. */
 export interface ButtonInput {
