@@ -14,6 +14,7 @@ import { startPage } from '../lib/page.js';
 import { PollBoard, pinnedPoll } from '../lib/polls.js';
 import { qrSvg } from '../lib/qr.js';
 import { RawCounter, rawSource } from '../lib/raw-votes.js';
+import { revealNote, showReveal } from '../lib/reveal-kiosk.js';
 import { renderScheduler } from '../lib/scheduler.js';
 import { type PageState, statusBadge } from '../lib/status.js';
 
@@ -47,6 +48,7 @@ const rawNote = el('p', { class: 'raw-note' });
 const bars = el('ol', { class: 'bars' });
 const total = el('p', { class: 'total' });
 const hiddenNote = el('p', { class: 'hidden-note' });
+const correctNote = revealNote();
 const countdown = el('span', { class: 'countdown', attrs: { 'aria-live': 'off' } });
 let clockOffsetMs = 0;
 const qrBox = el('div', { class: 'qr-box' });
@@ -54,7 +56,7 @@ const breadValue = el('p', { class: 'bread-state' });
 const breadTemp = el('p', { class: 'bread-temp' });
 appRoot().append(
   el('div', { class: 'kiosk' }, [
-    el('section', { class: 'results' }, [el('header', { class: 'results-head' }, [question, pollState, countdown]), rawNote, hiddenNote, bars, total]),
+    el('section', { class: 'results' }, [el('header', { class: 'results-head' }, [question, pollState, countdown]), rawNote, hiddenNote, correctNote, bars, total]),
     el('aside', { class: 'side' }, [
       qrBox,
       el('div', { class: 'bread-box' }, [el('h2', { class: 'bread-title', text: tr.t('bread.title') }), breadValue, breadTemp]),
@@ -160,6 +162,7 @@ function render(): void {
   setText(hiddenNote, hidden === null ? '' : tr.t('kiosk.hidden'));
   hiddenNote.hidden = hidden === null;
   bars.hidden = hidden !== null;
+  showReveal(correctNote, bars, board.current(pinned), tr);
   if (hidden !== null) {
     setText(total, `${tr.t('kiosk.total')} ${tr.count('kiosk.votes', hidden.total)}`);
     return;
@@ -172,6 +175,7 @@ function render(): void {
     bars.replaceChildren(...options.map((option, index) => barRow(option, index)));
     // Up to 6 options: label above a thick bar. More: one line each; over 13, two columns.
     bars.className = `bars bars--${options.length > 13 ? 'lots' : options.length > 6 ? 'many' : 'few'}`;
+    showReveal(correctNote, bars, board.current(pinned), tr);
   }
   const counts = options.map((option) => view?.counts[option.id] ?? 0);
   const sum = counts.reduce((a, b) => a + b, 0);

@@ -8,10 +8,12 @@ import type { Poll } from '../../shared/poll.js';
 import { appRoot, el, setText } from '../lib/dom.js';
 import { pageTranslator } from '../lib/i18n.js';
 import { ApiError, api, takeSignInToken } from '../lib/prof-api.js';
+import { mountReveal } from '../lib/prof-reveal.js';
 
 interface PollSummary {
   readonly poll: Poll;
   readonly tally: { readonly total: number };
+  readonly answer?: string | null;
 }
 
 const tr = pageTranslator();
@@ -125,9 +127,11 @@ function pollItem(summary: PollSummary): HTMLLIElement {
       .then(refreshPolls)
       .catch(() => setText(status, tr.t('prof.error.network')));
   });
-  return el('li', { class: open ? 'poll poll--open' : 'poll' }, [
+  const item = el('li', { class: open ? 'poll poll--open' : 'poll' }, [
     el('span', { class: 'poll-question', text: poll.question, attrs: { id: `poll-${poll.id}` } }),
     el('span', { class: 'poll-state', text: `${tr.t(open ? 'poll.open' : 'poll.closed')} · ${tr.count('kiosk.votes', summary.tally.total)}` }),
     action,
   ]);
+  mountReveal(item, summary, { tr, done: refreshPolls, failed: () => setText(status, tr.t('prof.error.network')) });
+  return item;
 }

@@ -19,6 +19,7 @@ import { appRoot, el, navBar, setText } from '../lib/dom.js';
 import { pageTranslator } from '../lib/i18n.js';
 import { randomId } from '../lib/ids.js';
 import { LocalStorageOutboxStore, MAX_PENDING_AGE_MS, type PendingVote, pendingVote, voteId, voterId } from '../lib/outbox.js';
+import { OwnVotes, showVerdict, verdictLine } from '../lib/own-votes.js';
 import { startPage } from '../lib/page.js';
 import { PollBoard, pinnedPoll } from '../lib/polls.js';
 import { browserScheduler, renderScheduler } from '../lib/scheduler.js';
@@ -50,10 +51,12 @@ const offline = el('p', { class: 'offline', attrs: { role: 'alert' } });
 const options = el('div', { class: 'options' });
 const feedbackLine = el('p', { class: 'feedback', attrs: { role: 'status', 'aria-live': 'polite' } });
 const pendingLine = el('p', { class: 'pending' });
+const verdict = verdictLine();
+const ownVotes = new OwnVotes(storage);
 appRoot().append(
   el('header', { class: 'top' }, [badge.element]),
   offline,
-  el('section', { class: 'poll' }, [question, countdown, policy, notice, options, feedbackLine, pendingLine]),
+  el('section', { class: 'poll' }, [question, countdown, policy, notice, verdict, options, feedbackLine, pendingLine]),
   el('footer', { class: 'bottom' }, [navBar(tr.t, 'vote')]),
 );
 
@@ -107,6 +110,10 @@ function takeReceipt(payload: Uint8Array): void {
   const settled = outbox.settle(receipt.value.id);
   if (settled === null) return;
   const r = receipt.value;
+  // `duplicate` means counted before; a copy of a refused vote comes as `rejected`.
+  if (r.status === 'counted' || r.status === 'duplicate') {
+    ownVotes.record(settled.pollId, { option: settled.vote.option, label: settled.label, openedAt: board.polls.get(settled.pollId)?.openedAt ?? null });
+  }
   const value: Feedback =
     r.status === 'rejected' && r.reason !== undefined
       ? { kind: 'rejected', label: settled.label, reason: r.reason }
@@ -168,6 +175,7 @@ function render(): void {
   }
   for (const button of options.querySelectorAll('button')) button.disabled = !open;
   options.classList.toggle('options--closed', !open);
+  showVerdict(verdict, poll, ownVotes, tr);
   renderFeedback();
 }
 
