@@ -88,7 +88,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(options.httpServerOverride === undefined ? {} : { server: options.httpServerOverride }),
     admin: { token: admin.token, polls, lessons, book, store, log, now: () => clock.now(), status, backup: () => core.backups.backUp(), chat, sessions, publicUrl: pages.publicUrl ?? null },
   });
-  const broker = createEmbeddedBroker(choice, { config, topics, httpServer: http.server, logger: logger.child('broker') });
+  const broker = createEmbeddedBroker(choice, { config, topics, httpServer: http.server, logger: logger.child('broker'), chat });
   const mqtt: Component = {
     name: 'mqtt',
     start: () => link.start(),

@@ -8,6 +8,18 @@ import { ThrottledLog } from '../logging/throttled-log.js';
 export interface BrokerAccess {
   rules: AccessRules;
   accounts: Accounts;
+  /**
+   * The teacher's chat mutes (server/chat/chat-history.ts), enforced here: a chat
+   * publish under a muted name is acknowledged and dropped, and so is every later
+   * chat publish of that connection, whatever name it takes next.
+   */
+  chat?: ChatMutes;
+}
+
+export interface ChatMutes {
+  /** The chat name a topic is for, null when it is not a chat topic. */
+  nameOf(topic: string): string | null;
+  isMuted(name: string): boolean;
 }
 
 type Hooks = Required<Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe' | 'authorizeForward'>>;
@@ -41,6 +53,18 @@ export function accessHooks(access: BrokerAccess, logger: Logger): Hooks & { sto
   const describe = (role: Role) => (role.kind === 'device' ? `device ${role.deviceId}` : role.kind);
   /** Clients whose first refused publish was logged; the next ones are only counted. */
   const refusedOnce = new WeakSet<Client>();
+  /** Connections caught chatting under a muted name: their chat is dropped, under any name, until they leave. */
+  const mutedClients = new WeakSet<Client>();
+  const mutedChat = (client: Client | null, role: Role, topic: string): string | null => {
+    if (access.chat === undefined || client === null || role.kind === 'server') return null;
+    const name = access.chat.nameOf(topic);
+    if (name === null) return null;
+    if (access.chat.isMuted(name)) {
+      mutedClients.add(client);
+      return name;
+    }
+    return mutedClients.has(client) ? name : null;
+  };
 
   return {
     authenticate(client, username, password, done) {
@@ -58,6 +82,17 @@ export function accessHooks(access: BrokerAccess, logger: Logger): Hooks & { sto
     },
     authorizePublish(client, packet, done) {
       const role = roleOf(client);
+      const muted = mutedChat(client, role, packet.topic);
+      if (muted !== null && client !== null) {
+        if (!refusedOnce.has(client)) {
+          refusedOnce.add(client);
+          logger.warn(`refused the chat of a muted name (${muted}) by ${describe(role)} (acknowledged and dropped); logged once per connection`, { clientId: client.id });
+        }
+        packet.retain = false;
+        packet.topic = REFUSED_TOPIC;
+        done(null);
+        return;
+      }
       if (access.rules.canPublish(role, packet.topic, packet.retain)) {
         done(null);
         return;

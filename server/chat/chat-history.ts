@@ -39,10 +39,12 @@ export const DEFAULT_CHAT_HISTORY_BYTES = 256 * 1024;
  * recorded). Bounded in count and in bytes, oldest dropped first. In memory only: a
  * chat is the classroom's board, wiped by a restart of the hub.
  *
- * Mute: MQTT cannot unsend. A muted name's messages still reach whoever is
- * subscribed (open pages keep receiving them from the broker; pages hide them once
- * they load the muted list, on their next load), but the hub drops them from
- * the history and records none of its new ones.
+ * Mute: the hub drops the name's messages from the history and records none of its
+ * new ones. The embedded broker also refuses its new chat publishes (and the later
+ * chat of a connection caught using it, under any name), so open pages stop
+ * receiving them; on an external Mosquitto the hub cannot change the ACL at run
+ * time, so live messages still reach open pages, which hide the muted names from
+ * their next load (docs/deploy.md).
  */
 export class ChatHistory {
   private readonly entries: { entry: ChatEntry; bytes: number }[] = [];
@@ -98,6 +100,11 @@ export class ChatHistory {
     const removed = before - kept.length;
     this.ctx.logger.info('chat name muted', { name, removed });
     return removed;
+  }
+
+  /** Whether the teacher muted `name` (the embedded broker refuses its chat publishes). */
+  isMuted(name: string): boolean {
+    return this.muted.has(name);
   }
 
   /** Lets `name` into the history again (what it sent while muted stays gone). */

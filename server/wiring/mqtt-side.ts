@@ -5,9 +5,10 @@ import { type ServerEnv, brokerLimitsFrom } from '../../runtime/env.js';
 import type { Logger } from '../../runtime/logger.js';
 import { localHost } from '../../runtime/network.js';
 import { ConfigError } from '../../shared/errors/config-error.js';
-import type { Topics } from '../../shared/topics.js';
+import { type Topics, parseTopic } from '../../shared/topics.js';
 import { createAccessRules } from '../access/access-rules.js';
 import { Accounts, SERVER_ACCOUNT, SERVER_CLIENT_ID } from '../access/accounts.js';
+import type { ChatMutes } from '../broker/access-hooks.js';
 import { EmbeddedBroker } from '../broker/embedded-broker.js';
 import { ServerLink, type ServerLinkContext } from '../mqtt/server-link.js';
 
@@ -45,7 +46,7 @@ export function chooseBroker(config: ServerEnv): BrokerChoice {
 /** The embedded broker, its WebSocket on the pages' HTTP server; null with MQTT_URL. */
 export function createEmbeddedBroker(
   choice: BrokerChoice,
-  ctx: { config: ServerEnv; topics: Topics; httpServer: NodeHttpServer; logger: Logger },
+  ctx: { config: ServerEnv; topics: Topics; httpServer: NodeHttpServer; logger: Logger; chat?: { isMuted(name: string): boolean } },
 ): EmbeddedBroker | null {
   if (!choice.embedded) return null;
   const { config, topics } = ctx;
@@ -55,8 +56,23 @@ export function createEmbeddedBroker(
     httpServer: ctx.httpServer,
     logger: ctx.logger,
     limits: brokerLimitsFrom(config),
-    access: { rules: createAccessRules({ topics, voteTopic: config.voteTopic }), accounts: choice.accounts },
+    access: {
+      rules: createAccessRules({ topics, voteTopic: config.voteTopic }),
+      accounts: choice.accounts,
+      ...(ctx.chat === undefined ? {} : { chat: chatMutes(topics, ctx.chat) }),
+    },
   });
+}
+
+/** The teacher's chat mutes as the broker's hooks read them. */
+function chatMutes(topics: Topics, chat: { isMuted(name: string): boolean }): ChatMutes {
+  return {
+    nameOf: (topic) => {
+      const parsed = parseTopic(topics, topic);
+      return parsed?.kind === 'chat' ? parsed.name : null;
+    },
+    isMuted: (name) => chat.isMuted(name),
+  };
 }
 
 /** What local MQTT clients connect to: MQTT_URL, or the embedded broker once it listens. */
