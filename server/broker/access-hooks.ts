@@ -53,17 +53,19 @@ export function accessHooks(access: BrokerAccess, logger: Logger): Hooks & { sto
   const describe = (role: Role) => (role.kind === 'device' ? `device ${role.deviceId}` : role.kind);
   /** Clients whose first refused publish was logged; the next ones are only counted. */
   const refusedOnce = new WeakSet<Client>();
-  /** Connections caught chatting under a muted name: their chat is dropped, under any name, until they leave. */
-  const mutedClients = new WeakSet<Client>();
+  /** Connections caught chatting under a muted name: their chat is dropped, under any name, while that name stays muted. */
+  const caught = new WeakMap<Client, string>();
   const mutedChat = (client: Client | null, role: Role, topic: string): string | null => {
-    if (access.chat === undefined || client === null || role.kind === 'server') return null;
-    const name = access.chat.nameOf(topic);
+    const chat = access.chat;
+    if (chat === undefined || client === null || role.kind === 'server') return null;
+    const name = chat.nameOf(topic);
     if (name === null) return null;
-    if (access.chat.isMuted(name)) {
-      mutedClients.add(client);
+    if (chat.isMuted(name)) {
+      caught.set(client, name);
       return name;
     }
-    return mutedClients.has(client) ? name : null;
+    const as = caught.get(client);
+    return as !== undefined && chat.isMuted(as) ? as : null;
   };
 
   return {

@@ -11,6 +11,7 @@
  */
 import '../styles/chat.css';
 import { type ChatMessage, chatName, decodeChat, encodeChat } from '../../shared/codecs/chat.js';
+import { ChatBuffer } from '../lib/chat-buffer.js';
 import { type ChatHistory, fetchChatHistory, overlap } from '../lib/chat-history.js';
 import { isValidId } from '../../shared/ids.js';
 import type { Topics } from '../../shared/topics.js';
@@ -35,7 +36,7 @@ let name: string | null = storedName();
 let link: MqttLink | null = null;
 let topics: Topics | null = null;
 /** Received, not yet rendered; never more than KEEP_MESSAGES (older ones would be trimmed at once anyway). */
-const incoming: ShownMessage[] = [];
+const incoming = new ChatBuffer<ShownMessage>(KEEP_MESSAGES);
 /** Live messages that came before the history did (it may hold them too). */
 let early: ShownMessage[] | null = [];
 /** Hub time minus this page's time: every stamp is the hub's, whatever this phone's clock says. */
@@ -142,16 +143,15 @@ function onHistory(history: ChatHistory | null): void {
 }
 
 function receive(messages: readonly ShownMessage[]): void {
-  for (const message of messages) if (!muted.has(message.name)) incoming.push(message);
-  if (incoming.length > KEEP_MESSAGES) incoming.splice(0, incoming.length - KEEP_MESSAGES);
+  incoming.add(messages.filter((message) => !muted.has(message.name)));
   schedule();
 }
 
 function render(): void {
   badge.show(connection);
-  if (incoming.length === 0) return;
+  if (incoming.size === 0) return;
   const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
-  const items = incoming.splice(0).map(messageItem);
+  const items = incoming.take().map(messageItem);
   if (items.length >= KEEP_MESSAGES) list.replaceChildren(...items);
   else list.append(...items);
   while (list.childElementCount > KEEP_MESSAGES) list.firstElementChild?.remove();
