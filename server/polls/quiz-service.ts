@@ -105,7 +105,7 @@ export class QuizService {
       score: mine?.score ?? 0,
       rank: mine?.rank ?? null,
       players: rows.filter((r) => r.rank !== null).length,
-      scored: lesson.questions.filter((q) => q.state !== 'open').length,
+      scored: scoredCount(lesson),
       questions: lesson.questions.length,
     };
   }
@@ -132,7 +132,7 @@ export class QuizService {
     const ranked = this.rows(lesson, true)
       .filter((r) => r.rank !== null)
       .sort((a, b) => (a.rank as number) - (b.rank as number) || ((a.name as string) < (b.name as string) ? -1 : 1));
-    const scored = lesson.questions.filter((q) => q.state !== 'open' && q.total > 0).length;
+    const scored = scoredCount(lesson);
     return {
       lesson: lesson.id,
       title: lesson.title,
@@ -176,4 +176,10 @@ export class QuizService {
   private republish(lessonId: string): void {
     if (this.shown === lessonId) this.show(lessonId, true);
   }
+}
+
+/** The questions asked and closed so far: those up to the current one, but not an open one. */
+function scoredCount(lesson: LessonSummary): number {
+  if (lesson.current === null) return 0;
+  return lesson.questions.filter((q) => q.position <= (lesson.current as number) && q.state !== 'open').length;
 }

@@ -21,6 +21,7 @@ import { randomId } from '../lib/ids.js';
 import { LocalStorageOutboxStore, MAX_PENDING_AGE_MS, type PendingVote, pendingVote, voteId, voterId } from '../lib/outbox.js';
 import { startPage } from '../lib/page.js';
 import { PollBoard, pinnedPoll } from '../lib/polls.js';
+import { mountQuizPlayer } from '../lib/quiz-player.js';
 import { browserScheduler, renderScheduler } from '../lib/scheduler.js';
 import { type PageState, statusBadge } from '../lib/status.js';
 
@@ -56,6 +57,9 @@ appRoot().append(
   el('section', { class: 'poll' }, [question, countdown, policy, notice, options, feedbackLine, pendingLine]),
   el('footer', { class: 'bottom' }, [navBar(tr.t, 'vote')]),
 );
+
+// Quiz mode: this phone's nickname, score and rank (web/lib/quiz-player.ts).
+const quiz = mountQuizPlayer(document.querySelector('section.poll') as HTMLElement, { voter, lang: tr.lang, poll: () => board.current(pinned) });
 
 const scheduler = browserScheduler;
 const outbox = new OutboxMachine({
@@ -169,6 +173,7 @@ function render(): void {
   for (const button of options.querySelectorAll('button')) button.disabled = !open;
   options.classList.toggle('options--closed', !open);
   renderFeedback();
+  quiz.update();
 }
 
 function renderFeedback(): void {
