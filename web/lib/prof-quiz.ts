@@ -2,7 +2,7 @@
  * The teacher's quiz controls in `/prof`: for each quiz lesson, show or hide the
  * kiosk's leaderboard, the per-student table (one row per nickname or team, one
  * column per question, right or wrong) and its CSV/JSON export. Mounted by one
- * call; it loads when its section becomes visible (the teacher signed in).
+ * call; it loads when the page says the teacher signed in.
  */
 import '../styles/prof-quiz.css';
 import { el, setText } from './dom.js';
@@ -88,10 +88,10 @@ export function mountProfQuiz(parent: HTMLElement, lang: Lang): void {
   };
 
   refresh.addEventListener('click', () => void load());
-  // The page shows its work area once signed in: load then, and again each time.
-  const visible = () => !parent.hidden && !section.hidden;
+  // The page says it is signed in on <body data-signed-in>: load then, each time.
+  const signedIn = () => document.body.dataset['signedIn'] === 'true';
   new MutationObserver(() => {
-    if (visible()) void load();
-  }).observe(parent, { attributes: true, attributeFilter: ['hidden'] });
-  if (visible()) void load();
+    if (signedIn()) void load();
+  }).observe(document.body, { attributes: true, attributeFilter: ['data-signed-in'] });
+  if (signedIn()) void load();
 }
