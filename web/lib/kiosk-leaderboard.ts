@@ -25,7 +25,7 @@ export function mountLeaderboard(parent: HTMLElement, lang: Lang): { take(payloa
     sub.textContent = board.entries.length === 0 ? w('quiz.empty') : w('quiz.scored', { scored: board.scored, questions: board.questions });
     list.replaceChildren(
       ...board.entries.map((entry) =>
-        el('li', {}, [
+        el('li', entry.rank === 1 ? { class: 'lb-first' } : {}, [
           el('span', { class: 'lb-rank', text: `${entry.rank}.` }),
           el('span', { class: 'lb-name' }, [document.createTextNode(entry.name), ...(entry.kind === 'team' ? [el('span', { class: 'lb-team', text: w('quiz.team') })] : [])]),
           el('span', { class: 'lb-score', text: w('quiz.points', { score: entry.score }) }),
