@@ -10,7 +10,8 @@ import { sendJson, sendText } from './security-headers.js';
 export const PLAYER_PATH = '/api/player';
 
 /**
- * `POST /api/player/me` `{ secret, poll }`: this phone's nickname, score and rank.
+ * `POST /api/player/me` `{ secret, poll }`: this phone's nickname, score and rank
+ * (`{ quiz: false }` when the poll is not a quiz question).
  * `POST /api/player/nickname` `{ secret, poll, nickname }`: choose or change it.
  * The secret travels in the body (never a URL, which logs and histories keep),
  * the same secret the phone's votes carry, so only that phone can use its name
@@ -24,7 +25,13 @@ export async function handlePlayer(req: IncomingMessage, res: ServerResponse, ur
   const { secret, poll, nickname } = body;
   if (!isValidId(secret)) throw new AdminRequestError(400, 'send { "secret": <your voter secret>, "poll": <a poll id of the quiz> }');
   if (!isValidId(poll)) throw new AdminRequestError(400, 'poll: give the id of a poll of the quiz');
-  sendJson(res, 200, action === 'me' ? quiz.player(poll, secret) : quiz.claim(poll, secret, nickname));
+  if (action === 'nickname') {
+    sendJson(res, 200, quiz.claim(poll, secret, nickname));
+    return;
+  }
+  // A page asks for every poll it shows: "not a quiz" is an answer, not an error
+  // (a 404 would be logged in every student's console).
+  sendJson(res, 200, quiz.isQuizPoll(poll) ? { quiz: true, ...quiz.player(poll, secret) } : { quiz: false });
 }
 
 /**

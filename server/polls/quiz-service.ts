@@ -61,6 +61,11 @@ export class QuizService {
     return this.quiz(lessonId);
   }
 
+  isQuizPoll(pollId: string): boolean {
+    const lessonId = this.ctx.store.lessonOfPoll(pollId);
+    return lessonId !== null && this.ctx.lessons.get(lessonId).quiz;
+  }
+
   quiz(lessonId: string): LessonSummary {
     const lesson = this.ctx.lessons.get(lessonId);
     if (!lesson.quiz) throw new NotAQuizError(`Lesson ${JSON.stringify(lessonId)}`);

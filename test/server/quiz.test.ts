@@ -84,7 +84,8 @@ describe('quiz mode on the hub', { timeout: 30_000 }, () => {
     expect((await admin(server.running, 'GET', '/api/lessons/quiz/export.json')).json.quiz).toBe(true);
     // Not a quiz: no scores.
     server.running.polls.create({ id: 'plain', question: 'Q?', options: ['A', 'B'] });
-    expect((await player('me', { secret: 'secret-ali', poll: 'plain' })).status).toBe(404);
+    expect((await player('me', { secret: 'secret-ali', poll: 'plain' })).json).toEqual({ quiz: false });
+    expect((await player('nickname', { secret: 'secret-ali', poll: 'plain', nickname: 'Ali' })).status).toBe(404);
 
     expect((await player('nickname', { secret: 'secret-ali', poll: 'quiz-1', nickname: 'Ali' })).json).toMatchObject({ nickname: 'Ali', score: 0 });
     // Another phone cannot take it, in any case or accent; a bad name is refused.

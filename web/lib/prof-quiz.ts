@@ -10,6 +10,34 @@ import type { Lang } from './i18n.js';
 import { ApiError, api } from './prof-api.js';
 import { quizWords } from './quiz-words.js';
 
+/** The teacher's words, apart from the phones' (they stay out of the vote page's bundle). */
+const PROF_FR = {
+  'prof.quiz.title': 'Quiz',
+  'prof.quiz.none': 'Aucun quiz : importez une leçon avec « quiz »: true.',
+  'prof.quiz.show': 'Afficher le classement',
+  'prof.quiz.hide': 'Masquer le classement',
+  'prof.quiz.csv': 'Exporter (CSV)',
+  'prof.quiz.json': 'Exporter (JSON)',
+  'prof.quiz.refresh': 'Actualiser',
+  'prof.quiz.name': 'Nom',
+  'prof.quiz.score': 'Score',
+  'prof.quiz.right': 'juste',
+  'prof.quiz.wrong': 'faux',
+};
+const PROF_EN: Record<keyof typeof PROF_FR, string> = {
+  'prof.quiz.title': 'Quiz',
+  'prof.quiz.none': 'No quiz: import a lesson with "quiz": true.',
+  'prof.quiz.show': 'Show the leaderboard',
+  'prof.quiz.hide': 'Hide the leaderboard',
+  'prof.quiz.csv': 'Export (CSV)',
+  'prof.quiz.json': 'Export (JSON)',
+  'prof.quiz.refresh': 'Refresh',
+  'prof.quiz.name': 'Name',
+  'prof.quiz.score': 'Score',
+  'prof.quiz.right': 'right',
+  'prof.quiz.wrong': 'wrong',
+};
+
 interface LessonItem {
   readonly id: string;
   readonly title: string;
@@ -23,7 +51,9 @@ interface QuizTable {
 }
 
 export function mountProfQuiz(parent: HTMLElement, lang: Lang): void {
-  const w = quizWords(lang);
+  const quiz = quizWords(lang);
+  const words = lang === 'en' ? PROF_EN : PROF_FR;
+  const w = (key: keyof typeof PROF_FR | 'quiz.network' | 'quiz.team'): string => (key.startsWith('prof.') ? words[key as keyof typeof PROF_FR] : quiz(key as 'quiz.network' | 'quiz.team'));
   const list = el('div', { class: 'quizzes' });
   const status = el('p', { class: 'error', attrs: { role: 'alert' } });
   const refresh = el('button', { class: 'link-button', text: w('prof.quiz.refresh'), attrs: { type: 'button' } });

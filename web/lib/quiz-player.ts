@@ -71,8 +71,9 @@ export function mountQuizPlayer(parent: HTMLElement, options: QuizPlayerOptions)
     if (id === null) return show(null);
     const response = await call('/api/player/me', { poll: id });
     if (id !== pollId || response === null) return;
-    if (response.status === 404) return show(null);
-    if (response.ok) show((await response.json()) as PlayerView);
+    if (!response.ok) return;
+    const body = (await response.json()) as PlayerView & { quiz: boolean };
+    show(body.quiz ? body : null);
   };
 
   form.addEventListener('submit', (event) => {

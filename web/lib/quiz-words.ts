@@ -24,17 +24,6 @@ const fr = {
   'quiz.points': '{score} pt',
   'quiz.team': 'équipe',
   'quiz.empty': 'Personne n’a encore de pseudo.',
-  'prof.quiz.title': 'Quiz',
-  'prof.quiz.none': 'Aucun quiz : importez une leçon avec « quiz »: true.',
-  'prof.quiz.show': 'Afficher le classement',
-  'prof.quiz.hide': 'Masquer le classement',
-  'prof.quiz.csv': 'Exporter (CSV)',
-  'prof.quiz.json': 'Exporter (JSON)',
-  'prof.quiz.refresh': 'Actualiser',
-  'prof.quiz.name': 'Nom',
-  'prof.quiz.score': 'Score',
-  'prof.quiz.right': 'juste',
-  'prof.quiz.wrong': 'faux',
 };
 
 type QuizKey = keyof typeof fr;
@@ -59,17 +48,6 @@ const en: Record<QuizKey, string> = {
   'quiz.points': '{score} pt',
   'quiz.team': 'team',
   'quiz.empty': 'Nobody has a nickname yet.',
-  'prof.quiz.title': 'Quiz',
-  'prof.quiz.none': 'No quiz: import a lesson with "quiz": true.',
-  'prof.quiz.show': 'Show the leaderboard',
-  'prof.quiz.hide': 'Hide the leaderboard',
-  'prof.quiz.csv': 'Export (CSV)',
-  'prof.quiz.json': 'Export (JSON)',
-  'prof.quiz.refresh': 'Refresh',
-  'prof.quiz.name': 'Name',
-  'prof.quiz.score': 'Score',
-  'prof.quiz.right': 'right',
-  'prof.quiz.wrong': 'wrong',
 };
 
 export type QuizWords = (key: QuizKey, params?: Record<string, string | number>) => string;
