@@ -6,7 +6,8 @@
  * what the answers imply; a second phone cannot take a nickname in use nor vote
  * in its name; no MQTT topic carries a voter secret.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core';
@@ -29,6 +30,18 @@ const QUIZ = {
     { question: 'Le port de MQTT ?', options: ['A=80', 'B=443', 'C=1883'], correct: 'C' },
   ],
 };
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical violations on the page as it is now. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe;
+    return (await axe.run()).violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, where: (v.nodes as { target: string[] }[]).map((n) => n.target.join(" ")).join(", ") }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes}: ${v.where})`);
+}
 
 interface Phone {
   name: string;
@@ -155,6 +168,7 @@ describe.skipIf(!canRun('chromium'))('quiz mode: 5 phones and a box of buttons',
     // A second phone cannot take a nickname in use, in any case.
     await choose(bea, 'ali');
     await bea.page.locator('.quiz-error', { hasText: 'déjà pris' }).waitFor();
+    expect(await seriousViolations(bea.page)).toEqual([]);
     for (const phone of [bea, cid, dan, eve]) {
       await choose(phone, phone.name);
       await phone.page.locator('.quiz-as', { hasText: phone.name }).waitFor();
@@ -210,6 +224,8 @@ describe.skipIf(!canRun('chromium'))('quiz mode: 5 phones and a box of buttons',
     // Closing the last question puts the final leaderboard on the kiosk by itself.
     await call('POST', '/api/polls/quiz-3/close');
     await kiosk.locator('.leaderboard:not([hidden])', { hasText: 'Classement final' }).waitFor();
+    expect(await seriousViolations(kiosk)).toEqual([]);
+    expect(await seriousViolations(prof)).toEqual([]);
     expect(await kiosk.locator('.leaderboard li').allTextContents()).toEqual(['1.Ali3 pt', '2.Béa2 pt', '2.Cid2 pt', '2.Dan2 pt', '2.Rougeséquipe2 pt', '6.Eve1 pt']);
 
     // Each phone shows its own score and rank.

@@ -20,6 +20,8 @@ export function mountLeaderboard(parent: HTMLElement, lang: Lang): { take(payloa
 
   const draw = (board: Leaderboard): void => {
     box.hidden = !board.shown;
+    // What it covers is hidden too: no one reads (nor tabs to) the bars behind it.
+    parent.classList.toggle('showing-leaderboard', board.shown);
     if (!board.shown) return;
     title.textContent = `${w(board.final ? 'quiz.board.final' : 'quiz.board')} — ${board.title}`;
     sub.textContent = board.entries.length === 0 ? w('quiz.empty') : w('quiz.scored', { scored: board.scored, questions: board.questions });
