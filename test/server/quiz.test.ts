@@ -155,4 +155,21 @@ describe('quiz mode on the hub', { timeout: 30_000 }, () => {
     ]);
     expect(csv.out).not.toContain('secret');
   });
+
+  it('adds the optional time bonus from the hub\'s own times, exported with the lesson', async () => {
+    const lesson = { id: 'bonus', title: 'Bonus', quiz: true, timeBonus: 5, questions: [{ question: 'Vite ?', options: ['A', 'B'], correct: 'A', seconds: 3600 }] };
+    expect((await admin(server.running, 'POST', '/api/lessons', lesson)).status).toBe(201);
+    expect((await admin(server.running, 'GET', '/api/lessons/bonus/export.json')).json).toMatchObject({ quiz: true, timeBonus: 5 });
+    await admin(server.running, 'POST', '/api/lessons/bonus/next');
+    // A phone's clock says it voted an hour late: only the hub's arrival time counts.
+    n += 1;
+    await phone.publishAsync('classroom/votes/bonus-1', JSON.stringify({ id: `v${n}`, option: 'A', voter: 'fast', source: 'test', ts: Date.now() + 3_600_000 }), { qos: 1 });
+    n += 1;
+    await phone.publishAsync('classroom/votes/bonus-1', JSON.stringify({ id: `v${n}`, option: 'B', voter: 'wrong', source: 'test', ts: 0 }), { qos: 1 });
+    await until(async () => (await total('bonus-1')) === 2, 'the two votes');
+    server.running.polls.close('bonus-1');
+    const rows = (await admin(server.running, 'GET', '/api/quiz/bonus')).json.rows as { score: number; answers: { points: number }[] }[];
+    // Within a tenth of the hour-long window: 1 point and the whole bonus of 5; a wrong answer, nothing.
+    expect(rows.map((r) => [r.score, r.answers[0]?.points])).toEqual([[6, 6], [0, 0]]);
+  });
 });
