@@ -29,3 +29,13 @@ export class InvalidNicknameError extends ClassroomError {
     super(`This nickname cannot be used: ${problem}.`);
   }
 }
+
+/** A quiz has as many nicknames as it takes (a bound on what the public endpoint may store). */
+export class QuizFullError extends ClassroomError {
+  override readonly name = 'QuizFullError';
+  readonly httpStatus = 429;
+
+  constructor(max: number) {
+    super(`This quiz already has ${max} nicknames: play without one, or ask the teacher.`);
+  }
+}

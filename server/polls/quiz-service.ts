@@ -1,10 +1,10 @@
 import type { Clock } from '../../runtime/clock.js';
 import type { Logger } from '../../runtime/logger.js';
 import { LEADERBOARD_SIZE, type Leaderboard, encodeLeaderboard } from '../../shared/codecs/leaderboard.js';
-import { type PlayerKind, cleanName, nameKey, nameProblem, resolveNames } from '../../shared/quiz/names.js';
+import { type PlayerKind, type PlayerName, cleanName, nameKey, nameProblem, resolveNames } from '../../shared/quiz/names.js';
 import { type Answer, type QuizQuestion, rankScores, scoreQuiz } from '../../shared/quiz/score.js';
 import type { Topics } from '../../shared/topics.js';
-import { InvalidNicknameError, NicknameTakenError, NotAQuizError } from '../errors/quiz-errors.js';
+import { InvalidNicknameError, NicknameTakenError, NotAQuizError, QuizFullError } from '../errors/quiz-errors.js';
 import type { MqttLink } from '../mqtt/mqtt-link.js';
 import type { QuizStore } from '../store/quiz-store.js';
 import type { VoteLog } from '../store/vote-log.js';
@@ -19,6 +19,9 @@ export interface QuizServiceContext {
   clock: Clock;
   logger: Logger;
 }
+
+/** Nicknames per quiz: a classroom is tens; a script inventing secrets stops here. */
+export const MAX_PLAYERS = 300;
 
 /** One voter's line: its name (null: no nickname yet), score, rank among the named, answers. */
 export interface QuizRow {
@@ -80,8 +83,7 @@ export class QuizService {
       .filter((q) => !closedOnly || q.state !== 'open')
       .map((q) => ({ pollId: q.pollId, policy: q.policy, correct: q.correct, seconds: q.seconds, openedAt: openings.get(q.pollId) ?? null }));
     const votes = this.ctx.store.votes(lesson.id);
-    const teams = votes.filter((v) => v.team !== null).map((v) => ({ voter: v.voter, team: v.team as string }));
-    const names = resolveNames(this.ctx.store.nicknames(lesson.id), teams);
+    const names = this.names(lesson.id, votes);
     const scores = scoreQuiz(questions, votes, { timeBonus: lesson.timeBonus });
     // Named voters who have not answered yet are players too, with 0.
     const answered = new Set(scores.map((s) => s.voter));
@@ -95,6 +97,12 @@ export class QuizService {
       const name = names.get(s.voter);
       return { voter: s.voter, name: name?.name ?? null, kind: name?.kind ?? null, score: s.score, rank: ranks.get(s.voter) ?? null, answers: s.answers };
     });
+  }
+
+  /** Who each named voter is: nicknames, then the teams its votes carried (shared/quiz/names.ts). */
+  private names(lessonId: string, votes = this.ctx.store.votes(lessonId)): Map<string, PlayerName> {
+    const teams = votes.filter((v) => v.team !== null).map((v) => ({ voter: v.voter, team: v.team as string }));
+    return resolveNames(this.ctx.store.nicknames(lessonId), teams);
   }
 
   /** A phone's own view, found by its secret. */
@@ -123,8 +131,10 @@ export class QuizService {
     const nickname = cleanName(raw as string);
     const key = nameKey(nickname);
     const holder = this.ctx.store.holder(lesson.id, key);
-    const team = this.rows(lesson, false).find((r) => r.kind === 'team' && r.name !== null && nameKey(r.name) === key);
-    if ((holder !== null && holder !== secret) || (team !== undefined && team.voter !== secret)) throw new NicknameTakenError(nickname);
+    const team = [...this.names(lesson.id)].find(([, n]) => n.kind === 'team' && nameKey(n.name) === key);
+    if ((holder !== null && holder !== secret) || (team !== undefined && team[0] !== secret)) throw new NicknameTakenError(nickname);
+    // The endpoint is public: a bound on what a script with made-up secrets can store.
+    if (!this.ctx.store.nicknames(lesson.id).has(secret) && this.ctx.store.count(lesson.id) >= MAX_PLAYERS) throw new QuizFullError(MAX_PLAYERS);
     this.ctx.store.setNickname(lesson.id, secret, nickname, key, this.ctx.clock.now());
     this.ctx.logger.info('quiz nickname chosen', { lesson: lesson.id, nickname });
     this.republish(lesson.id);

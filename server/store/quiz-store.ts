@@ -25,6 +25,11 @@ export class QuizStore {
     return new Map(rows.map((r) => [r.voter, r.nickname]));
   }
 
+  /** How many nicknames the lesson has. */
+  count(lessonId: string): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM quiz_players WHERE lesson_id = ?').get(lessonId) as { n: number }).n;
+  }
+
   /** Who holds this name key in the lesson, if anyone. */
   holder(lessonId: string, key: string): string | null {
     const row = this.db.prepare('SELECT voter FROM quiz_players WHERE lesson_id = ? AND name_key = ?').get(lessonId, key) as { voter: string } | undefined;

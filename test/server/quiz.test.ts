@@ -12,6 +12,7 @@ import { type Leaderboard, decodeLeaderboard } from '../../shared/codecs/leaderb
 import { lessonFromCsv, lessonToCsv, validateLesson } from '../../shared/lesson.js';
 import { closeClient, connectClient } from '../harness/mqtt.js';
 import { until } from '../harness/wait.js';
+import { MAX_PLAYERS } from '../../server/polls/quiz-service.js';
 import { TEST_ADMIN_TOKEN, type TestServer, admin, startTestServer, tempDataDir } from './helpers.js';
 
 const QUIZ = {
@@ -172,4 +173,18 @@ describe('quiz mode on the hub', { timeout: 30_000 }, () => {
     // Within a tenth of the hour-long window: 1 point and the whole bonus of 5; a wrong answer, nothing.
     expect(rows.map((r) => [r.score, r.answers[0]?.points])).toEqual([[6, 6], [0, 0]]);
   });
+
+  it('bounds the nicknames a quiz stores (the endpoint is public)', async () => {
+    const lesson = { id: 'full', title: 'Plein', quiz: true, questions: [{ question: 'Q ?', options: ['A', 'B'], correct: 'A' }] };
+    expect((await admin(server.running, 'POST', '/api/lessons', lesson)).status).toBe(201);
+    for (let batch = 0; batch < MAX_PLAYERS; batch += 100) {
+      const claims = Array.from({ length: 100 }, (_, i) => player('nickname', { secret: `s${batch + i}`, poll: 'full-1', nickname: `joueur-${batch + i}` }));
+      expect((await Promise.all(claims)).every((r) => r.status === 200)).toBe(true);
+    }
+    const refused = await player('nickname', { secret: 'one-more', poll: 'full-1', nickname: 'encore' });
+    expect(refused.status).toBe(429);
+    expect(refused.json.error).toContain(`${MAX_PLAYERS} nicknames`);
+    // A player who has one may still change it.
+    expect((await player('nickname', { secret: 's0', poll: 'full-1', nickname: 'nouveau' })).json.nickname).toBe('nouveau');
+  }, 90_000);
 });
