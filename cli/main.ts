@@ -132,6 +132,27 @@ export function buildProgram(ctx: CliContext): Command {
       .action(async (id: string) => (await lessonCommands()).lessonStep(step, id, lessonCommon(), ctx));
   }
 
+  const quiz = program
+    .command('quiz')
+    .description('quiz mode (a lesson imported with "quiz": true): the per-student export, the kiosk leaderboard')
+    .option('--server <url>', 'the server (default: SERVER_URL)');
+  const quizCommands = () => import('./commands/quiz.js');
+  quiz
+    .command('export <lesson>')
+    .description('one row per voter (nickname or team), one column per question (their answer, right or wrong)')
+    .option('-f, --format <format>', 'csv or json', 'csv')
+    .option('--output <file>', 'write to a file instead of the terminal')
+    .action(async (id: string, options: { format: string; output?: string }) =>
+      (await quizCommands()).quizExport(id, { ...quiz.opts<{ server?: string }>(), ...options }, ctx),
+    );
+  quiz
+    .command('leaderboard <lesson>')
+    .description('show the top 10 on the kiosk (--hide takes it off)')
+    .option('--hide', 'take the leaderboard off the kiosk')
+    .action(async (id: string, options: { hide?: boolean }) =>
+      (await quizCommands()).quizLeaderboard(id, { ...quiz.opts<{ server?: string }>(), ...options }, ctx),
+    );
+
   program
     .command('prof-link')
     .description("print a new one-time sign-in link (and its QR code) to the teacher's page /prof of a running server")

@@ -169,7 +169,7 @@ export class Agent {
       else logger.warn(`ignoring a malformed receipt: ${receipt.detail}`);
     });
     publisher.onConnect((sessionPresent) => sender.connected(sessionPresent));
-    const votes = new VoteMaker({ voter, reply: clientId, topics, outbox: sender.outbox, polls, fixedPollId: config.pollId, clock: scheduler, logger: logger.child('votes'), onQueued: () => sender.kick() });
+    const votes = new VoteMaker({ voter, reply: clientId, topics, outbox: sender.outbox, polls, fixedPollId: config.pollId, team: config.team, clock: scheduler, logger: logger.child('votes'), onQueued: () => sender.kick() });
     const boards = new BoardRegistry({
       boards: config.boards,
       logger: logger.child('boards'),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { idProblem } from '../shared/ids.js';
 import { DEFAULT_BREAD_THRESHOLDS as T } from '../shared/bread.js';
 import { MAX_OPTIONS } from '../shared/poll.js';
+import { nameProblem } from '../shared/quiz/names.js';
 import { BREAD_TEMPERATURE_TOPIC, BREAD_TOPIC, HOME_ASSISTANT_PREFIX } from '../shared/topics.js';
 
 /**
@@ -206,6 +207,11 @@ export const deviceSchema = z.strictObject({
   name: z.string().min(1).max(64).optional(),
   /** Vote on this poll; absent: follow whichever poll is open. */
   pollId: id('pollId').optional(),
+  /** In a quiz, this box's presses score for this team name (docs/web.md, "Quiz mode"). */
+  team: z
+    .string()
+    .refine((value) => nameProblem(value) === null, { error: (issue) => `team: ${nameProblem(issue.input) ?? 'invalid'}` })
+    .optional(),
   inputs: z.array(inputSchema).default([]),
   boards: z.array(boardSchema).default([]),
   bread: breadSchema.optional(),

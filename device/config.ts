@@ -139,6 +139,8 @@ function normalize(raw: RawDeviceConfig) {
     name: raw.name ?? raw.deviceId,
     /** null: follow whichever poll is open. */
     pollId: raw.pollId ?? null,
+    /** The quiz team its votes carry; null for none. */
+    team: raw.team ?? null,
     inputs,
     boards,
     bread: raw.bread ?? null,

@@ -26,6 +26,8 @@ export interface VoteMakerContext {
   readonly logger: Logger;
   /** Called after a vote was stored, so the sender sends it now. */
   readonly onQueued: () => void;
+  /** The quiz team its votes carry (config `team`); null or absent for none. */
+  readonly team?: string | null;
   /** Default crypto.randomUUID: unique without coordination, and a valid id. */
   readonly newId?: () => string;
 }
@@ -41,6 +43,7 @@ export class VoteMaker {
     const poll = this.options.polls.known();
     const id = (this.options.newId ?? randomUUID)();
     const ts = clock.now();
+    const team = this.options.team === undefined || this.options.team === null ? {} : { team: this.options.team };
     if (poll === null) {
       // SPEC §5: a press is never lost for want of knowledge. Stored as it is (the
       // option's position, or its id) for the fixed poll or for "the poll open when
@@ -53,8 +56,8 @@ export class VoteMaker {
       }
       const payload =
         typeof action.vote === 'number'
-          ? encodePress({ id, position: action.vote, voter, source, ts, reply })
-          : encodeVote({ id, option: action.vote, voter, source, ts, reply });
+          ? encodePress({ id, position: action.vote, voter, source, ts, reply, ...team })
+          : encodeVote({ id, option: action.vote, voter, source, ts, reply, ...team });
       return this.store(button, { id, topic: topics.votes(pollId), payload, button, createdAt: ts }, `${choice} on poll ${pollId}`);
     }
     this.unknownSaid = false;
@@ -63,7 +66,7 @@ export class VoteMaker {
       logger.warn(`button ${button}: option ${String(action.vote)} does not exist in poll ${poll.id} (it has ${poll.options?.length ?? 0} options); the press is not a vote`);
       return 'no-such-option';
     }
-    const payload = encodeVote({ id, option, voter, source, ts, reply });
+    const payload = encodeVote({ id, option, voter, source, ts, reply, ...team });
     return this.store(button, { id, topic: topics.votes(poll.id), payload, button, createdAt: ts }, `${option} on poll ${poll.id}`);
   }
 

@@ -94,6 +94,16 @@ export class AdminClient {
   }
 
   /** A new one-time sign-in link to the teacher's page. */
+  /** A quiz's per-student table (CSV or JSON). */
+  async exportQuiz(id: string, format: ExportFormat): Promise<string> {
+    return (await this.request('GET', `/api/quiz/${encodeURIComponent(id)}/export.${format}`)).text();
+  }
+
+  /** Shows (or hides) the quiz's leaderboard on the kiosk. */
+  async showLeaderboard(id: string, shown: boolean): Promise<unknown> {
+    return this.json('POST', `/api/quiz/${encodeURIComponent(id)}/leaderboard${shown ? '' : '?shown=false'}`);
+  }
+
   async signInLink(): Promise<{ url: string; expiresAt: number }> {
     return (await this.json('POST', '/api/signin-link')) as { url: string; expiresAt: number };
   }

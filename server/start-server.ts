@@ -75,7 +75,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     databasePath: options.databasePath ?? join(config.dataDir, DATABASE_FILE),
     logSummaryMs: options.logSummaryMs ?? 30_000,
   });
-  const { polls, lessons, book, store, log, tallies } = core;
+  const { polls, lessons, quiz, book, store, log, tallies } = core;
   const status = statusOf({ startedAt, choice, link, core });
   const pages = browserConfig(config, topics);
   const sessions = new TeacherSessions({ secret: admin.token, now: () => clock.now() });
@@ -86,7 +86,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     browserConfig: pages,
     logger: logger.child('http'),
     ...(options.httpServerOverride === undefined ? {} : { server: options.httpServerOverride }),
-    admin: { token: admin.token, polls, lessons, book, store, log, now: () => clock.now(), status, backup: () => core.backups.backUp(), chat, sessions, publicUrl: pages.publicUrl ?? null },
+    admin: { token: admin.token, polls, lessons, quiz, book, store, log, now: () => clock.now(), status, backup: () => core.backups.backUp(), chat, sessions, publicUrl: pages.publicUrl ?? null },
   });
   const broker = createEmbeddedBroker(choice, { config, topics, httpServer: http.server, logger: logger.child('broker'), chat });
   const mqtt: Component = {

@@ -5,6 +5,7 @@
  */
 import { csvRow, parseCsv } from './csv.js';
 import { idProblem, isValidId } from './ids.js';
+import { MAX_TIME_BONUS } from './quiz/score.js';
 import { MAX_LABEL_LENGTH, MAX_OPTIONS, MAX_QUESTION_LENGTH, POLICIES, type Policy, type PollOption, isPolicy } from './poll.js';
 
 export interface LessonQuestion {
@@ -21,6 +22,10 @@ export interface LessonDraft {
   readonly id?: string;
   readonly title: string;
   readonly questions: readonly LessonQuestion[];
+  /** A quiz scores correct answers per voter (shared/quiz/score.ts); absent: false. */
+  readonly quiz?: boolean;
+  /** A quiz's optional time bonus: the most extra points a fast correct answer earns; absent: 0 (none). */
+  readonly timeBonus?: number;
 }
 
 export const MAX_QUESTIONS = 200;
@@ -28,6 +33,8 @@ export const MAX_SECONDS = 3600;
 export const MAX_TITLE_LENGTH = 120;
 /** The CSV header, in this order. */
 export const LESSON_CSV_COLUMNS = ['question', 'options', 'correct', 'policy', 'seconds'] as const;
+/** An optional CSV column: `yes` (or oui, true, 1) on any row makes the lesson a quiz. */
+export const QUIZ_CSV_COLUMN = 'quiz';
 /** Options in one CSV cell: `A=Paris | B=Lyon`, or just `Paris | Lyon`. */
 const OPTION_SEPARATOR = '|';
 
@@ -36,7 +43,11 @@ export type LessonResult = { ok: true; value: LessonDraft } | { ok: false; detai
 /** Checks a lesson as JSON gives it: `{ id?, title, questions: [{ question, options, correct?, policy?, seconds? }] }`. */
 export function validateLesson(raw: unknown): LessonResult {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return fail('a lesson is a JSON object { title, questions }');
-  const { id, title, questions } = raw as Record<string, unknown>;
+  const { id, title, questions, quiz, timeBonus } = raw as Record<string, unknown>;
+  if (quiz !== undefined && typeof quiz !== 'boolean') return fail('quiz: true or false');
+  if (timeBonus !== undefined && (typeof timeBonus !== 'number' || !Number.isInteger(timeBonus) || timeBonus < 0 || timeBonus > MAX_TIME_BONUS)) {
+    return fail(`timeBonus: a whole number of points from 0 (no time bonus) to ${MAX_TIME_BONUS}`);
+  }
   if (id !== undefined && idProblem(id) !== null) return fail(`id: ${idProblem(id)}`);
   if (typeof title !== 'string' || title.trim() === '' || title.length > MAX_TITLE_LENGTH) {
     return fail(`title: give the lesson a title of 1 to ${MAX_TITLE_LENGTH} characters`);
@@ -50,7 +61,8 @@ export function validateLesson(raw: unknown): LessonResult {
     if (!question.ok) return fail(`question ${index + 1}: ${question.detail}`);
     checked.push(question.value);
   }
-  return { ok: true, value: { ...(id === undefined ? {} : { id: id as string }), title: title.trim(), questions: checked } };
+  const extra = { ...(quiz === true ? { quiz: true } : {}), ...(typeof timeBonus === 'number' && timeBonus > 0 ? { timeBonus } : {}) };
+  return { ok: true, value: { ...(id === undefined ? {} : { id: id as string }), title: title.trim(), questions: checked, ...extra } };
 }
 
 function validateQuestion(raw: unknown): { ok: true; value: LessonQuestion } | { ok: false; detail: string } {
@@ -138,16 +150,19 @@ export function lessonFromCsv(text: string, title: string, id?: string): LessonR
     policy: cell(row, 'policy'),
     seconds: cell(row, 'seconds'),
   }));
-  const result = validateLesson({ ...(id === undefined ? {} : { id }), title, questions });
+  const quiz = rows.some((row) => /^(yes|oui|true|1|x)$/i.test(cell(row, QUIZ_CSV_COLUMN)));
+  const result = validateLesson({ ...(id === undefined ? {} : { id }), title, questions, ...(quiz ? { quiz } : {}) });
   // Name rows as a spreadsheet shows them: the header is row 1.
   return result.ok ? result : fail(result.detail.replace(/^question (\d+)/, (_, n: string) => `row ${Number(n) + 1}`));
 }
 
-export function lessonToCsv(questions: readonly LessonQuestion[]): string {
-  const lines = [csvRow([...LESSON_CSV_COLUMNS])];
+/** A quiz gets the `quiz` column (yes on every row), so a spreadsheet round trip keeps it. */
+export function lessonToCsv(questions: readonly LessonQuestion[], options: { quiz?: boolean } = {}): string {
+  const quiz = options.quiz === true;
+  const lines = [csvRow([...LESSON_CSV_COLUMNS, ...(quiz ? [QUIZ_CSV_COLUMN] : [])])];
   for (const q of questions) {
-    const options = q.options.map((o) => (o.id === o.label ? o.id : `${o.id}=${o.label}`)).join(` ${OPTION_SEPARATOR} `);
-    lines.push(csvRow([q.question, options, q.correct ?? '', q.policy, q.seconds === null ? '' : String(q.seconds)]));
+    const cells = q.options.map((o) => (o.id === o.label ? o.id : `${o.id}=${o.label}`)).join(` ${OPTION_SEPARATOR} `);
+    lines.push(csvRow([q.question, cells, q.correct ?? '', q.policy, q.seconds === null ? '' : String(q.seconds), ...(quiz ? ['yes'] : [])]));
   }
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -22,6 +22,8 @@ export interface Topics {
   deviceButton(deviceId: string, button: string): string;
   chat(name: string): string;
   readonly allChat: string;
+  /** The quiz leaderboard the kiosk shows (retained, server only; names and scores, no answers). */
+  readonly leaderboard: string;
   readonly bread: string;
   readonly breadTemperature: string;
 }
@@ -35,6 +37,7 @@ export type ParsedTopic =
   | { kind: 'device-status'; deviceId: string }
   | { kind: 'device-button'; deviceId: string; button: string }
   | { kind: 'chat'; name: string }
+  | { kind: 'leaderboard' }
   | { kind: 'bread' }
   | { kind: 'bread-temperature' };
 
@@ -78,6 +81,7 @@ export function createTopics(options: TopicOptions = {}): Topics {
       `${prefix}/devices/${assertId('device id', deviceId)}/buttons/${assertId('button id', button)}`,
     chat: (name: string) => `${prefix}/chat/${assertId('chat name', name)}`,
     allChat: `${prefix}/chat/+`,
+    leaderboard: `${prefix}/leaderboard`,
     bread,
     breadTemperature,
   });
@@ -90,6 +94,7 @@ export function createTopics(options: TopicOptions = {}): Topics {
 export function parseTopic(topics: Topics, topic: string): ParsedTopic | null {
   if (topic === topics.bread) return { kind: 'bread' };
   if (topic === topics.breadTemperature) return { kind: 'bread-temperature' };
+  if (topic === topics.leaderboard) return { kind: 'leaderboard' };
   const head = `${topics.prefix}/`;
   if (!topic.startsWith(head)) return null;
   const rest = topic.slice(head.length).split('/');

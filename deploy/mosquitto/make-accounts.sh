@@ -169,6 +169,7 @@ done
       printf 'topic write %s/devices/%s/#\n' "$p" "$id"
       printf 'topic read %s/polls/+\n' "$p"
       printf 'topic read %s/tally/+\n' "$p"
+      printf 'topic read %s/leaderboard\n' "$p"
       printf 'topic read %s/devices/+/status\n' "$p"
     done
     printf 'topic write pain/cuisson/#\n'

@@ -48,6 +48,7 @@ export function createAccessRules(options: AccessRulesOptions): AccessRules {
   const everyoneReads = [
     topics.allPolls,
     topics.allTallies,
+    topics.leaderboard,
     topics.allDeviceStatus,
     topics.allChat,
     topics.bread,

@@ -8,11 +8,13 @@ import { InvalidPollError, PollNotFoundError } from '../errors/poll-errors.js';
 import { EXPORT_FORMATS, type ExportFormat, type RoundChoice, resultsCsv, resultsJson, roundResults } from '../polls/export.js';
 import type { LessonService } from '../polls/lesson-service.js';
 import type { NewPoll, PollService } from '../polls/poll-service.js';
+import type { QuizService } from '../polls/quiz-service.js';
 import type { PollStore } from '../store/poll-store.js';
 import type { VoteLog } from '../store/vote-log.js';
 import type { PollBook } from '../tally/poll-book.js';
 import { httpStatusOf } from './error-status.js';
 import { routeLessons } from './lesson-api.js';
+import { routeQuizAdmin } from './quiz-api.js';
 import { readJson } from './read-json.js';
 import { fromOwnPage, sessionCookie } from './session-api.js';
 import type { TeacherSessions } from './teacher-sessions.js';
@@ -22,6 +24,8 @@ export interface AdminApiContext {
   token: string;
   polls: PollService;
   lessons: LessonService;
+  /** Quiz mode: scores, the leaderboard, the per-student export. */
+  quiz: QuizService;
   book: PollBook;
   store: PollStore;
   log: VoteLog;
@@ -90,6 +94,10 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, ctx: A
   }
   if (first === 'lessons') {
     await routeLessons(req, res, parts.slice(1), ctx.lessons);
+    return;
+  }
+  if (first === 'quiz') {
+    routeQuizAdmin(req, res, url, parts.slice(1), ctx.quiz);
     return;
   }
   if (first !== 'polls' || extra !== undefined) throw new AdminRequestError(404, `no such admin endpoint: ${url.pathname}`);

@@ -6,6 +6,7 @@ import type { BrowserConfig } from '../../shared/browser-config.js';
 import { CHAT_HISTORY_PATH, sendChatHistory } from '../chat/chat-api.js';
 import { type AdminApiContext, handleAdmin } from './admin-api.js';
 import { httpStatusOf } from './error-status.js';
+import { PLAYER_PATH, handlePlayer } from './quiz-api.js';
 import { handleSession } from './session-api.js';
 import { sendJson, sendText, setSecurityHeaders } from './security-headers.js';
 import { serveStatic } from './static-files.js';
@@ -73,6 +74,11 @@ export class HttpServer {
     }
     if (url.pathname === '/api/session') {
       handleSession(req, res, this.ctx.admin.sessions).catch((error: unknown) => this.fail(res, error));
+      return;
+    }
+    // A phone's quiz identity and score: public, proven by the voter secret in the body.
+    if (url.pathname.startsWith(`${PLAYER_PATH}/`)) {
+      handlePlayer(req, res, url, this.ctx.admin.quiz).catch((error: unknown) => this.fail(res, error));
       return;
     }
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {

@@ -38,7 +38,7 @@ export async function routeLessons(req: IncomingMessage, res: ServerResponse, pa
       return;
     case 'export.csv':
       allow(method, 'GET');
-      sendText(res, 200, lessonToCsv(lessons.get(lessonId).questions), {
+      sendText(res, 200, lessonCsv(lessons.get(lessonId)), {
         'Content-Type': 'text/csv; charset=utf-8',
         'Content-Disposition': `attachment; filename="${lessonId}.csv"`,
       });
@@ -56,8 +56,15 @@ export async function routeLessons(req: IncomingMessage, res: ServerResponse, pa
 export function lessonFile(lesson: LessonSummary): unknown {
   return {
     title: lesson.title,
+    ...(lesson.quiz ? { quiz: true } : {}),
+    ...(lesson.timeBonus > 0 ? { timeBonus: lesson.timeBonus } : {}),
     questions: lesson.questions.map(({ question, options, correct, policy, seconds }) => ({ question, options, correct, policy, seconds })),
   };
+}
+
+/** The lesson's questions as CSV; a quiz keeps its `quiz` column. */
+export function lessonCsv(lesson: LessonSummary): string {
+  return lessonToCsv(lesson.questions, { quiz: lesson.quiz });
 }
 
 function allow(method: string, expected: string): void {

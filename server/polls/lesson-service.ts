@@ -22,6 +22,8 @@ export interface LessonSummary {
   readonly createdAt: number;
   /** The position of the question being run, null before the first "next". */
   readonly current: number | null;
+  readonly quiz: boolean;
+  readonly timeBonus: number;
   readonly questions: readonly LessonQuestionSummary[];
 }
 
@@ -69,7 +71,7 @@ export class LessonService {
       this.ctx.polls.create({ id: pollIds[index] as string, question: q.question, options: [...q.options], policy: q.policy, correct: q.correct });
     }
     this.ctx.store.insert(
-      { id, title: draft.title, createdAt: this.ctx.clock.now(), current: null },
+      { id, title: draft.title, createdAt: this.ctx.clock.now(), current: null, quiz: draft.quiz === true, timeBonus: draft.timeBonus ?? 0 },
       draft.questions.map((q, position) => ({ position, pollId: pollIds[position] as string, correct: q.correct, seconds: q.seconds })),
     );
     this.ctx.logger.info('lesson imported', { lesson: id, questions: draft.questions.length });

@@ -60,7 +60,14 @@ export class PollService {
   /** The open polls with a countdown, and the timer that closes each at its deadline. */
   private readonly countdowns = new Map<string, TimerHandle>();
 
+  private readonly stateListeners: ((pollId: string, state: Poll['state']) => void)[] = [];
+
   constructor(private readonly ctx: PollServiceContext) {}
+
+  /** Called after a poll opened or closed (quiz mode follows its questions). */
+  onStateChange(listener: (pollId: string, state: Poll['state']) => void): void {
+    this.stateListeners.push(listener);
+  }
 
   list(): PollSummary[] {
     return this.ctx.book.list().map((entry) => this.summary(entry));
@@ -235,6 +242,13 @@ export class PollService {
     this.ctx.book.noteState(pollId, state, now);
     this.ctx.logger.info(state === 'open' ? 'poll opened' : 'poll closed', { poll: pollId });
     this.announce(entry);
+    for (const listener of this.stateListeners) {
+      try {
+        listener(pollId, state);
+      } catch (error) {
+        this.ctx.logger.error('after a poll change', { poll: pollId, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
     return this.summary(entry);
   }
 

@@ -110,6 +110,24 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE polls ADD COLUMN answer TEXT;
   ALTER TABLE polls ADD COLUMN revealed INTEGER NOT NULL DEFAULT 0;
   `,
+  // Quiz mode (docs/web.md, "Quiz mode"): scores per voter, nicknames, teams.
+  `
+  -- 1 for a quiz; time_bonus: the most extra points a fast correct answer earns (0: none).
+  ALTER TABLE lessons ADD COLUMN quiz INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE lessons ADD COLUMN time_bonus INTEGER NOT NULL DEFAULT 0;
+  -- The team a box's vote carried (its config's team), or null.
+  ALTER TABLE votes ADD COLUMN team TEXT;
+  -- A phone's nickname in a quiz, bound to its voter secret; name_key makes names unique without case or accents.
+  CREATE TABLE quiz_players (
+    lesson_id TEXT NOT NULL REFERENCES lessons(id),
+    voter TEXT NOT NULL,
+    nickname TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    claimed_at INTEGER NOT NULL,
+    PRIMARY KEY (lesson_id, voter)
+  );
+  CREATE UNIQUE INDEX quiz_players_by_name ON quiz_players(lesson_id, name_key);
+  `,
 ];
 
 /**

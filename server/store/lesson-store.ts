@@ -5,6 +5,10 @@ export interface LessonRow {
   readonly title: string;
   readonly createdAt: number;
   readonly current: number | null;
+  /** A quiz scores correct answers per voter (docs/web.md, "Quiz mode"). */
+  readonly quiz: boolean;
+  /** The quiz's time bonus in points, 0 for none. */
+  readonly timeBonus: number;
 }
 
 export interface LessonQuestionRow {
@@ -19,13 +23,15 @@ export class LessonStore {
   constructor(private readonly db: Db) {}
 
   list(): LessonRow[] {
-    const rows = this.db.prepare('SELECT id, title, created_at, current FROM lessons ORDER BY created_at, id').all() as {
+    const rows = this.db.prepare('SELECT id, title, created_at, current, quiz, time_bonus FROM lessons ORDER BY created_at, id').all() as {
       id: string;
       title: string;
       created_at: number;
       current: number | null;
+      quiz: number;
+      time_bonus: number;
     }[];
-    return rows.map((r) => ({ id: r.id, title: r.title, createdAt: r.created_at, current: r.current }));
+    return rows.map((r) => ({ id: r.id, title: r.title, createdAt: r.created_at, current: r.current, quiz: r.quiz === 1, timeBonus: r.time_bonus }));
   }
 
   get(id: string): LessonRow | undefined {
@@ -42,7 +48,9 @@ export class LessonStore {
   /** Stores a lesson whose polls exist already. */
   insert(lesson: LessonRow, questions: readonly LessonQuestionRow[]): void {
     this.db.transaction(() => {
-      this.db.prepare('INSERT INTO lessons (id, title, created_at, current) VALUES (?, ?, ?, NULL)').run(lesson.id, lesson.title, lesson.createdAt);
+      this.db
+        .prepare('INSERT INTO lessons (id, title, created_at, current, quiz, time_bonus) VALUES (?, ?, ?, NULL, ?, ?)')
+        .run(lesson.id, lesson.title, lesson.createdAt, lesson.quiz ? 1 : 0, lesson.timeBonus);
       const insert = this.db.prepare('INSERT INTO lesson_questions (lesson_id, position, poll_id, correct, seconds) VALUES (?, ?, ?, ?, ?)');
       for (const q of questions) insert.run(lesson.id, q.position, q.pollId, q.correct, q.seconds);
     })();

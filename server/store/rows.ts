@@ -13,6 +13,8 @@ export interface VoteRow {
   readonly receivedAt: number;
   /** The tally's seq right after this vote (keeps seq growing across restarts). */
   readonly seq: number;
+  /** The team a box's vote carried (quiz mode); absent or null for none. */
+  readonly team?: string | null;
 }
 
 /** A refused vote, as stored. `pollId` is null when no poll could take it. */

@@ -48,15 +48,15 @@ export class VoteLog {
     this.maxBatch = ctx.maxBatch ?? 2000;
     const db = ctx.db;
     this.insertVote = db.prepare(
-      `INSERT INTO votes (poll_id, round, vote_id, option, voter, source, ts, received_at, seq)
-       VALUES (@pollId, @round, @voteId, @option, @voter, @source, @ts, @receivedAt, @seq)`,
+      `INSERT INTO votes (poll_id, round, vote_id, option, voter, source, ts, received_at, seq, team)
+       VALUES (@pollId, @round, @voteId, @option, @voter, @source, @ts, @receivedAt, @seq, @team)`,
     );
     this.insertRejection = db.prepare(
       `INSERT INTO rejections (poll_id, round, vote_id, voter, reason, detail, topic, received_at, seq)
        VALUES (@pollId, @round, @voteId, @voter, @reason, @detail, @topic, @receivedAt, @seq)`,
     );
     this.commitBatch = db.transaction((votes: readonly VoteRow[], rejections: readonly RejectionRow[]) => {
-      for (const row of votes) this.insertVote.run(row);
+      for (const row of votes) this.insertVote.run({ ...row, team: row.team ?? null });
       for (const row of rejections) this.insertRejection.run(row);
     });
   }

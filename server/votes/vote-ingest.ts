@@ -123,6 +123,7 @@ export class VoteIngest {
         ts: vote.ts,
         receivedAt,
         seq: entry.tally.seq,
+        team: vote.team ?? null,
       });
     } else if (outcome.status === 'rejected') {
       this.store({ target, reason: outcome.reason, detail: outcome.detail, ...votedBy(ids), voteId: vote.id, voter: vote.voter, topic, receivedAt });

@@ -11,11 +11,13 @@ import type { MqttLink } from '../mqtt/mqtt-link.js';
 import { serverStatusTopic } from '../mqtt/server-link.js';
 import { LessonService } from '../polls/lesson-service.js';
 import { PollService } from '../polls/poll-service.js';
+import { QuizService } from '../polls/quiz-service.js';
 import { TallyPublisher } from '../publish/tally-publisher.js';
 import { BACKUP_DIR, Backups } from '../store/backup.js';
 import { type Db, openDatabase } from '../store/database.js';
 import { LessonStore } from '../store/lesson-store.js';
 import { PollStore } from '../store/poll-store.js';
+import { QuizStore } from '../store/quiz-store.js';
 import { StoreHealth } from '../store/store-health.js';
 import { VoteLog } from '../store/vote-log.js';
 import { PollBook } from '../tally/poll-book.js';
@@ -47,6 +49,7 @@ export interface VoteCore {
   readonly tallies: TallyPublisher;
   readonly polls: PollService;
   readonly lessons: LessonService;
+  readonly quiz: QuizService;
   readonly ingest: VoteIngest;
   /** The daily and on-demand backups of the database (DATA_DIR/backups). */
   readonly backups: Backups;
@@ -104,6 +107,8 @@ export function createVoteCore(ctx: VoteCoreContext): VoteCore {
   });
   const polls = new PollService({ store, log, book, link, tallies, topics, clock, scheduler, logger });
   const lessons = new LessonService({ store: new LessonStore(db), polls, book, clock, logger: logger.child('lessons') });
+  const quiz = new QuizService({ store: new QuizStore(db), lessons, log, link, topics, clock, logger: logger.child('quiz') });
+  polls.onStateChange((pollId, state) => quiz.pollChanged(pollId, state));
   const ingest = new VoteIngest({
     topics,
     voteTopic: config.voteTopic,
@@ -139,5 +144,5 @@ export function createVoteCore(ctx: VoteCoreContext): VoteCore {
       db.close();
     },
   };
-  return { db, store, book, log, health, stats, tallies, polls, lessons, ingest, backups, database };
+  return { db, store, book, log, health, stats, tallies, polls, lessons, quiz, ingest, backups, database };
 }

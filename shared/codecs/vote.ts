@@ -1,4 +1,5 @@
 import { idProblem } from '../ids.js';
+import { cleanName, nameProblem } from '../quiz/names.js';
 import { MAX_OPTIONS, type Poll, optionAt } from '../poll.js';
 import { type Payload, DEFAULT_MAX_PAYLOAD_BYTES, decodeText, excerpt, field, parseJsonObject } from './payload.js';
 import { type Decoded, accept, reject } from './rejection.js';
@@ -34,6 +35,12 @@ export interface Vote {
    * the device's absolute time (shared/press-time.ts). Absent when not given.
    */
   readonly sentAt?: number;
+  /**
+   * A box of buttons' team in a quiz (its config's `team`): its presses score for
+   * that name, which belongs to the first voter secret that carried it in the
+   * lesson (shared/quiz/names.ts). Absent for phones.
+   */
+  readonly team?: string;
 }
 
 /**
@@ -102,6 +109,7 @@ function decodeJsonVote(text: string, receivedAt: number): Decoded<Vote | Press>
   const ts = field(object, 'ts');
   const reply = field(object, 'reply');
   const sentAt = field(object, 'sentAt');
+  const team = field(object, 'team');
   const byPosition = (option === undefined || option === null) && position !== undefined && position !== null;
   const missing = [
     ['id', id],
@@ -133,6 +141,7 @@ function decodeJsonVote(text: string, receivedAt: number): Decoded<Vote | Press>
     const problem = typeof reply === 'string' ? idProblem(reply) : 'it must be a string';
     if (problem !== null) return reject('bad-id', `reply ${excerpt(String(reply))}: ${problem}`);
   }
+  if (team !== undefined && team !== null && nameProblem(team) !== null) return reject('bad-type', `team: ${nameProblem(team) as string}`);
   const common = {
     id: id as string,
     voter: voter as string,
@@ -141,6 +150,7 @@ function decodeJsonVote(text: string, receivedAt: number): Decoded<Vote | Press>
     ...(typeof reply === 'string' ? { reply } : {}),
     // Only meaningful next to the ts it measures from.
     ...(ts !== undefined && sentAt !== undefined ? { sentAt: sentAt as number } : {}),
+    ...(typeof team === 'string' ? { team: cleanName(team) } : {}),
   };
   return accept(byPosition ? { ...common, position: position as number } : { ...common, option: option as string });
 }
@@ -157,6 +167,7 @@ export function encodeVote(vote: JsonVote): string {
     source: vote.source,
     ts: vote.ts,
     ...(vote.reply === undefined ? {} : { reply: vote.reply }),
+    ...(vote.team === undefined ? {} : { team: vote.team }),
   });
 }
 
@@ -168,6 +179,7 @@ export function encodePress(press: Press): string {
     source: press.source,
     ts: press.ts,
     ...(press.reply === undefined ? {} : { reply: press.reply }),
+    ...(press.team === undefined ? {} : { team: press.team }),
   });
 }
 

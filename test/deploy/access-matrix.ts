@@ -46,6 +46,7 @@ export const ACCESS_MATRIX: readonly AccessRow[] = [
   // Only the server writes polls, tallies and receipts; everyone reads them.
   { family: 'polls', topic: `${P}/polls/cours`, filter: `${P}/polls/+`, publish: yes(false, false, true), subscribe: yes(true, true, true) },
   { family: 'tallies', topic: `${P}/tally/cours`, filter: `${P}/tally/+`, publish: yes(false, false, true), subscribe: yes(true, true, true) },
+  { family: 'quiz leaderboard', topic: `${P}/leaderboard`, publish: yes(false, false, true), subscribe: yes(true, true, true) },
   // A receipt topic is readable only by the client whose client id it names (and
   // the server): these test clients have other ids, so only the server reads it.
   { family: "another client's receipts", topic: `${P}/receipts/${DEVICE_ID}`, filter: `${P}/receipts/+`, publish: yes(false, false, true), subscribe: yes(false, false, true) },

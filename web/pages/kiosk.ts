@@ -11,6 +11,7 @@ import { appRoot, el, setText } from '../lib/dom.js';
 import { pageTranslator } from '../lib/i18n.js';
 import { formatSeconds, secondsLeft } from '../../shared/countdown.js';
 import { startPage } from '../lib/page.js';
+import { mountLeaderboard } from '../lib/kiosk-leaderboard.js';
 import { PollBoard, pinnedPoll } from '../lib/polls.js';
 import { qrSvg } from '../lib/qr.js';
 import { RawCounter, rawSource } from '../lib/raw-votes.js';
@@ -65,6 +66,9 @@ appRoot().append(
   ]),
 );
 
+// Quiz mode: the top 10 over the results while the teacher shows it.
+const leaderboard = mountLeaderboard(appRoot(), tr.lang);
+
 const schedule = renderScheduler(render);
 schedule();
 showQr(params.get('voteUrl'));
@@ -78,7 +82,7 @@ void startPage('kiosk', (state) => {
   if (!params.has('voteUrl') && config.publicUrl) showQr(`${config.publicUrl.replace(/\/+$/, '')}/vote`);
   const raw = rawSource(location.search, config.voteTopic);
   if (raw !== null) counter = new RawCounter(raw);
-  link.subscribe([topics.allPolls, topics.allTallies, topics.bread, topics.breadTemperature, ...(raw ? [raw.topic] : [])]);
+  link.subscribe([topics.allPolls, topics.allTallies, topics.leaderboard, topics.bread, topics.breadTemperature, ...(raw ? [raw.topic] : [])]);
   link.onMessage((topic, payload) => {
     if (counter !== null && topic === counter.source.topic) {
       counter.take(payload, Date.now());
@@ -90,6 +94,7 @@ void startPage('kiosk', (state) => {
     let changed = false;
     if (parsed.kind === 'poll') changed = board.takePoll(parsed.pollId, payload);
     else if (parsed.kind === 'tally') changed = board.takeTally(parsed.pollId, payload);
+    else if (parsed.kind === 'leaderboard') leaderboard.take(payload);
     else if (parsed.kind === 'bread') {
       breadState = parseBreadState(payload);
       changed = true;

@@ -9,6 +9,7 @@ import { appRoot, el, setText } from '../lib/dom.js';
 import { pageTranslator } from '../lib/i18n.js';
 import { ApiError, api, takeSignInToken } from '../lib/prof-api.js';
 import { mountReveal } from '../lib/prof-reveal.js';
+import { mountProfQuiz } from '../lib/prof-quiz.js';
 
 interface PollSummary {
   readonly poll: Poll;
@@ -46,6 +47,8 @@ appRoot().append(
   signInForm,
   work,
 );
+
+mountProfQuiz(work, tr.lang);
 
 signInForm.addEventListener('submit', (event) => {
   event.preventDefault();

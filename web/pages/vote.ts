@@ -22,6 +22,7 @@ import { LocalStorageOutboxStore, MAX_PENDING_AGE_MS, type PendingVote, pendingV
 import { OwnVotes, showVerdict, verdictLine } from '../lib/own-votes.js';
 import { startPage } from '../lib/page.js';
 import { PollBoard, pinnedPoll } from '../lib/polls.js';
+import { mountQuizPlayer } from '../lib/quiz-player.js';
 import { browserScheduler, renderScheduler } from '../lib/scheduler.js';
 import { type PageState, statusBadge } from '../lib/status.js';
 
@@ -59,6 +60,9 @@ appRoot().append(
   el('section', { class: 'poll' }, [question, countdown, policy, notice, verdict, options, feedbackLine, pendingLine]),
   el('footer', { class: 'bottom' }, [navBar(tr.t, 'vote')]),
 );
+
+// Quiz mode: this phone's nickname, score and rank (web/lib/quiz-player.ts).
+const quiz = mountQuizPlayer(document.querySelector('section.poll') as HTMLElement, { voter, lang: tr.lang, poll: () => board.current(pinned) });
 
 const scheduler = browserScheduler;
 const outbox = new OutboxMachine({
@@ -177,6 +181,7 @@ function render(): void {
   options.classList.toggle('options--closed', !open);
   showVerdict(verdict, poll, ownVotes, tr);
   renderFeedback();
+  quiz.update();
 }
 
 function renderFeedback(): void {
