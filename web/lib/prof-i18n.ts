@@ -52,6 +52,7 @@ const fr = {
   'run.left': 'Temps restant : {time}',
   'run.hidden': 'Résultats masqués : {votes}',
   'run.done': 'C’était la dernière question.',
+  'run.first': 'C’est la première question.',
 
   'history.title': 'Historique et export',
   'history.none': 'Rien à montrer pour l’instant.',
@@ -117,6 +118,7 @@ const en: Record<ProfKey, string> = {
   'run.left': 'Time left: {time}',
   'run.hidden': 'Results hidden: {votes}',
   'run.done': 'That was the last question.',
+  'run.first': 'This is the first question.',
 
   'history.title': 'History and export',
   'history.none': 'Nothing to show yet.',

@@ -19,6 +19,8 @@ export interface RunnerDeps {
   /** This device's clock (ms) and the hub's offset to it, for the countdown. */
   readonly localNow: () => number;
   readonly offsetMs: () => number;
+  /** Says something where a screen reader hears it (the page's message line). */
+  readonly notify: (text: string) => void;
 }
 
 /** What other parts of the page (the correct-answer reveal) need to know of the question on screen. */
@@ -85,8 +87,14 @@ export function createRunner(deps: RunnerDeps): Runner {
   const run = (path: string | null, method = 'POST') => {
     if (path !== null) void deps.act(method, path);
   };
-  previous.addEventListener('click', () => run(lessonPath('previous')));
-  next.addEventListener('click', () => run(lessonPath('next')));
+  // Previous and next stay enabled at the ends (a disabled button would drop the keyboard focus): they say why instead.
+  const atEnd = (by: 1 | -1) => {
+    const q = current?.question;
+    if (q === null || q === undefined || current === null) return by === -1;
+    return by === 1 ? q.position >= current.lesson.questions.length - 1 : q.position === 0;
+  };
+  previous.addEventListener('click', () => (atEnd(-1) ? deps.notify(t('run.first')) : run(lessonPath('previous'))));
+  next.addEventListener('click', () => (atEnd(1) ? deps.notify(t('run.done')) : run(lessonPath('next'))));
   toggle.addEventListener('click', () => run(pollPath(current?.open ? 'close' : 'open')));
   hide.addEventListener('click', () => run(pollPath(current?.hidden ? 'show' : 'hide')));
   countdownForm.addEventListener('submit', (event) => {
@@ -129,8 +137,6 @@ export function createRunner(deps: RunnerDeps): Runner {
     hide.setAttribute('aria-pressed', String(hidden));
     toggle.disabled = q === null;
     hide.disabled = q === null;
-    previous.disabled = q === null || q.position === 0;
-    next.disabled = q !== null && q.position >= lesson.questions.length - 1;
     for (const button of [...countdownForm.elements]) (button as HTMLInputElement).disabled = q === null;
     for (const listener of listeners) listener(q === null ? null : { lesson, question: q });
   }

@@ -57,7 +57,7 @@ function say(text: string, failed: boolean): void {
   message.classList.toggle('error', failed);
 }
 
-const runner = createRunner({ tr, t, act, localNow: () => browserScheduler.now(), offsetMs: () => offsetMs });
+const runner = createRunner({ tr, t, act, localNow: () => browserScheduler.now(), offsetMs: () => offsetMs, notify: (text) => say(text, false) });
 const editor = createEditor({
   t,
   onSaved: (lesson) => {
