@@ -123,6 +123,23 @@ describe.skipIf(!canRun('chromium'))("the teacher's page by keyboard alone", { t
     expect(await focused(page)).toBe('prof-run-toggle');
     await page.keyboard.press('Enter');
     await expect.poll(() => poll(second).state).toBe('closed');
+
+    // A JSON lesson file, chosen from the file field with Space.
+    await tabTo(page, 'prof-lesson-file');
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+    const file = { title: 'Fichier JSON', questions: [{ question: 'Ça marche ?', options: ['Oui', 'Non'], correct: 'Oui', seconds: 30 }] };
+    await chooser.setFiles({ name: 'lecon.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+    await page.locator('#prof-message', { hasText: 'Leçon « Fichier JSON » importée (1 question)' }).waitFor();
+    expect((await bearer(rig.hub, 'GET', '/api/lessons')).json.lessons.map((l: { title: string }) => l.title)).toEqual(['Au clavier', 'Fichier JSON']);
     expect(problems).toEqual([]);
+
+    // The same page in English (the session is this browser's: no new sign-in).
+    await page.goto(`${rig.hub.url}/prof?lang=en`);
+    await page.locator('body[data-signed-in="true"]').waitFor();
+    await page.getByRole('heading', { name: 'Running lesson' }).waitFor();
+    await page.locator('#prof-run', { hasText: 'Choose a lesson and “Run”.' }).waitFor();
+    await page.getByRole('button', { name: 'Run', exact: true }).first().click();
+    await page.getByRole('button', { name: 'Next', exact: true }).waitFor();
+    await page.getByRole('heading', { name: 'History and export' }).waitFor();
   });
 });

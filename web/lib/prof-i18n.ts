@@ -9,9 +9,10 @@ const fr = {
   'lessons.none': 'Aucune leçon : créez-en une ou importez un fichier.',
   'lessons.new': 'Nouvelle leçon',
   'lessons.import': 'Importer une leçon (fichier JSON ou CSV)',
-  'lessons.imported': 'Leçon « {title} » importée ({n} questions).',
+  'lessons.imported': 'Leçon « {title} » importée ({questions}).',
   'lessons.import-error': 'Fichier refusé : {detail}',
-  'lessons.questions': '{n} questions',
+  'lessons.questions.one': '{n} question',
+  'lessons.questions.other': '{n} questions',
   'lessons.run': 'Lancer',
   'lessons.running': 'En cours',
   'lessons.edit': 'Modifier',
@@ -75,9 +76,10 @@ const en: Record<ProfKey, string> = {
   'lessons.none': 'No lessons: make one or import a file.',
   'lessons.new': 'New lesson',
   'lessons.import': 'Import a lesson (JSON or CSV file)',
-  'lessons.imported': 'Lesson “{title}” imported ({n} questions).',
+  'lessons.imported': 'Lesson “{title}” imported ({questions}).',
   'lessons.import-error': 'File refused: {detail}',
-  'lessons.questions': '{n} questions',
+  'lessons.questions.one': '{n} question',
+  'lessons.questions.other': '{n} questions',
   'lessons.run': 'Run',
   'lessons.running': 'Running',
   'lessons.edit': 'Edit',
@@ -139,4 +141,9 @@ export type ProfText = (key: ProfKey, params?: Record<string, string | number>) 
 export function profText(lang: Lang): ProfText {
   const table = lang === 'en' ? en : fr;
   return (key, params = {}) => table[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** "1 question", "3 questions" by the language's plural rules. */
+export function questionCount(t: ProfText, lang: Lang, n: number): string {
+  return t(new Intl.PluralRules(lang).select(n) === 'one' ? 'lessons.questions.one' : 'lessons.questions.other', { n });
 }

@@ -9,7 +9,7 @@ import type { Translator } from './i18n.js';
 import { ApiError, api } from './prof-api.js';
 import type { LessonView, ProfSnapshot } from './prof-data.js';
 import { downloadLink, renderKeyed } from './prof-dom.js';
-import type { ProfText } from './prof-i18n.js';
+import { type ProfText, questionCount } from './prof-i18n.js';
 
 export interface LessonsDeps {
   readonly tr: Translator;
@@ -65,7 +65,7 @@ export function createLessonsPanel(deps: LessonsDeps): LessonsPanel {
     }
     try {
       const lesson = await api<LessonView>('POST', '/api/lessons', body);
-      deps.report(t('lessons.imported', { title: lesson.title, n: lesson.questions.length }), false);
+      deps.report(t('lessons.imported', { title: lesson.title, questions: questionCount(t, deps.tr.lang, lesson.questions.length) }), false);
       await deps.refresh();
     } catch (error) {
       deps.report(t('lessons.import-error', { detail: error instanceof ApiError ? error.message : String(error) }), true);
@@ -92,7 +92,7 @@ export function createLessonsPanel(deps: LessonsDeps): LessonsPanel {
     edit.addEventListener('click', () => deps.onEdit(lesson));
     return el('li', { class: running ? 'lesson lesson--running' : 'lesson' }, [
       el('span', { class: 'lesson-title', text: lesson.title, attrs: { id: titleId } }),
-      el('span', { class: 'lesson-count', text: t('lessons.questions', { n: lesson.questions.length }) }),
+      el('span', { class: 'lesson-count', text: questionCount(t, deps.tr.lang, lesson.questions.length) }),
       el('span', { class: 'row lesson-actions' }, [
         run,
         edit,

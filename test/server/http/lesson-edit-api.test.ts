@@ -7,6 +7,7 @@
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../../server/http/session-api.js';
+import { TeacherSessions } from '../../../server/http/teacher-sessions.js';
 import { closeClient, connectClient } from '../../harness/mqtt.js';
 import { TEST_ADMIN_TOKEN, type TestServer, admin, startTestServer } from '../helpers.js';
 
@@ -65,13 +66,17 @@ describe('lesson editing and lesson results (the teacher page endpoints)', () =>
     questions: questions.map((q, i) => ({ ...q, ...changes(q, i) })),
   });
 
-  it('without a session, with a forged cookie or from another site: 401/403 and the lesson is unchanged', async () => {
+  it('without a session, with a forged or expired cookie, or from another site: 401/403 and the lesson is unchanged', async () => {
     const before = await lesson();
     const body = edited(() => ({ question: 'Piraté ?' }));
     expect((await call(server, 'PUT', '/api/lessons/chimie', { body })).status).toBe(401);
     const [expiry, nonce] = cookie.split('.');
     expect((await call(server, 'PUT', '/api/lessons/chimie', { cookie: `${expiry}.${nonce}.forged-mac-forged-mac-forged-mac-forged-mac0`, body })).status).toBe(401);
+    // Genuinely signed with the admin secret, but its week ran out a day ago.
+    const expired = new TeacherSessions({ secret: TEST_ADMIN_TOKEN, now: () => Date.now() - 8 * 24 * 3600 * 1000 }).issue().value;
+    expect((await call(server, 'PUT', '/api/lessons/chimie', { cookie: expired, body })).status).toBe(401);
     expect((await call(server, 'PUT', '/api/lessons/chimie', { cookie, body, site: 'cross-site', origin: 'http://evil.example' })).status).toBe(403);
+    expect((await call(server, 'PUT', '/api/lessons/chimie', { cookie, body, site: 'same-site', origin: 'http://other.localhost' })).status).toBe(403);
     expect((await call(server, 'GET', '/api/lessons/chimie/results?format=csv')).status).toBe(401);
     expect((await call(server, 'GET', '/api/lessons/chimie/results?format=csv', { cookie: 'x.y.z' })).status).toBe(401);
     expect(await lesson()).toEqual(before);
