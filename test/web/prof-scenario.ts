@@ -2,8 +2,8 @@
  * A lesson run from the teacher's page, as a teacher does it, in real Chromium
  * against the real hub (on whichever broker the test file gives it): sign in with
  * the printed link, import a 3-question CSV through the page, run it with the
- * page's buttons while phones vote from their own browser contexts, and check
- * that the CSV the page downloads matches the tallies.
+ * page's buttons while phones vote from their own browser contexts (and a kiosk
+ * follows), and check that the CSV the page downloads matches the tallies.
  */
 import { readFileSync } from 'node:fs';
 import type { MqttClient } from 'mqtt';
@@ -93,7 +93,9 @@ async function download(page: Page, name: RegExp): Promise<string> {
 export async function runLessonFromThePage(browser: Browser, hub: Hub, opened: OpenedPage[]): Promise<void> {
   const teacherPage = await signedInTeacher(browser, hub);
   const phones = [await openPage(browser, `${hub.url}/vote`, { width: 390, height: 844 }), await openPage(browser, `${hub.url}/vote`, { width: 390, height: 844 })];
-  opened.push(teacherPage, ...phones);
+  const kioskPage = await openPage(browser, `${hub.url}/kiosk`, { width: 1280, height: 720 });
+  opened.push(teacherPage, kioskPage, ...phones);
+  const kiosk = kioskPage.page;
   const teacher = teacherPage.page;
   const [phoneA, phoneB] = phones.map((p) => p.page) as [Page, Page];
   await waitConnected(phoneA);
@@ -114,15 +116,21 @@ export async function runLessonFromThePage(browser: Browser, hub: Hub, opened: O
   await phoneVotes(phoneA, 'Paris');
   await phoneVotes(phoneB, 'Lyon');
   await expect.poll(() => shownCounts(teacher), { timeout: 10_000 }).toEqual({ A: 1, B: 1 });
+  await kiosk.locator('.question', { hasText: 'Capitale de la France ?' }).waitFor();
 
   // Hide: the page (maybe on the projector) shows how many voted only; then show again.
   await teacher.getByRole('button', { name: 'Masquer les résultats' }).click();
   await teacher.locator('.run-total', { hasText: 'Résultats masqués : 2 votes' }).waitFor();
   expect(await teacher.locator('.run-bars').isHidden()).toBe(true);
   expect(state(q1).hidden).toBe(true);
+  // The kiosk follows: the number of votes, no bars.
+  await kiosk.locator('.hidden-note', { hasText: 'Résultats masqués' }).waitFor();
+  await kiosk.locator('.total', { hasText: '2 votes' }).waitFor();
+  expect(await kiosk.locator('.bars').isHidden()).toBe(true);
   await teacher.getByRole('button', { name: 'Afficher les résultats' }).click();
   await teacher.locator('.run-bars').waitFor();
   expect(state(q1).hidden).toBeUndefined();
+  await kiosk.locator('.bars').waitFor();
 
   // Next closes question 1 and opens question 2; a countdown closes it by itself.
   await teacher.locator('#prof-run-next').click();
@@ -131,6 +139,7 @@ export async function runLessonFromThePage(browser: Browser, hub: Hub, opened: O
   await teacher.locator('#prof-run-seconds').fill(String(COUNTDOWN_SECONDS));
   await teacher.getByRole('button', { name: 'Lancer le compte à rebours' }).click();
   await teacher.locator('.run-countdown', { hasText: 'Temps restant' }).waitFor();
+  await kiosk.locator('.countdown', { hasText: ':' }).waitFor();
   expect(state(q2).deadline).toBeGreaterThan(Date.now());
   await phoneVotes(phoneA, '4');
   await expect.poll(() => state(q2).state, { timeout: (COUNTDOWN_SECONDS + 10) * 1000 }).toBe('closed');
@@ -159,5 +168,5 @@ export async function runLessonFromThePage(browser: Browser, hub: Hub, opened: O
   expect(questionCsv).toBe((await bearer(hub, 'GET', `/api/polls/${q2}/export?format=csv`)).text);
   // The lesson file exported from the page imports again as the same lesson.
   expect(await download(teacher, /^Exporter \(CSV\)/)).toBe(`${LESSON_CSV}\r\n`);
-  for (const { problems } of [teacherPage, ...phones]) expect(problems).toEqual([]);
+  for (const { problems } of [teacherPage, kioskPage, ...phones]) expect(problems).toEqual([]);
 }
