@@ -37,22 +37,36 @@ export interface ProfSnapshot {
 export class ProfData {
   snapshot: ProfSnapshot = { lessons: [], polls: new Map() };
   private readonly listeners: ((snapshot: ProfSnapshot) => void)[] = [];
-  private pending: Promise<void> | null = null;
+  private running: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
 
   onChange(listener: (snapshot: ProfSnapshot) => void): void {
     this.listeners.push(listener);
   }
 
-  /** Reads both lists; a refresh asked while one runs waits for it and runs once more. */
-  async refresh(): Promise<void> {
-    if (this.pending !== null) await this.pending.catch(() => undefined);
-    const run = this.load();
-    this.pending = run;
-    try {
-      await run;
-    } finally {
-      if (this.pending === run) this.pending = null;
-    }
+  /**
+   * Reads both lists. Asked while a read runs, it reads once more after it (so an
+   * action's result is seen), and any number of such asks share that one read:
+   * a slow hub never piles up requests.
+   */
+  refresh(): Promise<void> {
+    if (this.queued !== null) return this.queued;
+    if (this.running === null) return this.start();
+    this.queued = this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = null;
+        return this.start();
+      });
+    return this.queued;
+  }
+
+  private start(): Promise<void> {
+    const run = this.load().finally(() => {
+      if (this.running === run) this.running = null;
+    });
+    this.running = run;
+    return run;
   }
 
   private async load(): Promise<void> {
