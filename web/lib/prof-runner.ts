@@ -4,8 +4,10 @@
  * it), open/close, previous/next, hide/show and a countdown. The controls are
  * built once and only their text changes, so the focus stays where it is.
  */
-import { formatSeconds, secondsLeft } from '../../shared/countdown.js';
+import { formatSeconds } from '../../shared/countdown.js';
 import type { PollOption } from '../../shared/poll.js';
+import type { Scheduler } from '../../shared/scheduler.js';
+import { tickCountdown } from './countdown-ticker.js';
 import { el, setText } from './dom.js';
 import type { Translator } from './i18n.js';
 import type { LessonQuestionView, LessonView, ProfSnapshot } from './prof-data.js';
@@ -16,9 +18,11 @@ export interface RunnerDeps {
   readonly t: ProfText;
   /** An admin API call; the page refreshes and reports errors. */
   readonly act: (method: string, path: string) => Promise<void>;
-  /** This device's clock (ms) and the hub's offset to it, for the countdown. */
-  readonly localNow: () => number;
+  /** This device's clock and timers, and the hub's offset to it (ms): the countdown ticks by itself. */
+  readonly scheduler: Scheduler;
   readonly offsetMs: () => number;
+  /** A countdown on screen reached 0 (the hub closes the question; the page may want to look). */
+  readonly onDeadline?: () => void;
   /** Says something where a screen reader hears it (the page's message line). */
   readonly notify: (text: string) => void;
 }
@@ -81,6 +85,7 @@ export function createRunner(deps: RunnerDeps): Runner {
   const listeners: ((running: RunningQuestion | null) => void)[] = [];
   let current: { lesson: LessonView; question: LessonQuestionView | null; open: boolean; hidden: boolean } | null = null;
   let shownOptions = '';
+  let ticking: { deadline: number; offsetMs: number; stop: () => void } | null = null;
 
   const pollPath = (action: string) => (current?.question ? `/api/polls/${encodeURIComponent(current.question.pollId)}/${action}` : null);
   const lessonPath = (action: string) => (current ? `/api/lessons/${encodeURIComponent(current.lesson.id)}/${action}` : null);
@@ -113,6 +118,7 @@ export function createRunner(deps: RunnerDeps): Runner {
     body.hidden = lesson === null;
     if (lesson === null) {
       current = null;
+      showCountdown(undefined);
       for (const listener of listeners) listener(null);
       return;
     }
@@ -125,8 +131,7 @@ export function createRunner(deps: RunnerDeps): Runner {
     setText(question, q?.question ?? '');
     setText(state, poll === undefined ? '' : tr.t(poll.state === 'open' ? 'poll.open' : 'poll.closed'));
     const deadline = poll?.state === 'open' ? poll.deadline : undefined;
-    setText(countdown, deadline === undefined ? '' : t('run.left', { time: formatSeconds(secondsLeft(deadline, deps.localNow(), deps.offsetMs())) }));
-    countdown.hidden = deadline === undefined;
+    showCountdown(deadline);
     const hidden = poll?.hidden === true;
     bars.hidden = hidden || poll === undefined;
     const votes = tr.count('kiosk.votes', summary?.tally.total ?? 0);
@@ -139,6 +144,27 @@ export function createRunner(deps: RunnerDeps): Runner {
     hide.disabled = q === null;
     for (const button of [...countdownForm.elements]) (button as HTMLInputElement).disabled = q === null;
     for (const listener of listeners) listener(q === null ? null : { lesson, question: q });
+  }
+
+  /** Starts, keeps or stops the ticking countdown: a render for a new tally leaves it running. */
+  function showCountdown(deadline: number | undefined): void {
+    countdown.hidden = deadline === undefined;
+    const offsetMs = deps.offsetMs();
+    if (ticking !== null && ticking.deadline === deadline && ticking.offsetMs === offsetMs) return;
+    ticking?.stop();
+    ticking = null;
+    if (deadline === undefined) {
+      setText(countdown, '');
+      return;
+    }
+    const stop = tickCountdown({
+      scheduler: deps.scheduler,
+      deadline,
+      offsetMs,
+      show: (left) => setText(countdown, t('run.left', { time: formatSeconds(left) })),
+      onEnd: () => deps.onDeadline?.(),
+    });
+    ticking = { deadline, offsetMs, stop };
   }
 
   function drawBars(options: readonly PollOption[], counts: Readonly<Record<string, number>>): void {

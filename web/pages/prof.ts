@@ -5,9 +5,7 @@
  * checks; this page never stores the secret anywhere.
  */
 import '../styles/prof.css';
-import { clockOffset } from '../../shared/countdown.js';
-import { every } from '../../shared/scheduler.js';
-import { fetchConfig } from '../lib/config.js';
+import type { MqttLink } from '../lib/connection.js';
 import { appRoot, el, setText } from '../lib/dom.js';
 import { pageTranslator } from '../lib/i18n.js';
 import { ApiError, api, takeSignInToken } from '../lib/prof-api.js';
@@ -16,8 +14,11 @@ import { createEditor } from '../lib/prof-editor.js';
 import { createHistory } from '../lib/prof-history.js';
 import { profText } from '../lib/prof-i18n.js';
 import { createLessonsPanel } from '../lib/prof-lessons.js';
+import { followLive } from '../lib/prof-live.js';
 import { createRunner } from '../lib/prof-runner.js';
+import { startPage } from '../lib/page.js';
 import { browserScheduler } from '../lib/scheduler.js';
+import { statusBadge } from '../lib/status.js';
 
 const tr = pageTranslator();
 const t = profText(tr.lang);
@@ -36,9 +37,13 @@ const signInForm = el('form', { class: 'signin', attrs: { 'aria-labelledby': 'pr
 const signOutButton = el('button', { class: 'link-button', text: tr.t('prof.signout'), attrs: { type: 'button' } });
 const status = el('p', { class: 'status', attrs: { role: 'status' } });
 const message = el('p', { class: 'message', attrs: { 'aria-live': 'polite', id: 'prof-message' } });
+// The broker's state, as on the kiosk: without it the page still works, by its own actions.
+const badge = statusBadge(tr);
 const data = new ProfData();
 let offsetMs = 0;
-let stopRefresh: (() => void) | null = null;
+let signedIn = false;
+let link: MqttLink | null = null;
+let liveStarted = false;
 
 /** An admin API call from a control: then the page shows the new state, or says what went wrong. */
 async function act(method: string, path: string): Promise<void> {
@@ -57,7 +62,18 @@ function say(text: string, failed: boolean): void {
   message.classList.toggle('error', failed);
 }
 
-const runner = createRunner({ tr, t, act, localNow: () => browserScheduler.now(), offsetMs: () => offsetMs, notify: (text) => say(text, false) });
+const runner = createRunner({
+  tr,
+  t,
+  act,
+  scheduler: browserScheduler,
+  offsetMs: () => offsetMs,
+  notify: (text) => say(text, false),
+  // Connected, the hub's close arrives as a poll message; without the broker, look once.
+  onDeadline: () => {
+    if (link?.state !== 'connected') void refresh();
+  },
+});
 const editor = createEditor({
   t,
   onSaved: (lesson) => {
@@ -90,7 +106,7 @@ roomSection.hidden = true;
 // tells them which question is on screen after each refresh.
 
 const work = el('div', { class: 'work' }, [runner.element, lessonsPanel.element, editor.element, roomSection, history.element]);
-const session = el('p', { class: 'session' }, [signOutButton]);
+const session = el('div', { class: 'session' }, [badge.element, signOutButton]);
 appRoot().append(
   el('header', { class: 'top' }, [el('h1', { class: 'title', text: tr.t('title.prof') }), session]),
   status,
@@ -137,8 +153,7 @@ async function signIn(body: { secret: string } | { link: string }): Promise<void
 }
 
 function showSignedOut(): void {
-  stopRefresh?.();
-  stopRefresh = null;
+  signedIn = false;
   signInForm.hidden = false;
   work.hidden = true;
   session.hidden = true;
@@ -154,23 +169,30 @@ async function showSignedIn(): Promise<void> {
   session.hidden = false;
   setText(status, tr.t('prof.signed-in'));
   document.body.dataset['signedIn'] = 'true';
-  void syncClock();
+  signedIn = true;
+  startLive();
   await refresh();
   const running = data.snapshot.lessons.find((l) => l.current !== null && l.questions[l.current]?.state === 'open');
   if (runner.selected === null && running !== undefined) {
     runner.selected = running.id;
     render();
   }
-  stopRefresh?.();
-  // Live enough for a tally and a countdown, light enough for the hub: one read a second.
-  stopRefresh = every(browserScheduler, 1000, () => void refresh());
 }
 
-/** The hub's clock against this one, so the countdown reads as on the kiosk. */
-async function syncClock(): Promise<void> {
-  const sentAt = browserScheduler.now();
-  const config = await fetchConfig().catch(() => null);
-  if (config?.serverTime !== undefined) offsetMs = clockOffset(config.serverTime, sentAt, browserScheduler.now());
+/**
+ * Once signed in, the page follows the retained polls and tallies over MQTT
+ * (web/lib/prof-live.ts): nothing is read on a timer. /config.json also gives the
+ * hub's clock, so the countdown reads as on the kiosk.
+ */
+function startLive(): void {
+  if (liveStarted) return;
+  liveStarted = true;
+  void startPage('prof', (state) => badge.show(state)).then((context) => {
+    offsetMs = context.clockOffsetMs;
+    link = context.link;
+    followLive({ link: context.link, topics: context.topics, data, refresh: () => void refresh(), active: () => signedIn });
+    render();
+  });
 }
 
 async function refresh(): Promise<void> {
