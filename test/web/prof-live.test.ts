@@ -5,7 +5,7 @@
  * admin API (as `mqtt-classroom` does, not from the page) appears on it, a vote's
  * tally moves its bars without a request, and a countdown started elsewhere ticks
  * on the page's own clock. With the broker out of reach, the page says so and
- * still runs the lesson by its own buttons.
+ * still runs the lesson by its own buttons (and sees a countdown's end by itself).
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -131,6 +131,12 @@ describe.skipIf(!canRun('chromium'))("the teacher's page with the broker out of 
     await page.locator('.run-question', { hasText: 'Capitale de la France ?' }).waitFor();
     await page.locator('.run-state', { hasText: 'Vote ouvert' }).waitFor();
     expect(rig.hub.server.polls.get(lesson.polls[0] as string).poll.state).toBe('open');
+    // A countdown from the page: the hub closes the question, and the page, which cannot hear it, looks once at the end.
+    await page.locator('#prof-run-seconds').fill('2');
+    await page.getByRole('button', { name: 'Lancer le compte à rebours' }).click();
+    await page.locator('.run-countdown', { hasText: 'Temps restant' }).waitFor();
+    await page.locator('.run-state', { hasText: 'Vote fermé' }).waitFor({ timeout: 15_000 });
+    expect(rig.hub.server.polls.get(lesson.polls[0] as string).poll.state).toBe('closed');
     expect(await page.locator('.conn').getAttribute('data-state')).not.toBe('connected');
     // The browser logs the refused WebSocket; nothing else may go wrong.
     expect(problems.filter((p) => !/WebSocket/i.test(p))).toEqual([]);

@@ -20,6 +20,8 @@ import { startPage } from '../lib/page.js';
 import { browserScheduler } from '../lib/scheduler.js';
 import { statusBadge } from '../lib/status.js';
 
+/** How long after a countdown's end the page reads the lists when the broker is out of reach. */
+const DEADLINE_GRACE_MS = 1000;
 const tr = pageTranslator();
 const t = profText(tr.lang);
 document.title = tr.t('title.prof');
@@ -69,9 +71,10 @@ const runner = createRunner({
   scheduler: browserScheduler,
   offsetMs: () => offsetMs,
   notify: (text) => say(text, false),
-  // Connected, the hub's close arrives as a poll message; without the broker, look once.
+  // Connected, the hub's close arrives as a poll message. Without the broker, look
+  // once, a moment after: the hub's timer and this clock's estimate of it differ a little.
   onDeadline: () => {
-    if (link?.state !== 'connected') void refresh();
+    if (link?.state !== 'connected') browserScheduler.setTimer(() => void refresh(), DEADLINE_GRACE_MS);
   },
 });
 const editor = createEditor({
