@@ -74,7 +74,7 @@ const runner = createRunner({
   // Connected, the hub's close arrives as a poll message. Without the broker, look
   // once, a moment after: the hub's timer and this clock's estimate of it differ a little.
   onDeadline: () => {
-    if (link?.state !== 'connected') browserScheduler.setTimer(() => void refresh(), DEADLINE_GRACE_MS);
+    if (signedIn && link?.state !== 'connected') browserScheduler.setTimer(() => void refresh(), DEADLINE_GRACE_MS);
   },
 });
 const editor = createEditor({
