@@ -39,3 +39,15 @@ export class LessonEndError extends ClassroomError {
     super(which === 'next' ? `Lesson ${lessonId} has no next question: it was the last one.` : `Lesson ${lessonId} has no previous question.`);
   }
 }
+
+/** An edit that would change or drop a question already asked. */
+export class LessonAskedError extends ClassroomError {
+  override readonly name = 'LessonAskedError';
+  readonly httpStatus = 409;
+
+  constructor(lessonId: string, position: number) {
+    super(
+      `Question ${position} of lesson ${lessonId} has been asked already: keep its text, options and policy (its correct answer and countdown may change), and add new questions after it instead.`,
+    );
+  }
+}

@@ -29,3 +29,13 @@ export class InvalidPollError extends ClassroomError {
     super(`The poll cannot be created: ${problem}.`);
   }
 }
+
+/** A poll that was opened or got votes keeps its question, options and policy: its results would no longer mean anything. */
+export class PollAskedError extends ClassroomError {
+  override readonly name = 'PollAskedError';
+  readonly httpStatus = 409;
+
+  constructor(readonly pollId: string) {
+    super(`Poll ${JSON.stringify(pollId)} has been asked already: its question, options and policy stay as they were; make a new question instead.`);
+  }
+}

@@ -15,6 +15,7 @@ import type { PollBook } from '../tally/poll-book.js';
 import { httpStatusOf } from './error-status.js';
 import { routeLessons } from './lesson-api.js';
 import { routeQuizAdmin } from './quiz-api.js';
+import { sendLessonResults } from './lesson-results-api.js';
 import { readJson } from './read-json.js';
 import { fromOwnPage, sessionCookie } from './session-api.js';
 import type { TeacherSessions } from './teacher-sessions.js';
@@ -90,6 +91,11 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, ctx: A
   if (first === 'signin-link' && parts.length === 1) {
     allow(method, 'POST');
     sendJson(res, 201, signInLink(req, ctx));
+    return;
+  }
+  if (first === 'lessons' && action === 'results' && pollId !== undefined && extra === undefined) {
+    allow(method, 'GET');
+    sendLessonResults(res, url, pollId, ctx);
     return;
   }
   if (first === 'lessons') {

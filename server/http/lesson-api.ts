@@ -8,7 +8,7 @@ import { sendJson, sendText } from './security-headers.js';
 
 /**
  * `/api/lessons…` (docs/server.md): list, import (JSON; the CLI and the page turn
- * a CSV file into it with shared/lesson.ts), export as JSON or CSV, next, previous.
+ * a CSV file into it with shared/lesson.ts), edit (PUT), export as JSON or CSV, next, previous.
  */
 export async function routeLessons(req: IncomingMessage, res: ServerResponse, parts: readonly string[], lessons: LessonService): Promise<void> {
   const method = req.method ?? 'GET';
@@ -26,6 +26,12 @@ export async function routeLessons(req: IncomingMessage, res: ServerResponse, pa
     return;
   }
   if (action === undefined) {
+    if (method === 'PUT') {
+      const draft = validateLesson(await readJson(req));
+      if (!draft.ok) throw new InvalidLessonError(draft.detail);
+      sendJson(res, 200, lessons.update(lessonId, draft.value));
+      return;
+    }
     allow(method, 'GET');
     sendJson(res, 200, lessons.get(lessonId));
     return;

@@ -8,7 +8,7 @@ import { type Poll, type PollOption, type Policy, hasOption } from '../../shared
 import type { Scheduler, TimerHandle } from '../../shared/scheduler.js';
 import { createTally, updatePoll } from '../../shared/tally.js';
 import type { Topics } from '../../shared/topics.js';
-import { InvalidPollError, PollExistsError, PollNotFoundError } from '../errors/poll-errors.js';
+import { InvalidPollError, PollAskedError, PollExistsError, PollNotFoundError } from '../errors/poll-errors.js';
 import type { MqttLink } from '../mqtt/mqtt-link.js';
 import type { TallyPublisher } from '../publish/tally-publisher.js';
 import type { PollStore } from '../store/poll-store.js';
@@ -101,6 +101,32 @@ export class PollService {
     const entry: PollEntry = { tally: createTally(poll, seen, refused), round: 1, createdAt: now, seen, refused, answer };
     this.ctx.book.set(poll.id, entry);
     this.ctx.logger.info('poll created', { poll: poll.id, policy: poll.policy, options: poll.options.length });
+    this.announce(entry);
+    return this.summary(entry);
+  }
+
+  /** Whether a poll was ever opened or has a vote or a rejection: then its definition is fixed. */
+  asked(pollId: string): boolean {
+    const { tally } = this.entry(pollId);
+    return tally.poll.openedAt !== null || tally.poll.state === 'open' || tally.total > 0 || tally.rejected > 0 || this.ctx.store.rounds(pollId).length > 1;
+  }
+
+  /** Changes a never-asked poll's question, options and policy (editing a lesson before it runs). */
+  redefine(pollId: string, input: Omit<NewPoll, 'id'>): PollSummary {
+    const entry = this.entry(pollId);
+    const options = input.options.map((o) => (typeof o === 'string' ? { id: o, label: o } : o));
+    const checked = validatePoll({ ...entry.tally.poll, question: input.question, options, policy: input.policy ?? entry.tally.poll.policy });
+    if (!checked.ok) throw new InvalidPollError(checked.detail);
+    const was = entry.tally.poll;
+    if (was.question === checked.value.question && was.policy === checked.value.policy && JSON.stringify(was.options) === JSON.stringify(checked.value.options)) {
+      return this.summary(entry);
+    }
+    if (this.asked(pollId)) throw new PollAskedError(pollId);
+    const tally = createTally(checked.value, entry.seen);
+    tally.seq = entry.tally.seq + 1;
+    entry.tally = tally;
+    this.ctx.store.redefinePoll(checked.value);
+    this.ctx.logger.info('poll redefined', { poll: pollId, options: options.length });
     this.announce(entry);
     return this.summary(entry);
   }

@@ -56,6 +56,16 @@ export class LessonStore {
     })();
   }
 
+  /** A lesson edited in the teacher's page: its title and its questions' order, correct answers and countdowns. */
+  update(lessonId: string, title: string, questions: readonly LessonQuestionRow[]): void {
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE lessons SET title = ? WHERE id = ?').run(title, lessonId);
+      this.db.prepare('DELETE FROM lesson_questions WHERE lesson_id = ?').run(lessonId);
+      const insert = this.db.prepare('INSERT INTO lesson_questions (lesson_id, position, poll_id, correct, seconds) VALUES (?, ?, ?, ?, ?)');
+      for (const q of questions) insert.run(lessonId, q.position, q.pollId, q.correct, q.seconds);
+    })();
+  }
+
   setCurrent(lessonId: string, current: number): void {
     this.db.prepare('UPDATE lessons SET current = ? WHERE id = ?').run(current, lessonId);
   }

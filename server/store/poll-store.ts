@@ -49,6 +49,11 @@ export class PollStore {
     this.db.prepare('UPDATE polls SET answer = ?, revealed = ? WHERE id = ?').run(answer, revealed ? 1 : 0, pollId);
   }
 
+  /** A never-asked poll's new text, options and policy (a lesson edited before it ran). */
+  redefinePoll(poll: Poll): void {
+    this.db.prepare('UPDATE polls SET question = ?, options = ?, policy = ? WHERE id = ?').run(poll.question, JSON.stringify(poll.options), poll.policy, poll.id);
+  }
+
   /** Saves a state change (open, close, hide, countdown) with the tally's seq at that moment, and the opening it starts or ends. */
   savePollState(poll: Poll, seq: number, at: number): void {
     this.db.transaction(() => {
