@@ -1,4 +1,4 @@
-// Makes docs/images/leaderboard.png, the kiosk's quiz leaderboard in the README
+// Makes docs/img/leaderboard.png, the kiosk's quiz leaderboard in the README
 // and docs/web.md: a hub with a small made-up quiz, six players (one a box's team)
 // answering over MQTT, the last question closed, and Debian's Chromium
 // (playwright-core, no browser download) photographing /kiosk.

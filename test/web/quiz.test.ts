@@ -235,7 +235,7 @@ describe.skipIf(!canRun('chromium'))('quiz mode: 5 phones and a box of buttons',
     // The export, from the teacher's page (its CSV link) and the API.
     await prof.getByRole('button', { name: 'Actualiser' }).click();
     await prof.locator('.quiz-table tbody tr').nth(6).waitFor();
-    const href = await prof.getByRole('link', { name: 'Exporter (CSV)' }).getAttribute('href');
+    const href = await prof.getByRole('link', { name: 'Exporter les scores (CSV)' }).getAttribute('href');
     const csv = await prof.evaluate(async (url) => (await fetch(url as string)).text(), href);
     expect(csv.split('\r\n')).toEqual([
       'name,kind,rank,score,Q1 Combien font 2 + 2 ?,Q2 Le protocole des objets ?,Q3 Le port de MQTT ?',
