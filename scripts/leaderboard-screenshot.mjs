@@ -14,7 +14,7 @@ import { loadServerEnv } from '../dist/runtime/env.js';
 import { startServer } from '../dist/server/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const out = process.argv[2] ?? join(root, 'docs', 'images', 'leaderboard.png');
+const out = process.argv[2] ?? join(root, 'docs', 'img', 'leaderboard.png');
 const token = 'screenshot-admin-token';
 const dataDir = mkdtempSync(join(tmpdir(), 'mqtt-classroom-shot-'));
 const config = loadServerEnv({
