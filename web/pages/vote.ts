@@ -21,6 +21,7 @@ import { randomId } from '../lib/ids.js';
 import { LocalStorageOutboxStore, MAX_PENDING_AGE_MS, type PendingVote, pendingVote, voteId, voterId } from '../lib/outbox.js';
 import { startPage } from '../lib/page.js';
 import { PollBoard, pinnedPoll } from '../lib/polls.js';
+import { every } from '../../shared/scheduler.js';
 import { browserScheduler, renderScheduler } from '../lib/scheduler.js';
 import { type PageState, statusBadge } from '../lib/status.js';
 
@@ -80,7 +81,7 @@ void startPage('vote', (state) => {
   ({ link, topics } = ctx);
   clockOffsetMs = ctx.clockOffsetMs;
   // The countdown moves on its own: a redraw twice a second.
-  setInterval(schedule, 500);
+  every(browserScheduler, 500, schedule);
   const t = ctx.topics;
   // Receipts come to this connection's client id (the vote's `reply`), the one
   // receipt topic the brokers let this page read.
@@ -146,7 +147,7 @@ function render(): void {
   const open = poll?.state === 'open';
   setText(question, poll?.question ?? tr.t('title.vote'));
   const deadline = open ? (poll?.deadline ?? null) : null;
-  setText(countdown, deadline === null ? '' : tr.t('vote.countdown', { time: formatSeconds(secondsLeft(deadline, Date.now(), clockOffsetMs)) }));
+  setText(countdown, deadline === null ? '' : tr.t('vote.countdown', { time: formatSeconds(secondsLeft(deadline, browserScheduler.now(), clockOffsetMs)) }));
   countdown.hidden = deadline === null;
   setText(policy, poll === null ? '' : tr.t(`vote.policy.${poll.policy}`));
   setText(notice, poll === null ? tr.t('vote.none') : open ? '' : tr.t('vote.closed'));
