@@ -122,6 +122,8 @@ export const boardSchema = z
     serial: z.string().min(1).optional(),
     baudRate: z.number().int().positive().default(57_600),
     timeoutMs: ms('timeoutMs', 500, 120_000).default(15_000),
+    /** Over TCP: how often the agent checks the board still answers (a Wi-Fi drop closes nothing). */
+    heartbeatMs: ms('heartbeatMs', 100, 60_000).default(2_000),
   })
   .refine((b) => (b.host === undefined) !== (b.serial === undefined), {
     message: 'give either "host" (Firmata over Wi-Fi/TCP) or "serial" (USB), not both or neither',

@@ -130,7 +130,7 @@ function normalize(raw: RawDeviceConfig) {
     id: b.id,
     transport:
       b.host !== undefined
-        ? { kind: 'tcp' as const, host: b.host, port: b.port }
+        ? { kind: 'tcp' as const, host: b.host, port: b.port, heartbeatMs: b.heartbeatMs }
         : { kind: 'serial' as const, path: b.serial ?? '', baudRate: b.baudRate },
     timeoutMs: b.timeoutMs,
   }));

@@ -5,6 +5,7 @@ import type { Scheduler } from '../../shared/scheduler.js';
 import type { BoardConfig } from '../config.js';
 import { BoardError } from '../errors/board-error.js';
 import { openFirmataIo, whereIs } from './open-io.js';
+import { WifiLink } from './wifi-link.js';
 import type { FiveBoard, FiveModule, FirmataIo, OpenedIo } from './types.js';
 
 export interface ConnectedBoard {
@@ -38,6 +39,7 @@ export class BoardRegistry implements Component {
   readonly name = 'firmata boards';
   private readonly connecting = new Map<string, Promise<ConnectedBoard>>();
   private readonly opened: OpenedIo[] = [];
+  private readonly links: WifiLink[] = [];
 
   constructor(private readonly ctx: BoardRegistryContext) {}
 
@@ -57,6 +59,7 @@ export class BoardRegistry implements Component {
   }
 
   async stop(): Promise<void> {
+    for (const link of this.links.splice(0)) link.stop();
     for (const opened of this.opened.splice(0).reverse()) {
       try {
         await opened.close();
@@ -109,11 +112,25 @@ export class BoardRegistry implements Component {
       logger.warn(`board ${config.id} (${where}) ${why}: setting its pins up again`);
       for (const listener of listeners) listener();
     };
-    // A reset (reset button, brown-out, another program opening the port) makes
-    // the firmware announce its version again, with every pin mode forgotten.
-    io.on('reportversion', () => restarted('was reset (its firmware announced itself again)'));
-    // etherport-client reconnects by itself after a Wi-Fi drop; the board may have rebooted.
-    io.on('connect', () => restarted('is connected again'));
+    if (opened.dropConnection !== undefined && config.transport.kind === 'tcp') {
+      // Over Wi-Fi: a heartbeat finds a dead link, a reconnect is a new handshake (wifi-link.ts).
+      const link = new WifiLink({
+        boardId: config.id,
+        where,
+        io,
+        scheduler: this.ctx.scheduler ?? systemScheduler,
+        logger,
+        heartbeatMs: config.transport.heartbeatMs,
+        dropConnection: opened.dropConnection,
+        onRestart: restarted,
+      });
+      link.start();
+      this.links.push(link);
+    } else {
+      // A reset (reset button, brown-out, another program opening the port) makes
+      // the firmware announce its version again, with every pin mode forgotten.
+      io.on('reportversion', () => restarted('was reset (its firmware announced itself again)'));
+    }
     logger.info(`board ${config.id} ready`, { at: where });
     return {
       id: config.id,

@@ -6,6 +6,9 @@ interface EtherPortClient extends FirmataTransport {
   _reconnectTimeoutSecs: number;
   _reconnectTimer: NodeJS.Timeout | null;
   _tcp: { destroy(): void };
+  /** The connected socket, null while connecting or waiting to reconnect. */
+  _socket: object | null;
+  _reconnect(): void;
 }
 
 interface SerialPortLike extends FirmataTransport {
@@ -28,10 +31,19 @@ export async function openFirmataIo(board: BoardConfig): Promise<OpenedIo> {
   const where = whereIs(board);
   if (board.transport.kind === 'tcp') {
     const { EtherPortClient } = (await import('etherport-client')) as { EtherPortClient: new (options: object) => EtherPortClient };
-    // It retries on its own every reconnectTimeout seconds, also after a Wi-Fi drop.
-    const transport = new EtherPortClient({ host: board.transport.host, port: board.transport.port, reconnectTimeout: 5 });
+    // It retries on its own every reconnectTimeout seconds once a socket closed; it
+    // never notices a Wi-Fi drop by itself (wifi-link.ts does, with its heartbeat).
+    const reconnectTimeout = Math.max(0.1, board.transport.heartbeatMs / 1000);
+    const transport = new EtherPortClient({ host: board.transport.host, port: board.transport.port, reconnectTimeout });
     const io = new Firmata(transport);
-    return { io, where, close: async () => closeEtherPort(transport, io) };
+    // A Wi-Fi board booted long before the agent connects and says nothing when a
+    // client connects: its version report is long gone. Ask at once, as firmata-io
+    // would only after its 5 s reportVersionTimeout (longer than a short timeoutMs).
+    transport.once('open', () => {
+      io.reportVersion?.(() => undefined);
+      io.queryFirmware?.(() => undefined);
+    });
+    return { io, where, close: async () => closeEtherPort(transport, io), dropConnection: () => dropEtherPort(transport) };
   }
   const { SerialPort } = (await import('serialport')) as unknown as { SerialPort: new (options: object) => SerialPortLike };
   const transport = new SerialPort({ path: board.transport.path, baudRate: board.transport.baudRate });
@@ -55,6 +67,16 @@ export function closeEtherPort(transport: EtherPortClient, io: FirmataIo): void 
   if (transport._reconnectTimer !== null) clearTimeout(transport._reconnectTimer);
   transport._reconnectTimer = null;
   transport._tcp.destroy();
+}
+
+/**
+ * Drops the socket so that etherport-client reconnects. Its close handler only
+ * reconnects a socket that was connected; one still connecting is restarted here.
+ */
+function dropEtherPort(transport: EtherPortClient): void {
+  const wasConnected = transport._socket !== null;
+  transport._tcp.destroy();
+  if (!wasConnected) transport._reconnect();
 }
 
 function stopHandshake(io: FirmataIo): void {

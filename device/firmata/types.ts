@@ -13,6 +13,12 @@ export interface FirmataIo extends EventEmitter {
   digitalWrite(pin: number, value: number): void;
   reportDigitalPin?(pin: number, value: 0 | 1): void;
   reportAnalogPin?(channel: number, value: 0 | 1): void;
+  /** REPORT_VERSION: the answer is a 'reportversion' event. */
+  reportVersion?(callback: () => void): void;
+  /** QUERY_FIRMWARE: the answer is a 'queryfirmware' event. */
+  queryFirmware?(callback: () => void): void;
+  /** firmata-io's parse buffer (bytes of a message not complete yet). */
+  buffer?: number[];
   /** firmata-io's handshake retry timer, cleared when we give up on a board. */
   reportVersionTimeoutId?: NodeJS.Timeout;
 }
@@ -51,4 +57,6 @@ export interface OpenedIo {
   /** For messages: `192.168.1.50:3030` or `/dev/ttyACM0`. */
   readonly where: string;
   close(): Promise<void>;
+  /** Over TCP: drops the connection so that the transport reconnects (see wifi-link.ts). */
+  dropConnection?(): void;
 }

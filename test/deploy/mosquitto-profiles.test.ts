@@ -16,6 +16,7 @@ import {
   observe,
 } from './access-matrix.js';
 import { type ProfileBroker, SPY, startProfile } from './mosquitto-profile.js';
+import { until } from '../harness/wait.js';
 
 const DEVICES = [DEVICE_ID, OTHER_DEVICE_ID];
 const ACTIONS: Action[] = ['publish', 'subscribe'];
@@ -123,8 +124,7 @@ describe.skipIf(!canRun('mosquitto'))('Mosquitto, classroom profile (deploy/mosq
       if (topic === `${PREFIX}/votes/persist`) got.add(payload.toString());
     });
     try {
-      const deadline = Date.now() + 20_000;
-      while (got.size < VOTES && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await until(() => got.size >= VOTES, `the ${VOTES} queued votes`, { timeout: 20_000, interval: 50, detail: () => `${got.size} arrived` });
       expect(got.size).toBe(VOTES);
       const late = await connectAs(url, { label: 'anonymous', who: 'public' });
       try {

@@ -97,7 +97,7 @@ describe.skipIf(!canRun('mosquitto', 'mosquitto-clients'))('the bread oven, as m
     const marker = await connectClient(mosquitto.url);
     cleanups.push(() => closeClient(marker));
     await marker.publishAsync('test/ready', 'yes', { qos: 1, retain: true });
-    const sub: ChildProcess = spawn(findBinary('mosquitto_sub') as string, ['-h', '127.0.0.1', '-p', String(mosquitto.port), '-t', 'test/ready', '-t', 'pain/cuisson', '-v'], {
+    const sub: ChildProcess = spawn(findBinary('mosquitto_sub') as string, ['-h', '127.0.0.1', '-p', String(mosquitto.port), '-t', 'test/ready', '-t', 'pain/cuisson', '-t', 'pain/cuisson/temperature', '-v'], {
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     cleanups.push(() => void sub.kill('SIGKILL'));
@@ -109,18 +109,22 @@ describe.skipIf(!canRun('mosquitto', 'mosquitto-clients'))('the bread oven, as m
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const agent = new Agent({
       env: loadDeviceEnv({ env: { MQTT_URL: mosquitto.url, DATA_DIR: dataDir }, dotenvPath: null }),
-      // A 3-second bake, read every 50 ms, with the probe wobbling ±0.6 °C.
+      // A 3-second bake, read every 50 ms, with the probe wobbling ±0.6 °C; the
+      // temperature re-published at least every 100 ms (the marker below).
       config: parseDeviceConfig({
         deviceId: 'four',
-        bread: { sensor: { type: 'simulated', durationMs: 3_000, wobble: 0.6, repeat: false }, intervalMs: 50 },
+        bread: { sensor: { type: 'simulated', durationMs: 3_000, wobble: 0.6, repeat: false }, intervalMs: 50, heartbeatMs: 100 },
       }),
       logger: silentLogger,
     });
     cleanups.push(() => agent.stop());
     await agent.start();
     await until(() => agent.bread?.state.state === 'brûlé', 'the oven to burn the bread', { timeout: 25_000, interval: 50, detail: () => out });
-    // A second more of wobbling readings at the top: still no new state.
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Ten more temperatures after it, from the same connection: every reading up to
+    // them (wobbling at the top) had its chance to flap the state, and a state it
+    // published would have arrived before them.
+    const temperaturesAfterBurnt = () => out.split('pain/cuisson brûlé')[1]?.split('\n').filter((l) => l.startsWith('pain/cuisson/temperature ')).length ?? 0;
+    await until(() => temperaturesAfterBurnt() >= 10, 'ten temperatures after brûlé', { timeout: 25_000, interval: 20, detail: () => out });
     const lines = out.split('\n').filter((l) => l.startsWith('pain/cuisson '));
     expect(lines).toEqual(['pain/cuisson froid', 'pain/cuisson cuisson', 'pain/cuisson prêt', 'pain/cuisson brûlé']);
   });

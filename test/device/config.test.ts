@@ -50,7 +50,7 @@ describe('device config', () => {
     ]);
     // A pulled-up button reads LOW when pressed: inverted unless said otherwise.
     expect(buttons.map((b) => ('invert' in b ? b.invert : null))).toEqual([true, true, true, false]);
-    expect(config.boards[0]).toEqual({ id: 'esp32', transport: { kind: 'tcp', host: '192.168.1.50', port: 3030 }, timeoutMs: 15_000 });
+    expect(config.boards[0]).toEqual({ id: 'esp32', transport: { kind: 'tcp', host: '192.168.1.50', port: 3030, heartbeatMs: 2_000 }, timeoutMs: 15_000 });
     expect(config.boards[1]?.transport).toEqual({ kind: 'serial', path: '/dev/ttyACM0', baudRate: 57_600 });
   });
 

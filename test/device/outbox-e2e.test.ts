@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type MosquittoBroker, startMosquitto } from '../harness/mosquitto.js';
+import { closeClient, connectClient } from '../harness/mqtt.js';
 import { canRun } from '../harness/system-deps.js';
 import { until as waitUntil } from '../harness/wait.js';
-import { type TestServer, openPoll, startTestServer, tempDataDir } from '../server/helpers.js';
+import { type TestServer, jsonVote, openPoll, startTestServer, tempDataDir } from '../server/helpers.js';
 import { SERVER_MOSQUITTO_SETTINGS } from '../server/mosquitto-settings.js';
 import { AgentProcess } from './helpers/agent-process.js';
 
@@ -49,6 +50,23 @@ describe.skipIf(!canRun('mosquitto'))('outbox end to end with the real server', 
       mosquitto,
       agent,
       tally: () => server.running.polls.get('cours').tally,
+      /**
+       * Resolves once everything the broker took before now has reached the server:
+       * a marker vote for a poll that does not exist, published now, is queued for
+       * the server after every vote the agent had sent (and had PUBACKed), so once
+       * the server has rejected it, a late resend or redelivery would have shown.
+       */
+      drained: async (marker: string) => {
+        const rejected = () => Object.values(server.running.status().rejectedBy).reduce((a, b) => a + b, 0);
+        const before = rejected();
+        const client = await connectClient(mosquitto.url);
+        try {
+          await client.publishAsync('classroom/votes/no-such-poll', jsonVote(marker, 'A', 'marker'), { qos: 1 });
+          await until(() => rejected() > before, 'the marker vote rejected by the server', 20_000);
+        } finally {
+          await closeClient(client);
+        }
+      },
       stopServer: () => server.dispose(),
       /** The same server again on its database, as after a restart. */
       startServer: async () => {
@@ -59,7 +77,7 @@ describe.skipIf(!canRun('mosquitto'))('outbox end to end with the real server', 
   }
 
   it('broker down, 200 presses, agent SIGKILLed, both restarted: each vote counted once, outbox empty', async () => {
-    const { mosquitto, agent, tally } = await classroom({ persistence: true });
+    const { mosquitto, agent, tally, drained } = await classroom({ persistence: true });
     await mosquitto.stop();
     agent.start(deviceConfig(200, 200));
     // Every press is on disk before the agent could send anything.
@@ -71,8 +89,8 @@ describe.skipIf(!canRun('mosquitto'))('outbox end to end with the real server', 
     agent.start(deviceConfig(0, 1));
     await until(() => tally().total >= 200 && agent.outboxCount(DEVICE) === 0, '200 counted and an empty outbox', 40_000, () => `${JSON.stringify(tally())}\n${agent.output}`);
     expect(agent.output).toContain('200 votes from before the restart');
-    // Late resends would show up here: give them time, the tally must not move.
-    await new Promise((r) => setTimeout(r, 2_000));
+    // Late resends would show up here: once the marker behind them is through, the tally must not have moved.
+    await drained('marker-1');
     expect(tally()).toMatchObject({ total: 200, rejected: 0, counts: Object.fromEntries(OPTIONS.map((o) => [o, 50])) });
     expect(agent.outboxCount(DEVICE)).toBe(0);
     expect(await agent.kill('SIGTERM')).toEqual({ code: 0, signal: null });
@@ -81,21 +99,21 @@ describe.skipIf(!canRun('mosquitto'))('outbox end to end with the real server', 
   it('broker SIGKILLed in the middle of a press stream, with acknowledged votes queued in it: still each vote exactly once', async () => {
     // No persistence: the crash loses every vote the broker had acknowledged but not
     // yet delivered (the worst case; with persistence, those since the last save).
-    const { mosquitto, agent, tally, stopServer, startServer } = await classroom({ persistence: false });
+    const { mosquitto, agent, tally, stopServer, startServer, drained } = await classroom({ persistence: false });
     agent.start(deviceConfig(200, 40));
     await until(() => tally().total >= 40, 'the first votes counted', 30_000, () => agent.output);
     // The server steps away: the broker PUBACKs the next votes and queues them for
     // the server's persistent session...
     await stopServer();
     const countedBefore = tally().total;
-    await new Promise((r) => setTimeout(r, 1_000));
+    // (votes sent and PUBACKed but without a receipt stay in the agent's outbox)
+    await until(() => agent.outboxCount(DEVICE) >= 20, 'votes queued in the broker for the stopped server', 30_000, () => agent.output);
     // ...and dies with them.
     await mosquitto.kill();
-    await new Promise((r) => setTimeout(r, 500));
     await mosquitto.start();
     await startServer();
     await until(() => tally().total >= 200 && agent.outboxCount(DEVICE) === 0, '200 counted and an empty outbox', 60_000, () => `${JSON.stringify(tally())}\n${agent.output}`);
-    await new Promise((r) => setTimeout(r, 2_000));
+    await drained('marker-2');
     expect(countedBefore).toBeLessThan(160);
     expect(tally()).toMatchObject({ total: 200, rejected: 0, counts: Object.fromEntries(OPTIONS.map((o) => [o, 50])) });
     expect(agent.outboxCount(DEVICE)).toBe(0);

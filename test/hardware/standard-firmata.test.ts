@@ -19,7 +19,11 @@ const LED = 13;
 // machine may be shared and the host side is not paced; a hang still fails fast.
 const EVENT_MS = 5_000;
 
-const uno = new SimulatedUno();
+// 5 ms slices: a 1 ms chatter of five level changes makes five 3-byte port reports,
+// 2.6 ms on the 57,600 baud wire; in 2 ms slices the last ones came a slice later,
+// in a second chunk, and on a loaded machine (slices tens of wall ms apart) after
+// johnny-five's 7 ms wall-time debounce had fired: two presses of one bounce.
+const uno = new SimulatedUno({ sliceMs: 5 });
 // Recorded from power-on: the firmware blinks its version on pin 13 while it boots.
 const bootTrace: { reading: PinReading; at: number }[] = [];
 let bootIo: FirmataIo;
@@ -162,8 +166,8 @@ describe('StandardFirmata on a simulated ATmega328P, driven by johnny-five', () 
     // on wall time (7 ms): a chatter split over two slices reaches it in two USB
     // chunks a slice's computation apart, tens of wall ms on a loaded machine, and
     // would read as two presses. So each chatter starts on a slice boundary (right
-    // after a clock event resolved) and fits in one 2 ms slice, one chunk, as it
-    // fits in one 1 ms USB frame of a real board.
+    // after a clock event resolved) and fits, with its reports, in one 5 ms slice, one chunk, as it
+    // fits in a few USB frames of a real board.
     const down = once(button, 'down', EVENT_MS);
     await uno.elapse(1);
     // johnny-five emits a (debounced) 'up' for the reading it got on set-up, 7 wall ms

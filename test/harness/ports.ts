@@ -1,4 +1,5 @@
 import { type AddressInfo, createServer, connect } from 'node:net';
+import { until } from './wait.js';
 
 /** A port that was free a moment ago on 127.0.0.1 (the OS picks it). */
 export async function freePort(): Promise<number> {
@@ -14,9 +15,8 @@ export async function freePort(): Promise<number> {
 
 /** Resolves once something accepts TCP connections on the port, or rejects at the deadline. */
 export async function waitForPort(port: number, timeoutMs = 10_000, host = '127.0.0.1'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
+  const accepts = () =>
+    new Promise<boolean>((resolve) => {
       const socket = connect({ port, host });
       socket.once('connect', () => {
         socket.destroy();
@@ -24,8 +24,5 @@ export async function waitForPort(port: number, timeoutMs = 10_000, host = '127.
       });
       socket.once('error', () => resolve(false));
     });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await until(accepts, `something to listen on ${host}:${port}`, { timeout: timeoutMs, interval: 50 });
 }

@@ -29,6 +29,8 @@ export interface ProxyStats {
   drops: number;
   cuts: number;
   bytes: number;
+  /** Drops that came due once the proxy was healed, and were not made. */
+  spared: number;
 }
 
 /**
@@ -37,7 +39,7 @@ export interface ProxyStats {
  * packet can be cut in half. Loopback only; stops when told.
  */
 export class FlakyProxy {
-  readonly stats: ProxyStats = { connections: 0, drops: 0, cuts: 0, bytes: 0 };
+  readonly stats: ProxyStats = { connections: 0, drops: 0, cuts: 0, bytes: 0, spared: 0 };
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -105,7 +107,11 @@ export class FlakyProxy {
     const drop = this.options.dropAfterMs ?? null;
     if (drop !== null) {
       this.later(this.between(drop), () => {
-        if (dead || this.healthy) return;
+        if (dead) return;
+        if (this.healthy) {
+          this.stats.spared += 1;
+          return;
+        }
         this.stats.drops += 1;
         kill();
       });

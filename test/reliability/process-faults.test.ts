@@ -6,7 +6,7 @@ import { type MosquittoBroker, startMosquitto } from '../harness/mosquitto.js';
 import { canRun } from '../harness/system-deps.js';
 import { SERVER_MOSQUITTO_SETTINGS } from '../server/mosquitto-settings.js';
 import { Figures, scale } from './figures.js';
-import { ServerProcess } from './processes.js';
+import { type AgentProcess, ServerProcess, waitFor } from './processes.js';
 import { type RunOptions, type RunResult, type StreamShape, expectEveryVoteCountedOnce, openPollAndRun, runFigure } from './voting-run.js';
 
 /**
@@ -36,6 +36,17 @@ describe.skipIf(!canRun('mosquitto'))('process faults during a stream of votes (
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  /**
+   * The outage lasts until the agents still running have accepted `presses` more
+   * presses (they keep pressing, into their outboxes): a downtime measured in
+   * votes that must survive it, not in wall time.
+   */
+  async function outage(agents: AgentProcess[], what: string, presses = 30): Promise<void> {
+    const accepted = () => agents.reduce((n, agent) => n + (agent.running ? agent.pressedFromLog().length : 0), 0);
+    const before = accepted();
+    await waitFor(() => accepted() >= before + presses, `${presses} presses made while ${what}`);
+  }
+
   async function run(pollId: string, what: string, fault: RunOptions['fault']): Promise<RunResult> {
     const result = await openPollAndRun({
       ...STREAM,
@@ -62,17 +73,17 @@ describe.skipIf(!canRun('mosquitto'))('process faults during a stream of votes (
   }
 
   it('Mosquitto killed (SIGKILL) and restarted: every vote counted once', async () => {
-    await run('broker-kill', 'Mosquitto killed (SIGKILL) and restarted', async () => {
+    await run('broker-kill', 'Mosquitto killed (SIGKILL) and restarted', async ({ agents }) => {
       await mosquitto.kill();
-      await new Promise((r) => setTimeout(r, 500));
+      await outage(agents, 'Mosquitto is down');
       await mosquitto.start();
     });
   });
 
   it('the server killed (SIGKILL) and restarted: every vote counted once', async () => {
-    await run('server-kill', 'server killed (SIGKILL) and restarted', async () => {
+    await run('server-kill', 'server killed (SIGKILL) and restarted', async ({ agents }) => {
       expect(await server.stop('SIGKILL')).toBeNull();
-      await new Promise((r) => setTimeout(r, 500));
+      await outage(agents, 'the server is down');
       await server.start();
     });
   });
@@ -82,7 +93,7 @@ describe.skipIf(!canRun('mosquitto'))('process faults during a stream of votes (
       const agent = agents[0];
       if (agent === undefined) throw new Error('no agent');
       await kill(agent);
-      await new Promise((r) => setTimeout(r, 300));
+      await outage(agents, 'an agent is down', 20);
       restart(agent);
     });
   });
@@ -92,7 +103,7 @@ describe.skipIf(!canRun('mosquitto'))('process faults during a stream of votes (
       const agent = agents[1];
       if (agent === undefined) throw new Error('no agent');
       await Promise.all([mosquitto.kill(), server.stop('SIGKILL'), kill(agent)]);
-      await new Promise((r) => setTimeout(r, 500));
+      await outage(agents, 'all three are down');
       await mosquitto.start();
       await server.start();
       restart(agent);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MosquittoBroker, startMosquitto } from '../harness/mosquitto.js';
 import { closeClient, connectClient } from '../harness/mqtt.js';
 import { canRun, findBinary } from '../harness/system-deps.js';
+import { until } from '../harness/wait.js';
 import { type TestServer, jsonVote, openPoll, startTestServer, waitForTally } from './helpers.js';
 
 const VOTES = 20_000;
@@ -50,18 +51,24 @@ describe.skipIf(!canRun('mosquitto', 'mosquitto-clients'))('a 20,000-vote burst 
     });
     closeSync(fd);
     const receipts = fileReceipts(file);
-    // mosquitto_sub is listening once a probe receipt shows up in its file.
-    while (!receipts.has('probe')) {
-      await listener.publishAsync('classroom/receipts/probe', JSON.stringify({ id: 'probe', poll: 'burst', status: 'counted' }), { qos: 1 });
-      await new Promise((r) => setTimeout(r, 100));
-      receipts.read();
-    }
+    // mosquitto_sub is listening once a probe receipt shows up in its file (re-sent until then).
+    await until(
+      async () => {
+        if (receipts.has('probe')) return true;
+        await listener.publishAsync('classroom/receipts/probe', JSON.stringify({ id: 'probe', poll: 'burst', status: 'counted' }), { qos: 1 });
+        return false;
+      },
+      'mosquitto_sub to write the probe receipt',
+      { timeout: 10_000, interval: 100 },
+    );
+    receipts.read();
+    const drained = () => receipts.drained((id) => publisher.publishAsync('classroom/votes/no-such-poll', jsonVote(id, 'A', 'burst-marker'), { qos: 1 }).then(() => undefined));
     const votes = Array.from({ length: VOTES }, (_, i) => ({ id: `b-${i}`, option: OPTIONS[i % OPTIONS.length] as string, voter: `box-${i % 20}` }));
 
     // As fast as one QoS 1 publisher goes: everything handed to MQTT.js at once.
     await Promise.all(votes.map((v) => publisher.publishAsync('classroom/votes/burst', jsonVote(v.id, v.option, v.voter), { qos: 1 })));
-    // Then wait until the server has nothing left: receipts stop arriving.
-    await receipts.settle();
+    // Then wait until the server has handled everything before a marker sent after it.
+    await drained();
     const tally = await waitForTally(listener, 'classroom', 'burst', (s) => s.total >= receipts.total);
     const receipted = votes.filter((v) => receipts.byId.has(v.id));
     // Every receipt says counted, once; the tally holds every receipted vote (and,
@@ -87,7 +94,7 @@ describe.skipIf(!canRun('mosquitto', 'mosquitto-clients'))('a 20,000-vote burst 
       for (let i = 0; i < pending.length; i += 250) {
         await Promise.all(pending.slice(i, i + 250).map((v) => publisher.publishAsync('classroom/votes/burst', jsonVote(v.id, v.option, v.voter), { qos: 1 })));
       }
-      await receipts.settle();
+      await drained();
       pending = pending.filter((v) => !receipts.byId.has(v.id));
     }
     expect(receipts.total).toBeGreaterThanOrEqual(VOTES);
@@ -107,10 +114,11 @@ describe.skipIf(!canRun('mosquitto', 'mosquitto-clients'))('a 20,000-vote burst 
 function fileReceipts(file: string) {
   let byId = new Map<string, { status: string }[]>();
   let total = 0;
+  let markers = 0;
   const read = () => {
     const lines = readFileSync(file, 'utf8')
       .split('\n')
-      .filter((l) => l.endsWith('}') && !l.includes('"id":"probe"'));
+      .filter((l) => l.endsWith('}') && !l.includes('"id":"probe"') && !l.includes('"id":"marker-'));
     byId = new Map();
     for (const line of lines) {
       const r = JSON.parse(line) as { id: string; status: string };
@@ -127,16 +135,26 @@ function fileReceipts(file: string) {
     get total() {
       return total;
     },
-    /** Waits until no new receipt arrived for a while (the server has nothing left). */
-    async settle(): Promise<void> {
-      let last = -1;
+    /**
+     * Resolves once the server has handled every vote the publisher sent before:
+     * a marker vote for a poll that does not exist, from the same publisher, is
+     * queued behind them, and its (rejected) receipt is written after theirs. Re-sent
+     * until one marker's receipt is in the file: Mosquitto may drop a marker too.
+     */
+    async drained(publishMarker: (id: string) => Promise<void>): Promise<void> {
+      const sent: string[] = [];
+      await until(
+        async () => {
+          if (sent.some((id) => readFileSync(file, 'utf8').includes(`"id":"${id}"`))) return true;
+          const id = `marker-${markers++}`;
+          sent.push(id);
+          await publishMarker(id);
+          return false;
+        },
+        'the receipt of a marker vote sent after the votes',
+        { timeout: 40_000, interval: 250 },
+      );
       read();
-      while (total !== last) {
-        last = total;
-        // Long enough that a server paused by a busy machine is not taken for done.
-        await new Promise((r) => setTimeout(r, 1_500));
-        read();
-      }
     },
   };
 }

@@ -9,6 +9,7 @@ import { main } from '../../cli/main.js';
 import { chatLine, runChat } from '../../cli/commands/chat.js';
 import { type TestEmbeddedBroker, startEmbedded } from '../harness/embedded.js';
 import { closeClient, collect, connectClient } from '../harness/mqtt.js';
+import { until } from '../harness/wait.js';
 
 describe('terminal chat', () => {
   let broker: TestEmbeddedBroker;
@@ -26,16 +27,7 @@ describe('terminal chat', () => {
 
   /** Resolves once a printed line satisfies `test`. */
   function waitForLine(lines: string[], test: (line: string) => boolean, timeoutMs = 10_000): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const started = Date.now();
-      const poll = () => {
-        const found = lines.find(test);
-        if (found !== undefined) resolve(found);
-        else if (Date.now() - started > timeoutMs) reject(new Error(`no such line in ${JSON.stringify(lines)}`));
-        else setTimeout(poll, 20);
-      };
-      poll();
-    });
+    return until(() => lines.some(test), 'a printed line', { timeout: timeoutMs, interval: 20, detail: () => JSON.stringify(lines) }).then(() => lines.find(test) as string);
   }
 
   it('sends each typed line on classroom/chat/<name> and prints everyone’s messages', async () => {

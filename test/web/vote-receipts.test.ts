@@ -60,15 +60,22 @@ describe.skipIf(!canRun('chromium'))('vote page receipts (the test plays the ser
 
   /** Resolves with the `count`-th vote (1-based) seen with this id. */
   async function nthSend(id: string | null, count: number, timeoutMs = 15_000): Promise<SeenVote> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const matching = votes.filter((v) => id === null || v.id === id);
-      if (matching.length >= count) return matching[count - 1] as SeenVote;
-      if (Date.now() > deadline) throw new Error(`saw ${matching.length} sends of ${id ?? 'any vote'}, wanted ${count}`);
-      await new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        setTimeout(resolve, 500);
-      });
+    const matching = () => votes.filter((v) => id === null || v.id === id);
+    // Woken by each vote the broker delivers (waiters), not by a timer.
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      for (const wake of waiters.splice(0)) wake();
+    }, timeoutMs);
+    try {
+      for (;;) {
+        const seen = matching();
+        if (seen.length >= count) return seen[count - 1] as SeenVote;
+        if (timedOut) throw new Error(`saw ${seen.length} sends of ${id ?? 'any vote'}, wanted ${count}`);
+        await new Promise<void>((resolve) => waiters.push(resolve));
+      }
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -10,6 +10,8 @@
  */
 import { backoffDelay } from '../../shared/backoff.js';
 import { type BrokerUrls, nextBrokerIndex } from '../../shared/broker-urls.js';
+import type { Scheduler, TimerHandle } from '../../shared/scheduler.js';
+import { browserScheduler } from './scheduler.js';
 import { randomId } from './ids.js';
 import { type MqttSession, type SessionHandlers, openSession } from './mqtt-session.js';
 
@@ -22,6 +24,8 @@ export interface LinkOptions {
   clientIdPrefix: string;
   username?: string;
   password?: string;
+  /** The reconnect backoff and each session's timers run on it; default the browser's timers. */
+  scheduler?: Scheduler;
 }
 
 export interface MqttLink {
@@ -60,7 +64,8 @@ export function openLink(options: LinkOptions): MqttLink {
   let state: LinkState = 'connecting';
   let everConnected = false;
   let attempt = 0;
-  let timer: ReturnType<typeof setTimeout> | null = null;
+  const scheduler = options.scheduler ?? browserScheduler;
+  let timer: TimerHandle | null = null;
   let session: MqttSession | null = null;
   // Which URL the current or next attempt uses; moves on after every ended or
   // failed connection, so a dead node of a clustered broker costs one backoff step.
@@ -74,7 +79,7 @@ export function openLink(options: LinkOptions): MqttLink {
   };
   const connected = () => session?.connected === true;
   const connect = () => {
-    if (timer !== null) clearTimeout(timer);
+    scheduler.clearTimer(timer);
     timer = null;
     if (session !== null) return;
     // The first session uses the first URL; each later one the next URL.
@@ -93,6 +98,7 @@ export function openLink(options: LinkOptions): MqttLink {
     clientId,
     keepaliveS: 30,
     connectTimeoutMs: 8_000,
+    scheduler,
     ...(options.username ? { username: options.username } : {}),
     ...(options.password ? { password: options.password } : {}),
   });
@@ -118,7 +124,7 @@ export function openLink(options: LinkOptions): MqttLink {
     setState(everConnected ? 'reconnecting' : 'connecting');
     const delay = reconnectDelay(attempt);
     attempt += 1;
-    timer = setTimeout(connect, delay);
+    timer = scheduler.setTimer(connect, delay);
   };
 
   connect();

@@ -11,6 +11,8 @@
  * browser, ~63 KB gzip of a 68 KB vote page (docs/performance.md).
  */
 import { type IConnectPacket, type Packet, generate, parser } from 'mqtt-packet';
+import { type Scheduler, every } from '../../shared/scheduler.js';
+import { browserScheduler } from './scheduler.js';
 
 export interface SessionOptions {
   url: string;
@@ -21,6 +23,8 @@ export interface SessionOptions {
   keepaliveS: number;
   /** No CONNACK within this: the attempt has failed. */
   connectTimeoutMs: number;
+  /** The connect timeout and the pings run on it; default the browser's timers. */
+  scheduler?: Scheduler;
 }
 
 export interface SessionHandlers {
@@ -48,8 +52,9 @@ export function openSession(options: SessionOptions, handlers: SessionHandlers):
   let closed = false;
   let awaitingPong = false;
   let lastId = 0;
-  let pinger: ReturnType<typeof setInterval> | null = null;
-  const connectTimer = setTimeout(() => end(), options.connectTimeoutMs);
+  const scheduler = options.scheduler ?? browserScheduler;
+  let stopPings: (() => void) | null = null;
+  const connectTimer = scheduler.setTimer(() => end(), options.connectTimeoutMs);
 
   const nextId = () => (lastId = (lastId % 65_535) + 1);
   const send = (packet: Packet) => {
@@ -59,8 +64,8 @@ export function openSession(options: SessionOptions, handlers: SessionHandlers):
     if (closed) return;
     closed = true;
     connected = false;
-    clearTimeout(connectTimer);
-    if (pinger !== null) clearInterval(pinger);
+    scheduler.clearTimer(connectTimer);
+    stopPings?.();
     socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
     if (socket.readyState === WebSocket.CONNECTING || socket.readyState === WebSocket.OPEN) socket.close();
     handlers.onClose();
@@ -72,15 +77,15 @@ export function openSession(options: SessionOptions, handlers: SessionHandlers):
       case 'connack':
         // 3.1.1 codes: 0 accepted; anything else (bad credentials, not authorised) ends it.
         if (packet.returnCode !== 0) return end();
-        clearTimeout(connectTimer);
+        scheduler.clearTimer(connectTimer);
         connected = true;
         // A ping every keepalive; one still unanswered at the next means a dead link
         // (a phone that left the Wi-Fi does not always close its socket).
-        pinger = setInterval(() => {
+        stopPings = every(scheduler, options.keepaliveS * 1000, () => {
           if (awaitingPong) return end();
           awaitingPong = true;
           send({ cmd: 'pingreq' });
-        }, options.keepaliveS * 1000);
+        });
         handlers.onConnect();
         return;
       case 'publish':

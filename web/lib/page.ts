@@ -7,6 +7,7 @@ import { clockOffset } from '../../shared/countdown.js';
 import { type Topics, createTopics } from '../../shared/topics.js';
 import { fetchConfig, resolveWsUrls } from './config.js';
 import { type MqttLink, openLink, reconnectDelay } from './connection.js';
+import { browserScheduler } from './scheduler.js';
 import type { PageState } from './status.js';
 
 export interface PageContext {
@@ -22,12 +23,12 @@ export async function startPage(name: string, onState: (state: PageState) => voi
   let clockOffsetMs = 0;
   for (let attempt = 0; config === null; attempt += 1) {
     try {
-      const sentAt = Date.now();
+      const sentAt = browserScheduler.now();
       config = await fetchConfig();
-      if (config.serverTime !== undefined) clockOffsetMs = clockOffset(config.serverTime, sentAt, Date.now());
+      if (config.serverTime !== undefined) clockOffsetMs = clockOffset(config.serverTime, sentAt, browserScheduler.now());
     } catch {
       onState('no-config');
-      await new Promise((resolve) => setTimeout(resolve, reconnectDelay(attempt)));
+      await new Promise<void>((resolve) => browserScheduler.setTimer(resolve, reconnectDelay(attempt)));
     }
   }
   onState('connecting');

@@ -16,7 +16,8 @@ import { PollBoard, pinnedPoll } from '../lib/polls.js';
 import { qrSvg } from '../lib/qr.js';
 import { RawCounter, rawSource } from '../lib/raw-votes.js';
 import { revealNote, showReveal } from '../lib/reveal-kiosk.js';
-import { renderScheduler } from '../lib/scheduler.js';
+import { every } from '../../shared/scheduler.js';
+import { browserScheduler, renderScheduler } from '../lib/scheduler.js';
 import { type PageState, statusBadge } from '../lib/status.js';
 
 interface ResultsView {
@@ -78,7 +79,7 @@ void startPage('kiosk', (state) => {
 }).then(({ config, link, topics, clockOffsetMs: offset }) => {
   clockOffsetMs = offset;
   // The countdown moves on its own: a redraw twice a second (it changes nothing when nothing moved).
-  setInterval(schedule, 500);
+  every(browserScheduler, 500, schedule);
   if (!params.has('voteUrl') && config.publicUrl) showQr(`${config.publicUrl.replace(/\/+$/, '')}/vote`);
   const raw = rawSource(location.search, config.voteTopic);
   if (raw !== null) counter = new RawCounter(raw);
@@ -161,7 +162,7 @@ function render(): void {
   rawNote.hidden = !view?.rawTopic;
 
   const deadline = view?.deadline ?? null;
-  setText(countdown, deadline === null ? '' : formatSeconds(secondsLeft(deadline, Date.now(), clockOffsetMs)));
+  setText(countdown, deadline === null ? '' : formatSeconds(secondsLeft(deadline, browserScheduler.now(), clockOffsetMs)));
   countdown.hidden = deadline === null;
   const hidden = view?.hidden ?? null;
   setText(hiddenNote, hidden === null ? '' : tr.t('kiosk.hidden'));

@@ -23,6 +23,7 @@ import { OwnVotes, showVerdict, verdictLine } from '../lib/own-votes.js';
 import { startPage } from '../lib/page.js';
 import { PollBoard, pinnedPoll } from '../lib/polls.js';
 import { mountQuizPlayer } from '../lib/quiz-player.js';
+import { every } from '../../shared/scheduler.js';
 import { browserScheduler, renderScheduler } from '../lib/scheduler.js';
 import { type PageState, statusBadge } from '../lib/status.js';
 
@@ -87,7 +88,7 @@ void startPage('vote', (state) => {
   ({ link, topics } = ctx);
   clockOffsetMs = ctx.clockOffsetMs;
   // The countdown moves on its own: a redraw twice a second.
-  setInterval(schedule, 500);
+  every(browserScheduler, 500, schedule);
   const t = ctx.topics;
   // Receipts come to this connection's client id (the vote's `reply`), the one
   // receipt topic the brokers let this page read.
@@ -157,7 +158,7 @@ function render(): void {
   const open = poll?.state === 'open';
   setText(question, poll?.question ?? tr.t('title.vote'));
   const deadline = open ? (poll?.deadline ?? null) : null;
-  setText(countdown, deadline === null ? '' : tr.t('vote.countdown', { time: formatSeconds(secondsLeft(deadline, Date.now(), clockOffsetMs)) }));
+  setText(countdown, deadline === null ? '' : tr.t('vote.countdown', { time: formatSeconds(secondsLeft(deadline, browserScheduler.now(), clockOffsetMs)) }));
   countdown.hidden = deadline === null;
   setText(policy, poll === null ? '' : tr.t(`vote.policy.${poll.policy}`));
   setText(notice, poll === null ? tr.t('vote.none') : open ? '' : tr.t('vote.closed'));

@@ -119,7 +119,7 @@ describe('Firmata boards over TCP (real firmata-io and etherport-client)', () =>
   it('gives up on a board that does not answer, naming host and port, and closes the socket', async () => {
     const board = await new FakeFirmataWifi({ pins: 20, silent: true }).start();
     cleanups.push(() => board.stop());
-    const boards = new BoardRegistry({ boards: [{ id: 'esp32', transport: { kind: 'tcp', host: '127.0.0.1', port: board.port }, timeoutMs: 600 }], logger: silentLogger });
+    const boards = new BoardRegistry({ boards: [{ id: 'esp32', transport: { kind: 'tcp', host: '127.0.0.1', port: board.port, heartbeatMs: 2_000 }, timeoutMs: 600 }], logger: silentLogger });
     cleanups.push(() => boards.stop());
     const error = await boards.get('esp32').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BoardError);

@@ -1,0 +1,105 @@
+import { generate, parser, type Packet } from 'mqtt-packet';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { openLink } from '../../web/lib/connection.js';
+import { openSession } from '../../web/lib/mqtt-session.js';
+import { ManualScheduler } from '../harness/manual-scheduler.js';
+
+/**
+ * The pages' MQTT timers (connect timeout, keepalive pings, reconnect backoff) run
+ * on the Scheduler they are given, so a ManualScheduler moves them: no wall clock,
+ * no fake timers. The WebSocket is a fake that records the packets the page sends.
+ */
+class FakeWebSocket {
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  static readonly instances: FakeWebSocket[] = [];
+  readyState = FakeWebSocket.CONNECTING;
+  binaryType = 'blob';
+  onopen: (() => void) | null = null;
+  onmessage: ((event: { data: ArrayBuffer }) => void) | null = null;
+  onclose: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  readonly sent: Packet[] = [];
+  private readonly packets = parser({ protocolVersion: 4 });
+
+  constructor(readonly url: string) {
+    FakeWebSocket.instances.push(this);
+    this.packets.on('packet', (p: Packet) => this.sent.push(p));
+  }
+
+  send(data: Uint8Array): void {
+    this.packets.parse(Buffer.from(data));
+  }
+
+  close(): void {
+    this.readyState = 3;
+  }
+
+  /** The broker side: the socket opens, then CONNACK 0. */
+  accept(): void {
+    this.readyState = FakeWebSocket.OPEN;
+    this.onopen?.();
+    this.deliver({ cmd: 'connack', returnCode: 0, sessionPresent: false });
+  }
+
+  deliver(packet: Packet): void {
+    const bytes = generate(packet);
+    this.onmessage?.({ data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
+  }
+}
+
+beforeEach(() => {
+  FakeWebSocket.instances.length = 0;
+  vi.stubGlobal('WebSocket', FakeWebSocket);
+  vi.stubGlobal('addEventListener', () => undefined);
+  vi.stubGlobal('document', { addEventListener: () => undefined, visibilityState: 'visible' });
+});
+afterEach(() => vi.unstubAllGlobals());
+
+const lastSocket = () => FakeWebSocket.instances.at(-1) as FakeWebSocket;
+
+describe('the pages MQTT session on an injected scheduler', () => {
+  it('gives up on an attempt with no CONNACK after connectTimeoutMs of scheduler time', () => {
+    const scheduler = new ManualScheduler();
+    const closed = vi.fn();
+    openSession({ url: 'ws://x', clientId: 'c', keepaliveS: 30, connectTimeoutMs: 8_000, scheduler }, { onConnect: () => undefined, onClose: closed, onMessage: () => undefined });
+    scheduler.advance(7_999);
+    expect(closed).not.toHaveBeenCalled();
+    scheduler.advance(1);
+    expect(closed).toHaveBeenCalledTimes(1);
+  });
+
+  it('pings every keepalive and ends the session when a ping is still unanswered at the next', () => {
+    const scheduler = new ManualScheduler();
+    const closed = vi.fn();
+    openSession({ url: 'ws://x', clientId: 'c', keepaliveS: 30, connectTimeoutMs: 8_000, scheduler }, { onConnect: () => undefined, onClose: closed, onMessage: () => undefined });
+    const socket = lastSocket();
+    socket.accept();
+    const pings = () => socket.sent.filter((p) => p.cmd === 'pingreq').length;
+    scheduler.advance(30_000);
+    expect(pings()).toBe(1);
+    socket.deliver({ cmd: 'pingresp' });
+    scheduler.advance(30_000);
+    expect(pings()).toBe(2);
+    expect(closed).not.toHaveBeenCalled();
+    // No PINGRESP this time: the next tick ends the session.
+    scheduler.advance(30_000);
+    expect(closed).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('the pages MQTT link on an injected scheduler', () => {
+  it('reconnects on its backoff in scheduler time, to the next URL', () => {
+    const scheduler = new ManualScheduler();
+    const link = openLink({ urls: ['ws://a', 'ws://b'], clientIdPrefix: 'vote', scheduler });
+    expect(FakeWebSocket.instances.map((s) => s.url)).toEqual(['ws://a']);
+    lastSocket().onclose?.();
+    expect(link.state).toBe('connecting');
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    // The first step is half a second with jitter: 8 s of scheduler time covers any draw.
+    scheduler.advance(8_000);
+    expect(FakeWebSocket.instances.map((s) => s.url)).toEqual(['ws://a', 'ws://b']);
+    lastSocket().accept();
+    expect(link.state).toBe('connected');
+  });
+});
