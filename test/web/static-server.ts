@@ -31,6 +31,12 @@ export async function startStaticServer(dist: string, config: Record<string, unk
         res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(current));
         return;
       }
+      // The hub's public quiz API as it answers outside a quiz (server/http/quiz-api.ts):
+      // the vote page asks it for its own score; a 404 would be a console error.
+      if (path === '/api/player/me' && req.method === 'POST') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ quiz: false }));
+        return;
+      }
       const file = PAGES[path] ?? (path.startsWith('/assets/') ? normalize(path.slice(1)) : null);
       if (file === null || file.includes('..')) {
         res.writeHead(404).end();

@@ -82,7 +82,7 @@ export function createHistory(deps: HistoryDeps): HistoryPanel {
     const open = poll.state === 'open';
     const action = el('button', {
       class: open ? 'button button--quiet' : 'button',
-      text: tr.t(open ? 'prof.poll.close' : 'prof.poll.open'),
+      text: t(open ? 'prof.poll.close' : 'prof.poll.open'),
       attrs: { type: 'button', 'aria-describedby': `poll-${poll.id}`, 'data-focus': `toggle:${poll.id}` },
     });
     action.addEventListener('click', () => void deps.act('POST', `/api/polls/${encodeURIComponent(poll.id)}/${open ? 'close' : 'open'}`));

@@ -5,6 +5,23 @@
 import type { Lang } from './i18n.js';
 
 const fr = {
+  // Sign-in, the polls' buttons and the reveal (kept out of i18n.ts, which every page loads).
+  'prof.reveal': 'Révéler la réponse',
+  'prof.revealed': 'Réponse révélée : {option}',
+  'prof.signin.title': 'Connexion',
+  'prof.signin.hint': 'Ouvrez le lien de connexion affiché par le serveur (ou lancez « mqtt-classroom prof-link » sur le hub), ou tapez le secret d’administration.',
+  'prof.signin.secret': 'Secret d’administration',
+  'prof.signin.submit': 'Se connecter',
+  'prof.signin.wrong': 'Secret incorrect : c’est ADMIN_TOKEN, ou le jeton de DATA_DIR/admin-token sur le hub.',
+  'prof.signin.link-refused': 'Ce lien de connexion a déjà servi ou a expiré : « mqtt-classroom prof-link » en donne un nouveau.',
+  'prof.signed-in': 'Connecté comme prof.',
+  'prof.signed-out': 'Non connecté.',
+  'prof.signout': 'Se déconnecter',
+  'prof.error.network': 'Le serveur ne répond pas, réessayez.',
+  'prof.polls.title': 'Votes',
+  'prof.polls.none': 'Aucun vote pour l’instant.',
+  'prof.poll.open': 'Ouvrir',
+  'prof.poll.close': 'Fermer',
   'lessons.title': 'Leçons',
   'lessons.none': 'Aucune leçon : créez-en une ou importez un fichier.',
   'lessons.new': 'Nouvelle leçon',
@@ -72,6 +89,22 @@ const fr = {
 export type ProfKey = keyof typeof fr;
 
 const en: Record<ProfKey, string> = {
+  'prof.reveal': 'Reveal the answer',
+  'prof.revealed': 'Answer revealed: {option}',
+  'prof.signin.title': 'Sign in',
+  'prof.signin.hint': 'Open the sign-in link the server printed (or run “mqtt-classroom prof-link” on the hub), or type the admin secret.',
+  'prof.signin.secret': 'Admin secret',
+  'prof.signin.submit': 'Sign in',
+  'prof.signin.wrong': 'Wrong secret: it is ADMIN_TOKEN, or the token in DATA_DIR/admin-token on the hub.',
+  'prof.signin.link-refused': 'This sign-in link was used or has expired: “mqtt-classroom prof-link” prints a new one.',
+  'prof.signed-in': 'Signed in as the teacher.',
+  'prof.signed-out': 'Not signed in.',
+  'prof.signout': 'Sign out',
+  'prof.error.network': 'The server does not answer, try again.',
+  'prof.polls.title': 'Polls',
+  'prof.polls.none': 'No polls yet.',
+  'prof.poll.open': 'Open',
+  'prof.poll.close': 'Close',
   'lessons.title': 'Lessons',
   'lessons.none': 'No lessons: make one or import a file.',
   'lessons.new': 'New lesson',

@@ -7,8 +7,8 @@
  */
 import type { Poll } from '../../shared/poll.js';
 import { el } from './dom.js';
-import type { Translator } from './i18n.js';
 import { api } from './prof-api.js';
+import type { ProfText } from './prof-i18n.js';
 
 interface Revealable {
   readonly poll: Poll;
@@ -17,7 +17,7 @@ interface Revealable {
 }
 
 export interface RevealMount {
-  readonly tr: Translator;
+  readonly t: ProfText;
   /** After a reveal: the page reloads its list. */
   readonly done: () => unknown;
   /** The reveal failed (network, session expired): the page says so. */
@@ -31,12 +31,12 @@ export function mountReveal(into: HTMLElement, summary: Revealable, mount: Revea
   if (answer === null) return;
   const label = poll.options.find((o) => o.id === answer)?.label ?? answer;
   if (poll.correct === answer) {
-    into.append(el('span', { class: 'poll-revealed', text: mount.tr.t('prof.revealed', { option: label }) }));
+    into.append(el('span', { class: 'poll-revealed', text: mount.t('prof.revealed', { option: label }) }));
     return;
   }
   const button = el('button', {
     class: 'button button--quiet button--reveal',
-    text: mount.tr.t('prof.reveal'),
+    text: mount.t('prof.reveal'),
     attrs: { type: 'button', 'aria-describedby': `poll-${poll.id}`, 'data-reveal': poll.id },
   });
   button.addEventListener('click', () => {

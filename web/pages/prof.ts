@@ -32,13 +32,13 @@ const secretInput = el('input', {
 });
 const signInError = el('p', { class: 'error', attrs: { role: 'alert', id: 'prof-signin-error' } });
 const signInForm = el('form', { class: 'signin', attrs: { 'aria-labelledby': 'prof-signin-title' } }, [
-  el('h2', { text: tr.t('prof.signin.title'), attrs: { id: 'prof-signin-title' } }),
-  el('p', { class: 'hint', text: tr.t('prof.signin.hint') }),
-  el('label', { text: tr.t('prof.signin.secret'), attrs: { for: 'prof-secret' } }),
-  el('div', { class: 'row' }, [secretInput, el('button', { class: 'button', text: tr.t('prof.signin.submit'), attrs: { type: 'submit' } })]),
+  el('h2', { text: t('prof.signin.title'), attrs: { id: 'prof-signin-title' } }),
+  el('p', { class: 'hint', text: t('prof.signin.hint') }),
+  el('label', { text: t('prof.signin.secret'), attrs: { for: 'prof-secret' } }),
+  el('div', { class: 'row' }, [secretInput, el('button', { class: 'button', text: t('prof.signin.submit'), attrs: { type: 'submit' } })]),
   signInError,
 ]);
-const signOutButton = el('button', { class: 'link-button', text: tr.t('prof.signout'), attrs: { type: 'button' } });
+const signOutButton = el('button', { class: 'link-button', text: t('prof.signout'), attrs: { type: 'button' } });
 const status = el('p', { class: 'status', attrs: { role: 'status' } });
 const message = el('p', { class: 'message', attrs: { 'aria-live': 'polite', id: 'prof-message' } });
 // The broker's state, as on the kiosk: without it the page still works, by its own actions.
@@ -56,7 +56,7 @@ async function act(method: string, path: string): Promise<void> {
     say('', false);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return showSignedOut();
-    say(error instanceof ApiError ? error.message : tr.t('prof.error.network'), true);
+    say(error instanceof ApiError ? error.message : t('prof.error.network'), true);
   }
   await refresh();
 }
@@ -100,7 +100,7 @@ const lessonsPanel = createLessonsPanel({
   refresh,
   selected: () => runner.selected,
 });
-const revealMount = { tr, done: () => refresh(), failed: () => say(tr.t('prof.error.network'), true) };
+const revealMount = { t, done: () => refresh(), failed: () => say(t('prof.error.network'), true) };
 const history = createHistory({ tr, t, act, decorate: (item, summary) => mountReveal(item, summary, revealMount) });
 
 // Mount point of the room at a glance and the new-bake button (their own modules):
@@ -166,7 +166,7 @@ async function signIn(body: { secret: string } | { link: string }): Promise<void
   } catch (error) {
     showSignedOut();
     const linkRefused = 'link' in body;
-    setText(signInError, error instanceof ApiError && error.status === 401 ? tr.t(linkRefused ? 'prof.signin.link-refused' : 'prof.signin.wrong') : tr.t('prof.error.network'));
+    setText(signInError, error instanceof ApiError && error.status === 401 ? t(linkRefused ? 'prof.signin.link-refused' : 'prof.signin.wrong') : t('prof.error.network'));
     // Typing again replaces the wrong secret.
     secretInput.select();
   }
@@ -178,7 +178,7 @@ function showSignedOut(): void {
   work.hidden = true;
   session.hidden = true;
   say('', false);
-  setText(status, tr.t('prof.signed-out'));
+  setText(status, t('prof.signed-out'));
   document.body.dataset['signedIn'] = 'false';
   secretInput.focus();
 }
@@ -187,7 +187,7 @@ async function showSignedIn(): Promise<void> {
   signInForm.hidden = true;
   work.hidden = false;
   session.hidden = false;
-  setText(status, tr.t('prof.signed-in'));
+  setText(status, t('prof.signed-in'));
   document.body.dataset['signedIn'] = 'true';
   signedIn = true;
   startLive();
@@ -220,7 +220,7 @@ async function refresh(): Promise<void> {
     await data.refresh();
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return showSignedOut();
-    say(tr.t('prof.error.network'), true);
+    say(t('prof.error.network'), true);
   }
 }
 
