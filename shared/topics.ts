@@ -19,6 +19,9 @@ export interface Topics {
   readonly allReceipts: string;
   deviceStatus(deviceId: string): string;
   readonly allDeviceStatus: string;
+  /** Retained device-info (shared/codecs/device-info.ts): the room at a glance. */
+  deviceInfo(deviceId: string): string;
+  readonly allDeviceInfo: string;
   deviceButton(deviceId: string, button: string): string;
   chat(name: string): string;
   readonly allChat: string;
@@ -33,6 +36,7 @@ export type ParsedTopic =
   | { kind: 'tally'; pollId: string }
   | { kind: 'receipts'; voter: string }
   | { kind: 'device-status'; deviceId: string }
+  | { kind: 'device-info'; deviceId: string }
   | { kind: 'device-button'; deviceId: string; button: string }
   | { kind: 'chat'; name: string }
   | { kind: 'bread' }
@@ -74,6 +78,8 @@ export function createTopics(options: TopicOptions = {}): Topics {
     allReceipts: `${prefix}/receipts/+`,
     deviceStatus: (deviceId: string) => `${prefix}/devices/${assertId('device id', deviceId)}/status`,
     allDeviceStatus: `${prefix}/devices/+/status`,
+    deviceInfo: (deviceId: string) => `${prefix}/devices/${assertId('device id', deviceId)}/info`,
+    allDeviceInfo: `${prefix}/devices/+/info`,
     deviceButton: (deviceId: string, button: string) =>
       `${prefix}/devices/${assertId('device id', deviceId)}/buttons/${assertId('button id', button)}`,
     chat: (name: string) => `${prefix}/chat/${assertId('chat name', name)}`,
@@ -113,6 +119,7 @@ export function parseTopic(topics: Topics, topic: string): ParsedTopic | null {
   }
   if (family !== 'devices') return null;
   if (rest.length === 3 && sub === 'status') return { kind: 'device-status', deviceId: id };
+  if (rest.length === 3 && sub === 'info') return { kind: 'device-info', deviceId: id };
   if (rest.length === 4 && sub === 'buttons' && subId !== undefined && isValidId(subId)) {
     return { kind: 'device-button', deviceId: id, button: subId };
   }

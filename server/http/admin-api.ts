@@ -13,6 +13,7 @@ import type { VoteLog } from '../store/vote-log.js';
 import type { PollBook } from '../tally/poll-book.js';
 import { httpStatusOf } from './error-status.js';
 import { routeLessons } from './lesson-api.js';
+import { type RoomApi, routeRoom } from './room-api.js';
 import { readJson } from './read-json.js';
 import { fromOwnPage, sessionCookie } from './session-api.js';
 import type { TeacherSessions } from './teacher-sessions.js';
@@ -36,6 +37,8 @@ export interface AdminApiContext {
   sessions: TeacherSessions;
   /** Where phones and the teacher reach the pages (PUBLIC_URL or the LAN address), for sign-in links. */
   publicUrl: string | null;
+  /** The room at a glance and the bake (`/api/room`, `/api/bread/new-bake`). */
+  room: RoomApi;
 }
 
 /**
@@ -86,6 +89,10 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, ctx: A
   if (first === 'signin-link' && parts.length === 1) {
     allow(method, 'POST');
     sendJson(res, 201, signInLink(req, ctx));
+    return;
+  }
+  if (first === 'room' || first === 'bread') {
+    routeRoom(req, res, first, parts.slice(1), ctx.room);
     return;
   }
   if (first === 'lessons') {

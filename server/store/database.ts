@@ -104,6 +104,21 @@ const MIGRATIONS: readonly string[] = [
   -- When the hub closes the open poll by itself (a countdown), hub epoch ms; null for none.
   ALTER TABLE polls ADD COLUMN deadline INTEGER;
   `,
+  // The bread readings of the current bake (server/store/bread-store.ts), bounded.
+  `
+  CREATE TABLE bread_readings (
+    n INTEGER PRIMARY KEY,            -- arrival order
+    at INTEGER NOT NULL,              -- hub epoch ms when it arrived
+    celsius REAL NOT NULL,
+    state TEXT                        -- the doneness the device said last, or null
+  );
+  CREATE INDEX bread_readings_by_at ON bread_readings(at);
+  -- One row: when the current bake started (the teacher's "new bake", or the first reading).
+  CREATE TABLE bread_bake (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    started_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 /**
