@@ -2,6 +2,7 @@ import type { Logger } from '../../runtime/logger.js';
 import type { BreadHistory } from '../../shared/codecs/bread-history.js';
 import { decodeBreadState, decodeCelsius } from '../../shared/codecs/bread.js';
 import type { Clock } from '../../shared/scheduler.js';
+import type { BreadNow } from '../../shared/room.js';
 import type { Topics } from '../../shared/topics.js';
 import type { BreadStore } from '../store/bread-store.js';
 
@@ -12,14 +13,6 @@ export interface BreadKeeperContext {
   logger: Logger;
   /** The state or the temperature changed (the room view is told). */
   onChange: () => void;
-}
-
-/** What the oven says now, as the room view shows it. */
-export interface BreadNow {
-  readonly state: string | null;
-  readonly celsius: number | null;
-  /** Hub epoch ms of the last temperature heard; null before any. */
-  readonly at: number | null;
 }
 
 /**

@@ -3,30 +3,13 @@ import { decodeStatus } from '../../shared/codecs/status.js';
 import type { Scheduler, TimerHandle } from '../../shared/scheduler.js';
 import { type Topics, parseTopic } from '../../shared/topics.js';
 import { SERVER_ACCOUNT } from '../access/accounts.js';
-import type { BreadKeeper, BreadNow } from './bread-keeper.js';
+import type { DeviceView, RoomSnapshot } from '../../shared/room.js';
+import type { BreadKeeper } from './bread-keeper.js';
+
+export type { DeviceView, RoomSnapshot } from '../../shared/room.js';
 
 /** Mosquitto's count of connected clients (readable by the hub's account, deploy/mosquitto/classroom.acl). */
 export const SYS_CLIENTS_CONNECTED = '$SYS/broker/clients/connected';
-
-export interface DeviceView {
-  readonly id: string;
-  readonly status: 'online' | 'offline' | 'unknown';
-  /** Hub epoch ms of the last message from it; null when it was only known from the broker's retained copy. */
-  readonly lastSeen: number | null;
-  /** Its retained device-info; null when it never published one (an older agent, an Arduino sketch). */
-  readonly info: DeviceInfo | null;
-}
-
-/** `GET /api/room` (docs/server.md). */
-export interface RoomSnapshot {
-  readonly at: number;
-  readonly devices: readonly DeviceView[];
-  /** Browsers connected (phones, the kiosk); null when the broker does not say. */
-  readonly phones: number | null;
-  readonly broker: { readonly kind: 'embedded' | 'external'; readonly connected: boolean };
-  readonly hub: { readonly version: string; readonly storing: boolean; readonly failedCommits: number };
-  readonly bread: BreadNow;
-}
 
 export interface RoomStateContext {
   topics: Topics;

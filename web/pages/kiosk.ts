@@ -7,6 +7,8 @@ import '../styles/kiosk.css';
 import type { PollOption } from '../../shared/poll.js';
 import { parseTopic } from '../../shared/topics.js';
 import { breadClass, breadLabel, formatCelsius, parseBreadState, parseCelsius } from '../lib/bread.js';
+import { type BakeCurve, addReading, fetchBake } from '../lib/bread-history.js';
+import { breadSparkline } from '../lib/bread-sparkline.js';
 import { appRoot, el, setText } from '../lib/dom.js';
 import { pageTranslator } from '../lib/i18n.js';
 import { formatSeconds, secondsLeft } from '../../shared/countdown.js';
@@ -52,12 +54,15 @@ let clockOffsetMs = 0;
 const qrBox = el('div', { class: 'qr-box' });
 const breadValue = el('p', { class: 'bread-state' });
 const breadTemp = el('p', { class: 'bread-temp' });
+// The bake since it started (the hub's readings, then live ones).
+const bake: BakeCurve = { t: [], c: [] };
+const spark = breadSparkline(tr.t('pain.chart'));
 appRoot().append(
   el('div', { class: 'kiosk' }, [
     el('section', { class: 'results' }, [el('header', { class: 'results-head' }, [question, pollState, countdown]), rawNote, hiddenNote, bars, total]),
     el('aside', { class: 'side' }, [
       qrBox,
-      el('div', { class: 'bread-box' }, [el('h2', { class: 'bread-title', text: tr.t('bread.title') }), breadValue, breadTemp]),
+      el('div', { class: 'bread-box' }, [el('h2', { class: 'bread-title', text: tr.t('bread.title') }), breadValue, breadTemp, spark.element]),
       badge.element,
     ]),
   ]),
@@ -76,8 +81,17 @@ void startPage('kiosk', (state) => {
   if (!params.has('voteUrl') && config.publicUrl) showQr(`${config.publicUrl.replace(/\/+$/, '')}/vote`);
   const raw = rawSource(location.search, config.voteTopic);
   if (raw !== null) counter = new RawCounter(raw);
-  link.subscribe([topics.allPolls, topics.allTallies, topics.bread, topics.breadTemperature, ...(raw ? [raw.topic] : [])]);
-  link.onMessage((topic, payload) => {
+  link.subscribe([topics.allPolls, topics.allTallies, ...(raw ? [raw.topic] : [])]);
+  // The bread once the hub's readings are in, so the retained reading is not drawn twice (web/lib/bread-history.ts).
+  void fetchBake().then((kept) => {
+    if (kept !== null) {
+      bake.t.push(...kept.t);
+      bake.c.push(...kept.c);
+    }
+    link.subscribe([topics.bread, topics.breadTemperature]);
+    schedule();
+  });
+  link.onMessage((topic, payload, retained) => {
     if (counter !== null && topic === counter.source.topic) {
       counter.take(payload, Date.now());
       schedule();
@@ -93,6 +107,7 @@ void startPage('kiosk', (state) => {
       changed = true;
     } else if (parsed.kind === 'bread-temperature') {
       celsius = parseCelsius(payload);
+      addReading(bake, celsius, retained, Date.now() + clockOffsetMs);
       changed = true;
     }
     if (changed) schedule();
@@ -145,6 +160,7 @@ function render(): void {
   setText(breadValue, breadLabel(tr, breadState));
   if (breadValue.className !== breadClass(breadState)) breadValue.className = breadClass(breadState);
   setText(breadTemp, formatCelsius(tr, celsius));
+  spark.draw(bake);
 
   const view = currentView();
   setText(question, view?.question ?? tr.t('kiosk.waiting'));

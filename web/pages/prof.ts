@@ -8,6 +8,7 @@ import type { Poll } from '../../shared/poll.js';
 import { appRoot, el, setText } from '../lib/dom.js';
 import { pageTranslator } from '../lib/i18n.js';
 import { ApiError, api, takeSignInToken } from '../lib/prof-api.js';
+import { mountRoomPanel } from '../lib/prof-room.js';
 
 interface PollSummary {
   readonly poll: Poll;
@@ -44,6 +45,8 @@ appRoot().append(
   signInForm,
   work,
 );
+
+mountRoomPanel(work, tr);
 
 signInForm.addEventListener('submit', (event) => {
   event.preventDefault();
