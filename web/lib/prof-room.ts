@@ -15,8 +15,9 @@ import { api } from './prof-api.js';
 import { type RoomT, roomStrings } from './prof-room-strings.js';
 
 /**
- * Adds the panel to `parent` (the signed-in part of /prof). It listens while
- * `parent` is shown and stops when it is hidden (signed out).
+ * Adds the panel to `parent` (the signed-in part of /prof). It listens while the
+ * page says it is signed in (`body[data-signed-in="true"]`, set by web/pages/prof.ts)
+ * and stops when it signs out, so a signed-out page never asks the API.
  */
 export function mountRoomPanel(parent: HTMLElement, tr: Translator): void {
   const t = roomStrings(tr.lang);
@@ -50,8 +51,9 @@ export function mountRoomPanel(parent: HTMLElement, tr: Translator): void {
   });
 
   let source: EventSource | null = null;
+  const signedIn = () => document.body.dataset['signedIn'] === 'true';
   const listen = () => {
-    if (parent.hidden || source !== null) return;
+    if (!signedIn() || source !== null) return;
     source = new EventSource('/api/room/events');
     source.onmessage = (event: MessageEvent<string>) => {
       setText(live, t('live'));
@@ -67,7 +69,7 @@ export function mountRoomPanel(parent: HTMLElement, tr: Translator): void {
     source?.close();
     source = null;
   };
-  new MutationObserver(() => (parent.hidden ? stop() : listen())).observe(parent, { attributes: true, attributeFilter: ['hidden'] });
+  new MutationObserver(() => (signedIn() ? listen() : stop())).observe(document.body, { attributes: true, attributeFilter: ['data-signed-in'] });
   listen();
 
   function render(room: RoomSnapshot): void {

@@ -94,6 +94,8 @@ function render(): void {
   if (stateLine.className !== breadClass(breadState)) stateLine.className = breadClass(breadState);
   setText(tempLine, formatCelsius(tr, celsius));
   chart.setData([history.t, history.c]);
+  // What the chart holds, for a person's devtools and the browser tests.
+  chartBox.dataset['points'] = String(history.t.length);
 }
 
 function loadHistory(): { t: number[]; c: number[] } {
