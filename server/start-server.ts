@@ -67,6 +67,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         return room.link.filters;
       },
       handle: (topic, payload, retained) => room.link.handle(topic, payload, retained),
+      connectionChanged: () => room.state.changed(),
     },
     onReady: () => core.polls.publishAll(),
     presence: () => (core.health.status.storing ? 'online' : 'not-storing'),

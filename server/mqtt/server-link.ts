@@ -31,7 +31,12 @@ export interface ServerLinkContext {
    * subscribed on its own, so a broker whose ACL refuses one (an older ACL file)
    * costs that part of the view only, never the votes.
    */
-  room?: { readonly filters: readonly string[]; handle(topic: string, payload: Buffer, retained: boolean): void };
+  room?: {
+    readonly filters: readonly string[];
+    handle(topic: string, payload: Buffer, retained: boolean): void;
+    /** The link connected or lost the broker (the room view shows it). */
+    connectionChanged(): void;
+  };
   /** After each (re)connect and subscription: republish what is retained. */
   onReady: () => void;
   /** What the status topic says once connected: `online`, or `not-storing` while commits fail. */
@@ -96,6 +101,7 @@ export class ServerLink implements MqttLink {
       scheduler: ctx.scheduler,
       backoff: { initialMs: 250, maxMs: 10_000 },
       onConnect: (client) => this.subscribe(client),
+      onStateChange: () => ctx.room?.connectionChanged(),
       // We subscribe after every connect ourselves.
       extra: { resubscribe: false },
     });
