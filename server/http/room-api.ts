@@ -50,7 +50,7 @@ function streamRoom(req: IncomingMessage, res: ServerResponse, state: RoomState)
     res.write(`data: ${JSON.stringify(snapshot)}\n\n`);
   };
   send(state.snapshot());
-  const unwatch = state.watch(send);
+  const unwatch = state.watch(send, () => res.end());
   req.on('close', unwatch);
   res.on('close', unwatch);
 }

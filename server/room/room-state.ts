@@ -19,7 +19,7 @@ export interface RoomStateContext {
   health: () => Pick<RoomSnapshot, 'broker' | 'hub'>;
   /** The embedded broker's count of public sessions; null on an external broker ($SYS is used there). */
   publicSessions: (() => number) | null;
-  /** Changes are told at most this often (default 200 ms): a class connecting at once is one refresh. */
+  /** Changes are told at most this often (default 200 ms). */
   coalesceMs?: number;
 }
 
@@ -32,8 +32,9 @@ export interface RoomStateContext {
 export class RoomState {
   private readonly devices = new Map<string, { status: DeviceView['status']; lastSeen: number | null; info: DeviceInfo | null }>();
   private sysClients: number | null = null;
-  private readonly listeners = new Set<(room: RoomSnapshot) => void>();
+  private readonly watchers = new Set<{ listener: (room: RoomSnapshot) => void; onEnd: () => void }>();
   private pending: TimerHandle | null = null;
+  private lastTold = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly ctx: RoomStateContext) {}
 
@@ -76,28 +77,40 @@ export class RoomState {
     this.changed();
   }
 
-  /** Something read at snapshot time changed (a browser connected, the store's health). */
+  /**
+   * Something read at snapshot time changed (a browser connected, the link). The
+   * first change goes out at the end of this turn, the next ones at most once per
+   * `coalesceMs` with the latest state: a class connecting at once is a few refreshes.
+   */
   changed(): void {
-    if (this.pending !== null || this.listeners.size === 0) return;
+    if (this.pending !== null || this.watchers.size === 0) return;
+    const wait = Math.max(0, this.lastTold + (this.ctx.coalesceMs ?? 200) - this.ctx.scheduler.now());
     this.pending = this.ctx.scheduler.setTimer(() => {
       this.pending = null;
+      this.lastTold = this.ctx.scheduler.now();
       const room = this.snapshot();
-      for (const listener of this.listeners) listener(room);
-    }, this.ctx.coalesceMs ?? 200);
+      for (const watcher of this.watchers) watcher.listener(room);
+    }, wait);
   }
 
-  /** Calls `listener` with each new snapshot until the returned function is called. */
-  watch(listener: (room: RoomSnapshot) => void): () => void {
-    this.listeners.add(listener);
+  /**
+   * Calls `listener` with each new snapshot until the returned function is called;
+   * `onEnd` when the hub stops (the events stream is closed then).
+   */
+  watch(listener: (room: RoomSnapshot) => void, onEnd: () => void = () => undefined): () => void {
+    const watcher = { listener, onEnd };
+    this.watchers.add(watcher);
     return () => {
-      this.listeners.delete(listener);
+      this.watchers.delete(watcher);
     };
   }
 
   stop(): void {
     this.ctx.scheduler.clearTimer(this.pending);
     this.pending = null;
-    this.listeners.clear();
+    const ending = [...this.watchers];
+    this.watchers.clear();
+    for (const watcher of ending) watcher.onEnd();
   }
 
   snapshot(): RoomSnapshot {

@@ -70,6 +70,29 @@ describe('the room view (server/room/room-state.ts)', () => {
     expect(two).toMatchObject({ id: 'box-2', status: 'offline', lastSeen: null, info: null });
   });
 
+  it('tells the first change at once, the next ones at most every 200 ms with the latest state, and ends the watchers on stop', () => {
+    const { room, hear, scheduler } = setUp();
+    const seen: string[] = [];
+    let ended = 0;
+    room.watch(
+      (r) => seen.push(r.devices.map((d) => d.status).join()),
+      () => (ended += 1),
+    );
+    hear(topics.deviceStatus('box-1'), 'online');
+    scheduler.advance(0);
+    expect(seen).toEqual(['online']);
+    scheduler.advance(50);
+    hear(topics.deviceStatus('box-1'), 'offline');
+    hear(topics.deviceStatus('box-1'), 'online');
+    scheduler.advance(100);
+    expect(seen).toEqual(['online']);
+    hear(topics.deviceStatus('box-1'), 'offline');
+    scheduler.advance(50);
+    expect(seen).toEqual(['online', 'offline']);
+    room.stop();
+    expect(ended).toBe(1);
+  });
+
   it("counts phones from Mosquitto's $SYS (minus the hub and the online devices), or from the embedded broker", () => {
     const { room, hear } = setUp();
     expect(room.snapshot().phones).toBeNull();
