@@ -16,8 +16,8 @@ import { type RoomEvents, roomEvents } from './room-events.js';
  * Issue 15 item 4, the room at a glance: a device agent (a real process) that
  * kept 3 presses while the broker was away shows up in `/api/room` online with
  * 3 votes waiting, then 0 once the hub has receipted them, then offline when the
- * process is killed (its last will) — on the embedded broker and on the
- * Mosquitto classroom profile as make-accounts.sh sets it up.
+ * process is killed (its last will) — on the embedded broker and on both
+ * Mosquitto profiles as make-accounts.sh sets them up.
  */
 const cleanups: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
@@ -90,28 +90,32 @@ describe('GET /api/room and /api/room/events', { timeout: 120_000 }, () => {
     await watchTheRoom(hub.running, agent, dataDir);
   });
 
-  it.skipIf(!canRun('mosquitto'))('Mosquitto classroom profile: a device online with its outbox, then offline when killed', async () => {
-    const broker = await startProfile('classroom', [DEVICE]);
-    cleanups.push(() => broker.dispose());
-    const dataDir = mkdtempSync(join(tmpdir(), 'room-agent-'));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    await pressesKeptOffline(dataDir);
-    const moved = (url: string) => url.replace(/:(\d+)$/, (_m, p: string) => `:${broker.port(Number(p))}`);
-    const hubEnv = broker.env.hub ?? {};
-    const hubDir = mkdtempSync(join(tmpdir(), 'room-hub-'));
-    cleanups.push(() => rmSync(hubDir, { recursive: true, force: true }));
-    const config = loadServerEnv({
-      env: { ...hubEnv, MQTT_URL: moved(hubEnv.MQTT_URL ?? ''), MQTT_WS_URL: moved(hubEnv.MQTT_WS_URL ?? ''), HTTP_PORT: '0', HTTP_HOST: '127.0.0.1', DATA_DIR: hubDir, ADMIN_TOKEN: TEST_ADMIN_TOKEN, LOG_LEVEL: 'silent' },
-      dotenvPath: null,
+  for (const profile of ['classroom', 'secure'] as const) {
+    const deps: Parameters<typeof canRun> = profile === 'secure' ? ['mosquitto', 'openssl'] : ['mosquitto'];
+    it.skipIf(!canRun(...deps))(`Mosquitto ${profile} profile: a device online with its outbox, then offline when killed`, async () => {
+      const broker = await startProfile(profile, [DEVICE]);
+      cleanups.push(() => broker.dispose());
+      const dataDir = mkdtempSync(join(tmpdir(), 'room-agent-'));
+      cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+      await pressesKeptOffline(dataDir);
+      const moved = (url: string) => url.replace(/:(\d+)$/, (_m, p: string) => `:${broker.port(Number(p))}`);
+      const hubEnv = broker.env.hub ?? {};
+      const hubDir = mkdtempSync(join(tmpdir(), 'room-hub-'));
+      cleanups.push(() => rmSync(hubDir, { recursive: true, force: true }));
+      const config = loadServerEnv({
+        env: { ...hubEnv, MQTT_URL: moved(hubEnv.MQTT_URL ?? ''), MQTT_WS_URL: moved(hubEnv.MQTT_WS_URL ?? ''), HTTP_PORT: '0', HTTP_HOST: '127.0.0.1', DATA_DIR: hubDir, ADMIN_TOKEN: TEST_ADMIN_TOKEN, LOG_LEVEL: 'silent' },
+        dotenvPath: null,
+      });
+      const server = await startServer({ config, brokerWaitMs: 5_000 });
+      cleanups.push(() => server.stop());
+      // The agent runs on the hub's machine: the loopback listener, with its own printed account (as make-accounts.sh says).
+      const account = broker.env[DEVICE] ?? {};
+      const agent = agentOnline({ MQTT_URL: moved(hubEnv.MQTT_URL ?? ''), MQTT_USERNAME: account.MQTT_USERNAME ?? '', MQTT_PASSWORD: account.MQTT_PASSWORD ?? '', DATA_DIR: dataDir });
+      const events = await watchTheRoom(server, agent, dataDir);
+      // The hub's account reads $SYS/broker/clients/connected (classroom.acl): phones are counted.
+      await events.waitFor((r) => r.phones !== null, 'a phone count from $SYS', 30_000);
     });
-    const server = await startServer({ config, brokerWaitMs: 5_000 });
-    cleanups.push(() => server.stop());
-    const account = broker.env[DEVICE] ?? {};
-    const agent = agentOnline({ MQTT_URL: moved(account.MQTT_URL ?? ''), MQTT_USERNAME: account.MQTT_USERNAME ?? '', MQTT_PASSWORD: account.MQTT_PASSWORD ?? '', DATA_DIR: dataDir });
-    const events = await watchTheRoom(server, agent, dataDir);
-    // The hub's account reads $SYS/broker/clients/connected (classroom.acl): phones are counted.
-    await events.waitFor((r) => r.phones !== null, 'a phone count from $SYS', 30_000);
-  });
+  }
 
   it('401 without the admin token or a session', async () => {
     const hub = await startTestServer();
