@@ -9,6 +9,7 @@ import { encodeDeviceInfo } from '../../shared/codecs/device-info.js';
 import { closeClient, connectClient } from '../harness/mqtt.js';
 import { canRun } from '../harness/system-deps.js';
 import { until } from '../harness/wait.js';
+import { seriousViolations } from './axe.js';
 import { type OpenedPage, openPage, useWebHub } from './helpers.js';
 
 const info = (outbox: number) =>
@@ -47,6 +48,7 @@ describe.skipIf(!canRun('chromium'))('the room panel of /prof', { timeout: 90_00
     await row.locator('.room-state', { hasText: 'En ligne' }).waitFor();
     await row.locator('.room-outbox', { hasText: '2' }).waitFor();
     expect(await row.textContent()).toContain('gpio 1→1 2→2');
+    expect(await seriousViolations(page)).toEqual([]);
 
     await box.publishAsync('classroom/devices/boite-7/info', info(0), { qos: 1, retain: true });
     await row.locator('.room-outbox', { hasText: '0' }).waitFor();
