@@ -111,7 +111,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
   const lifecycle = new Lifecycle(logger);
   try {
-    await lifecycle.start([core.database, core.backups, { name: 'room view', start: () => undefined, stop: () => room.stop() }, http, ...(broker === null ? [] : [broker]), mqtt]);
+    await lifecycle.start([core.database, core.backups, room, http, ...(broker === null ? [] : [broker]), mqtt]);
     room.watchBroker(broker);
   } catch (error) {
     if (core.db.open) core.db.close();

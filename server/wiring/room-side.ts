@@ -1,3 +1,4 @@
+import type { Component } from '../../runtime/lifecycle.js';
 import type { Logger } from '../../runtime/logger.js';
 import { packageVersion } from '../../runtime/package-info.js';
 import type { Scheduler } from '../../shared/scheduler.js';
@@ -11,12 +12,11 @@ import { BreadStore } from '../store/bread-store.js';
 import type { Db } from '../store/database.js';
 import type { StoreHealth } from '../store/store-health.js';
 
-export interface RoomSide extends RoomApi {
+export interface RoomSide extends RoomApi, Component {
   /** What the server link subscribes to and hands over. */
   readonly link: { readonly filters: readonly string[]; handle(topic: string, payload: Buffer, retained: boolean): void };
   /** Once the embedded broker runs: its connects and disconnects refresh the phone count. */
   watchBroker(broker: EmbeddedBroker | null): void;
-  stop(): void;
 }
 
 /** The room view and the bake's store, over the vote core's database. */
@@ -48,6 +48,8 @@ export function createRoomSide(ctx: {
     publicSessions: ctx.embedded ? () => ctx.broker()?.publicSessions ?? 0 : null,
   });
   return {
+    name: 'room view',
+    start: () => undefined,
     state,
     bread,
     link: { filters: state.filters(!ctx.embedded), handle: (topic, payload, retained) => state.handle(topic, payload, retained) },
