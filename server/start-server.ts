@@ -69,7 +69,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       handle: (topic, payload, retained) => room.link.handle(topic, payload, retained),
       connectionChanged: () => room.state.changed(),
     },
-    onReady: () => core.polls.publishAll(),
+    onReady: () => {
+      core.polls.publishAll();
+      room.bread.announceBake();
+    },
     presence: () => (core.health.status.storing ? 'online' : 'not-storing'),
     waitMs: options.brokerWaitMs ?? 10_000,
     scheduler,

@@ -27,6 +27,8 @@ export interface Topics {
   readonly allChat: string;
   readonly bread: string;
   readonly breadTemperature: string;
+  /** Retained by the hub: when the current bake started (shared/codecs/bread-history.ts). */
+  readonly breadBake: string;
 }
 
 /** What a topic means, as parsed by `parseTopic`. */
@@ -40,7 +42,8 @@ export type ParsedTopic =
   | { kind: 'device-button'; deviceId: string; button: string }
   | { kind: 'chat'; name: string }
   | { kind: 'bread' }
-  | { kind: 'bread-temperature' };
+  | { kind: 'bread-temperature' }
+  | { kind: 'bread-bake' };
 
 /** Checks a topic prefix: one or more levels, no wildcards, no empty level. */
 export function assertPrefix(prefix: string): string {
@@ -86,6 +89,7 @@ export function createTopics(options: TopicOptions = {}): Topics {
     allChat: `${prefix}/chat/+`,
     bread,
     breadTemperature,
+    breadBake: `${prefix}/bread/bake`,
   });
 }
 
@@ -113,6 +117,8 @@ export function parseTopic(topics: Topics, topic: string): ParsedTopic | null {
         return { kind: 'receipts', voter: id };
       case 'chat':
         return { kind: 'chat', name: id };
+      case 'bread':
+        return id === 'bake' ? { kind: 'bread-bake' } : null;
       default:
         return null;
     }

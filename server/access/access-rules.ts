@@ -53,6 +53,7 @@ export function createAccessRules(options: AccessRulesOptions): AccessRules {
     topics.allChat,
     topics.bread,
     topics.breadTemperature,
+    topics.breadBake,
     ...legacy,
   ];
   const serverOwns = [`${topics.prefix}/#`];

@@ -13,6 +13,8 @@ export interface BreadKeeperContext {
   logger: Logger;
   /** The state or the temperature changed (the room view is told). */
   onChange: () => void;
+  /** Publishes the retained `P/bread/bake` (open pages start an empty curve on a later one). */
+  announce: (startedAt: number) => void;
 }
 
 /**
@@ -26,6 +28,8 @@ export class BreadKeeper {
   private failing = false;
 
   constructor(private readonly ctx: BreadKeeperContext) {
+    // A hub's first start starts the first bake, so a page always knows which bake it draws.
+    ctx.store.startBakeIfNone(ctx.clock.now());
     const last = ctx.store.last();
     this.now = { state: last?.state ?? null, celsius: last?.celsius ?? null, at: last?.at ?? null };
   }
@@ -60,12 +64,20 @@ export class BreadKeeper {
     return this.ctx.store.history();
   }
 
-  /** The teacher's "new bake": the readings so far are forgotten. */
+  /** The teacher's "new bake": the readings so far are forgotten, and the pages told. */
   newBake(): BreadHistory {
-    this.ctx.store.newBake(this.ctx.clock.now());
+    const at = this.ctx.clock.now();
+    this.ctx.store.newBake(at);
     this.ctx.logger.info('new bake: the bread readings start again');
+    this.ctx.announce(at);
     this.ctx.onChange();
     return this.history();
+  }
+
+  /** After each connect: the retained bake start, in case the broker lost it. */
+  announceBake(): void {
+    const startedAt = this.ctx.store.startedAt();
+    if (startedAt !== null) this.ctx.announce(startedAt);
   }
 
   private store(at: number, celsius: number): void {

@@ -33,10 +33,14 @@ export class BreadStore {
     this.prune = db.prepare('DELETE FROM bread_readings WHERE n <= (SELECT MAX(n) FROM bread_readings) - ? OR at < ?');
   }
 
-  /** Stores one reading; the first reading ever starts the first bake. */
+  /** The first bake starts at `at` unless one was started before. */
+  startBakeIfNone(at: number): void {
+    this.db.prepare('INSERT OR IGNORE INTO bread_bake (id, started_at) VALUES (1, ?)').run(at);
+  }
+
+  /** Stores one reading (in the current bake). */
   record(at: number, celsius: number, state: string | null): void {
     this.db.transaction(() => {
-      this.db.prepare('INSERT OR IGNORE INTO bread_bake (id, started_at) VALUES (1, ?)').run(at);
       this.insert.run(at, celsius, state);
       this.prune.run(this.maxReadings, at - this.maxAgeMs);
     })();
@@ -62,9 +66,14 @@ export class BreadStore {
     return row ?? null;
   }
 
-  history(): BreadHistory {
+  /** When the current bake started; null before any reading or new bake. */
+  startedAt(): number | null {
     const bake = this.db.prepare('SELECT started_at FROM bread_bake WHERE id = 1').get() as { started_at: number } | undefined;
+    return bake?.started_at ?? null;
+  }
+
+  history(): BreadHistory {
     const rows = this.db.prepare('SELECT at, celsius FROM bread_readings ORDER BY n').raw().all() as [number, number][];
-    return { startedAt: bake?.started_at ?? null, state: this.last()?.state ?? null, readings: rows as BreadPoint[] };
+    return { startedAt: this.startedAt(), state: this.last()?.state ?? null, readings: rows as BreadPoint[] };
   }
 }

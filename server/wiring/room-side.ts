@@ -2,6 +2,7 @@ import type { Component } from '../../runtime/lifecycle.js';
 import type { Logger } from '../../runtime/logger.js';
 import { packageVersion } from '../../runtime/package-info.js';
 import type { Scheduler } from '../../shared/scheduler.js';
+import { encodeBakeStart } from '../../shared/codecs/bread-history.js';
 import type { Topics } from '../../shared/topics.js';
 import type { EmbeddedBroker } from '../broker/embedded-broker.js';
 import type { RoomApi } from '../http/room-api.js';
@@ -36,6 +37,7 @@ export function createRoomSide(ctx: {
     clock: ctx.scheduler,
     logger: ctx.logger.child('bread'),
     onChange: () => state.changed(),
+    announce: (startedAt) => ctx.link().publish(ctx.topics.breadBake, encodeBakeStart(startedAt), { qos: 1, retain: true }),
   });
   const state: RoomState = new RoomState({
     topics: ctx.topics,

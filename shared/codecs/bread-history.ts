@@ -34,3 +34,21 @@ export function parseBreadHistory(value: unknown): BreadHistory | null {
 function isNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
+
+/**
+ * `<prefix>/bread/bake` (retained, the hub's): `{"startedAt":1700000000000}`. A page
+ * that drew an older bake starts an empty curve when a later one is announced.
+ */
+export function encodeBakeStart(startedAt: number): string {
+  return JSON.stringify({ startedAt });
+}
+
+/** The announced start (hub epoch ms); null when the message is not one. */
+export function decodeBakeStart(text: string): number | null {
+  try {
+    const value = JSON.parse(text) as { startedAt?: unknown } | null;
+    return value !== null && typeof value === 'object' && isNumber(value.startedAt) ? value.startedAt : null;
+  } catch {
+    return null;
+  }
+}

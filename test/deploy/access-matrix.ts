@@ -63,6 +63,8 @@ export const ACCESS_MATRIX: readonly AccessRow[] = [
   // (the server too: it keeps the bake's readings).
   { family: 'bread state', topic: 'pain/cuisson', publish: yes(false, true, false), subscribe: yes(true, true, true) },
   { family: 'bread temperature', topic: 'pain/cuisson/temperature', publish: yes(false, true, false), subscribe: yes(true, true, true) },
+  // When the current bake started: the hub announces it, everyone reads it.
+  { family: 'bake start', topic: `${P}/bread/bake`, publish: yes(false, false, true), subscribe: yes(true, true, true) },
   { family: 'other bread topics', topic: 'pain/cuisson/humidite', filter: 'pain/cuisson/#', publish: yes(false, true, false), subscribe: yes(false, false, false) },
   // Home Assistant discovery is written by devices; only devices hear HA's status.
   { family: 'Home Assistant discovery', topic: 'homeassistant/sensor/pain/config', filter: 'homeassistant/#', publish: yes(false, true, false), subscribe: yes(false, false, false) },

@@ -54,9 +54,13 @@ describe.skipIf(!canRun('chromium'))('the whole bake on /pain and the kiosk', { 
     expect(problems).toEqual([]);
   });
 
-  it('after a new bake a page opened then starts from an empty curve', async () => {
+  it('a new bake empties the curve of the pages already open, and a page opened then starts from it', async () => {
+    const [pain, kiosk] = opened as [OpenedPage, OpenedPage];
     const response = await fetch(`${rig.hub.url}/api/bread/new-bake`, { method: 'POST', headers: { authorization: `Bearer ${rig.hub.server.adminToken}` } });
     expect(response.status).toBe(200);
+    // Told by the hub's retained classroom/bread/bake: no reload.
+    await pain.page.locator('.chart[data-points="0"]').waitFor();
+    await kiosk.page.locator('.bread-spark[data-points="0"]').waitFor();
     const { page, problems } = await open('/pain');
     await page.locator('.bread-temp', { hasText: '80,0 °C' }).waitFor();
     // The retained 80 °C is the oven's state now, and the first point of the new bake on the page only.

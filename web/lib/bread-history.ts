@@ -4,13 +4,16 @@
  * page subscribes only once the history is in, so a live reading is never drawn
  * twice: the one retained copy that arrives on subscribing is skipped when it is
  * the history's last reading (shared rule with the hub, server/room/bread-keeper.ts).
+ * A new bake announced by the hub (`P/bread/bake`) empties the curve of a page left open.
  */
-import { parseBreadHistory } from '../../shared/codecs/bread-history.js';
+import { decodeBakeStart, parseBreadHistory } from '../../shared/codecs/bread-history.js';
 
 /** Seconds (hub clock) and °C, the columns uPlot draws. */
 export interface BakeCurve {
   readonly t: number[];
   readonly c: number[];
+  /** When the bake drawn started (hub epoch ms); null when the hub did not say (no hub history). */
+  startedAt: number | null;
 }
 
 /** The hub's readings of this bake; null when it has none to give (an older hub, the course's static pages). */
@@ -20,7 +23,7 @@ export async function fetchBake(): Promise<BakeCurve | null> {
     if (!response.ok) return null;
     const history = parseBreadHistory(await response.json());
     if (history === null) return null;
-    return { t: history.readings.map(([at]) => at / 1000), c: history.readings.map(([, c]) => c) };
+    return { t: history.readings.map(([at]) => at / 1000), c: history.readings.map(([, c]) => c), startedAt: history.startedAt };
   } catch {
     return null;
   }
@@ -39,5 +42,18 @@ export function addReading(curve: BakeCurve, celsius: number | null, retained: b
     curve.t.splice(0, curve.t.length - max);
     curve.c.splice(0, curve.c.length - max);
   }
+  return true;
+}
+
+/**
+ * The hub's retained `P/bread/bake`: a bake that started after the one drawn (the
+ * teacher's "new bake") empties the curve. True when it did.
+ */
+export function takeBakeStart(curve: BakeCurve, payload: Uint8Array): boolean {
+  const startedAt = decodeBakeStart(new TextDecoder().decode(payload));
+  if (startedAt === null || curve.startedAt === null || startedAt <= curve.startedAt) return false;
+  curve.t.length = 0;
+  curve.c.length = 0;
+  curve.startedAt = startedAt;
   return true;
 }

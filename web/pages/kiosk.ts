@@ -7,7 +7,7 @@ import '../styles/kiosk.css';
 import type { PollOption } from '../../shared/poll.js';
 import { parseTopic } from '../../shared/topics.js';
 import { breadClass, breadLabel, formatCelsius, parseBreadState, parseCelsius } from '../lib/bread.js';
-import { type BakeCurve, addReading, fetchBake } from '../lib/bread-history.js';
+import { type BakeCurve, addReading, fetchBake, takeBakeStart } from '../lib/bread-history.js';
 import { breadSparkline } from '../lib/bread-sparkline.js';
 import { appRoot, el, setText } from '../lib/dom.js';
 import { pageTranslator } from '../lib/i18n.js';
@@ -55,7 +55,7 @@ const qrBox = el('div', { class: 'qr-box' });
 const breadValue = el('p', { class: 'bread-state' });
 const breadTemp = el('p', { class: 'bread-temp' });
 // The bake since it started (the hub's readings, then live ones).
-const bake: BakeCurve = { t: [], c: [] };
+const bake: BakeCurve = { t: [], c: [], startedAt: null };
 const spark = breadSparkline(tr.t('pain.chart'));
 appRoot().append(
   el('div', { class: 'kiosk' }, [
@@ -87,8 +87,9 @@ void startPage('kiosk', (state) => {
     if (kept !== null) {
       bake.t.push(...kept.t);
       bake.c.push(...kept.c);
+      bake.startedAt = kept.startedAt;
     }
-    link.subscribe([topics.bread, topics.breadTemperature]);
+    link.subscribe([topics.bread, topics.breadTemperature, topics.breadBake]);
     schedule();
   });
   link.onMessage((topic, payload, retained) => {
@@ -105,6 +106,8 @@ void startPage('kiosk', (state) => {
     else if (parsed.kind === 'bread') {
       breadState = parseBreadState(payload);
       changed = true;
+    } else if (parsed.kind === 'bread-bake') {
+      changed = takeBakeStart(bake, payload);
     } else if (parsed.kind === 'bread-temperature') {
       celsius = parseCelsius(payload);
       addReading(bake, celsius, retained, Date.now() + clockOffsetMs);

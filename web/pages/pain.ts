@@ -8,7 +8,7 @@ import 'uplot/dist/uPlot.min.css';
 import '../styles/pain.css';
 import uPlot from 'uplot';
 import { breadClass, breadLabel, formatCelsius, parseBreadState, parseCelsius } from '../lib/bread.js';
-import { addReading, fetchBake } from '../lib/bread-history.js';
+import { type BakeCurve, addReading, fetchBake, takeBakeStart } from '../lib/bread-history.js';
 import { appRoot, el, navBar, setText } from '../lib/dom.js';
 import { pageTranslator } from '../lib/i18n.js';
 import { startPage } from '../lib/page.js';
@@ -66,11 +66,13 @@ void Promise.all([fetchBake(), started]).then(([bake, { link, topics, clockOffse
   if (bake !== null) {
     history.t.splice(0, history.t.length, ...bake.t);
     history.c.splice(0, history.c.length, ...bake.c);
+    history.startedAt = bake.startedAt;
     schedule();
   }
-  link.subscribe([topics.bread, topics.breadTemperature]);
+  link.subscribe([topics.bread, topics.breadTemperature, topics.breadBake]);
   link.onMessage((topic, payload, retained) => {
     if (topic === topics.bread) breadState = parseBreadState(payload);
+    else if (topic === topics.breadBake && takeBakeStart(history, payload)) save();
     else if (topic === topics.breadTemperature) {
       celsius = parseCelsius(payload);
       // On the hub's clock, like the readings it kept.
@@ -82,7 +84,7 @@ void Promise.all([fetchBake(), started]).then(([bake, { link, topics, clockOffse
 
 function save(): void {
   try {
-    sessionStorage.setItem(HISTORY_KEY, JSON.stringify(history));
+    sessionStorage.setItem(HISTORY_KEY, JSON.stringify({ t: history.t, c: history.c }));
   } catch {
     // the curve then lasts as long as the page
   }
@@ -98,18 +100,19 @@ function render(): void {
   chartBox.dataset['points'] = String(history.t.length);
 }
 
-function loadHistory(): { t: number[]; c: number[] } {
+/** The tab's own curve, until the hub's history replaces it (null start: not the hub's). */
+function loadHistory(): BakeCurve {
   try {
     const parsed = JSON.parse(sessionStorage.getItem(HISTORY_KEY) ?? 'null') as { t?: unknown; c?: unknown } | null;
     const t = Array.isArray(parsed?.t) ? parsed.t : [];
     const c = Array.isArray(parsed?.c) ? parsed.c : [];
     if (t.length === c.length && [...t, ...c].every((n) => typeof n === 'number' && Number.isFinite(n))) {
-      return { t: t as number[], c: c as number[] };
+      return { t: t as number[], c: c as number[], startedAt: null };
     }
   } catch {
     // start a fresh curve
   }
-  return { t: [], c: [] };
+  return { t: [], c: [], startedAt: null };
 }
 
 /** Clock times in the page's language: 14:05 over a long bake, 14:05:30 over a short one. */

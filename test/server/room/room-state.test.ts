@@ -14,7 +14,8 @@ function setUp(options: { maxReadings?: number; maxAgeMs?: number; publicSession
   const db = openDatabase(':memory:');
   const scheduler = new ManualScheduler();
   const store = new BreadStore(db, options);
-  const bread = new BreadKeeper({ store, topics, clock: scheduler, logger: silentLogger, onChange: () => room.changed() });
+  const announced: number[] = [];
+  const bread = new BreadKeeper({ store, topics, clock: scheduler, logger: silentLogger, onChange: () => room.changed(), announce: (at) => announced.push(at) });
   const room: RoomState = new RoomState({
     topics,
     scheduler,
@@ -23,7 +24,7 @@ function setUp(options: { maxReadings?: number; maxAgeMs?: number; publicSession
     publicSessions: options.publicSessions ?? null,
   });
   const hear = (topic: string, payload: string, retained = false) => room.handle(topic, Buffer.from(payload), retained);
-  return { db, scheduler, store, bread, room, hear };
+  return { db, scheduler, store, bread, room, hear, announced };
 }
 
 describe('the bread readings table (server/store/bread-store.ts)', () => {
@@ -41,7 +42,10 @@ describe('the bread readings table (server/store/bread-store.ts)', () => {
   });
 
   it('a retained copy equal to the last reading is not a new reading; a new bake empties the table', () => {
-    const { store, hear, bread, scheduler } = setUp();
+    const { store, hear, bread, scheduler, announced } = setUp();
+    // The hub's first start started the first bake.
+    expect(store.startedAt()).toBe(scheduler.now());
+    expect(announced).toEqual([]);
     hear(topics.breadTemperature, '30');
     hear(topics.breadTemperature, '30', true);
     hear(topics.breadTemperature, '31', true);
@@ -49,6 +53,7 @@ describe('the bread readings table (server/store/bread-store.ts)', () => {
     scheduler.advance(5_000);
     const fresh = bread.newBake();
     expect(fresh).toEqual({ startedAt: scheduler.now(), state: null, readings: [] });
+    expect(announced.at(-1)).toBe(scheduler.now());
     expect(store.count()).toBe(0);
   });
 });
