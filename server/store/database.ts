@@ -113,7 +113,7 @@ const MIGRATIONS: readonly string[] = [
     state TEXT                        -- the doneness the device said last, or null
   );
   CREATE INDEX bread_readings_by_at ON bread_readings(at);
-  -- One row: when the current bake started (the teacher's "new bake", or the first reading).
+  -- One row: when the current bake started (the teacher's "new bake", or the hub's first start).
   CREATE TABLE bread_bake (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     started_at INTEGER NOT NULL
