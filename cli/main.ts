@@ -160,6 +160,14 @@ export function buildProgram(ctx: CliContext): Command {
     .action(async (options: { server?: string }) => (await import('./commands/prof-link.js')).profLink(options, ctx));
 
   program
+    .command('bread')
+    .description("the bread oven's curve the hub keeps for /pain and the kiosk")
+    .command('new-bake')
+    .description('start a new bake: the hub forgets the readings so far (needs ADMIN_TOKEN, or the saved token)')
+    .option('--server <url>', 'the server (default: SERVER_URL)')
+    .action(async (options: { server?: string }) => (await import('./commands/bread.js')).newBake(options, ctx));
+
+  program
     .command('backup')
     .description('an online backup of the running server\'s database into its DATA_DIR/backups (needs ADMIN_TOKEN, or the saved token)')
     .option('--server <url>', 'the server (default: SERVER_URL)')

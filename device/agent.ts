@@ -8,9 +8,11 @@ import { packageVersion } from '../runtime/package-info.js';
 import { encodeButtonEvent } from '../shared/codecs/button-event.js';
 import { systemScheduler } from '../runtime/scheduler.js';
 import { decodeReceipt } from '../shared/codecs/receipt.js';
+import type { DeviceInfo } from '../shared/codecs/device-info.js';
 import type { Scheduler } from '../shared/scheduler.js';
 import { type Topics, createTopics } from '../shared/topics.js';
 import { BreadMonitor } from './bread-monitor.js';
+import { DeviceInfoPublisher } from './device-info.js';
 import type { ButtonConfig, DeviceConfig, InputConfig } from './config.js';
 import { BoardRegistry, type BoardRegistryContext } from './firmata/boards.js';
 import { HomeAssistantDiscovery } from './home-assistant.js';
@@ -73,6 +75,7 @@ export class Agent {
     votes: VoteMaker;
     polls: PollTracker;
     bread: BreadMonitor | null;
+    info: DeviceInfoPublisher;
   } | null = null;
 
   constructor(private readonly ctx: AgentContext) {
@@ -141,6 +144,13 @@ export class Agent {
       buttons: [...this.buttons.entries()].map(([id, b]) => ({ id, press: b.config.press, light: () => this.inputs[b.input]?.feedback(id, 'correct') })),
       logger: logger.child('polls'),
     });
+    const info = new DeviceInfoPublisher({
+      link: publisher,
+      topic: topics.deviceInfo(config.deviceId),
+      scheduler,
+      fixed: deviceInfoOf(config),
+      outboxSize: () => outbox.size,
+    });
     const polls: PollTracker = new PollTracker({
       link: publisher,
       topics,
@@ -158,6 +168,7 @@ export class Agent {
       receiptTimeoutMs: config.outbox.receiptTimeoutMs,
       maxInFlight: config.outbox.maxInFlight,
       onReceipt: (entry, receipt) => {
+        info.changed();
         if (entry.button === null) return;
         const button = this.buttons.get(entry.button);
         this.inputs[button?.input ?? -1]?.feedback(entry.button, receipt.status === 'rejected' ? 'rejected' : 'acknowledged');
@@ -169,7 +180,10 @@ export class Agent {
       else logger.warn(`ignoring a malformed receipt: ${receipt.detail}`);
     });
     publisher.onConnect((sessionPresent) => sender.connected(sessionPresent));
-    const votes = new VoteMaker({ voter, reply: clientId, topics, outbox: sender.outbox, polls, fixedPollId: config.pollId, team: config.team, clock: scheduler, logger: logger.child('votes'), onQueued: () => sender.kick() });
+    const votes = new VoteMaker({ voter, reply: clientId, topics, outbox: sender.outbox, polls, fixedPollId: config.pollId, team: config.team, clock: scheduler, logger: logger.child('votes'), onQueued: () => {
+      sender.kick();
+      info.changed();
+    } });
     const boards = new BoardRegistry({
       boards: config.boards,
       logger: logger.child('boards'),
@@ -177,7 +191,7 @@ export class Agent {
       ...(this.ctx.openIo ? { openIo: this.ctx.openIo } : {}),
       ...(this.ctx.loadFive ? { loadFive: this.ctx.loadFive } : {}),
     });
-    const components: Component[] = [lock, outbox, publisher, polls, sender, boards];
+    const components: Component[] = [lock, outbox, publisher, info, polls, sender, boards];
     if (config.homeAssistant !== null) {
       components.push(
         new HomeAssistantDiscovery({
@@ -213,7 +227,7 @@ export class Agent {
       this.inputs.push(input);
       components.push(input);
     }
-    this.parts = { outbox, publisher, sender, votes, polls, bread };
+    this.parts = { outbox, publisher, sender, votes, polls, bread, info };
     await this.lifecycle.start(components);
     logger.info(`device ${config.deviceId} started`, {
       buttons: this.buttons.size,
@@ -241,5 +255,18 @@ export class Agent {
     });
     const action = event.type === 'press' ? button.config.press : button.config.longPress;
     if (action !== null) parts.votes.vote(event.button, action, button.source);
+    parts.info.activity();
   }
+}
+
+/** What the room view shows of this agent's config (shared/codecs/device-info.ts): no pins, no secrets. */
+function deviceInfoOf(config: DeviceConfig): Pick<DeviceInfo, 'version' | 'inputs' | 'sensors'> {
+  return {
+    version: packageVersion(),
+    inputs: config.inputs.map((input) => ({
+      type: input.type,
+      buttons: input.buttons.map((b) => ({ id: b.id, press: b.press?.vote ?? null, longPress: b.longPress?.vote ?? null })),
+    })),
+    sensors: config.bread === null ? [] : [{ type: config.bread.sensor.type, topic: config.bread.topic }],
+  };
 }

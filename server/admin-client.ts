@@ -4,6 +4,7 @@ import { AdminApiError, MissingAdminTokenError, ServerUnreachableError } from '.
 import type { ServerStatus } from './index.js';
 import type { ExportFormat } from './polls/export.js';
 import type { LessonDraft } from '../shared/lesson.js';
+import type { BreadHistory } from '../shared/codecs/bread-history.js';
 import type { LessonSummary } from './polls/lesson-service.js';
 import type { NewPoll, PollSummary } from './polls/poll-service.js';
 
@@ -106,6 +107,11 @@ export class AdminClient {
 
   async signInLink(): Promise<{ url: string; expiresAt: number }> {
     return (await this.json('POST', '/api/signin-link')) as { url: string; expiresAt: number };
+  }
+
+  /** Starts a new bake: the hub forgets the bread readings so far. */
+  async newBake(): Promise<BreadHistory> {
+    return (await this.json('POST', '/api/bread/new-bake')) as BreadHistory;
   }
 
   async status(): Promise<ServerStatus> {

@@ -15,6 +15,7 @@ import { TeacherSessions } from './http/teacher-sessions.js';
 import { type RunningServer, runningServer, statusOf } from './running-server.js';
 import { DATABASE_FILE } from './store/database.js';
 import { brokerUrls, chooseBroker, createEmbeddedBroker, createServerLink } from './wiring/mqtt-side.js';
+import { createRoomSide } from './wiring/room-side.js';
 import { createVoteCore } from './wiring/vote-core.js';
 
 export interface StartServerOptions {
@@ -61,7 +62,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     logger: logger.child('mqtt'),
     onVote: (topic, payload, retained) => core.ingest.handle(topic, payload, retained),
     onChat: (topic, payload, retained) => chat.handle(topic, payload, retained),
-    onReady: () => core.polls.publishAll(),
+    room: {
+      get filters() {
+        return room.link.filters;
+      },
+      handle: (topic, payload, retained) => room.link.handle(topic, payload, retained),
+      connectionChanged: () => room.state.changed(),
+    },
+    onReady: () => {
+      core.polls.publishAll();
+      room.bread.announceBake();
+    },
     presence: () => (core.health.status.storing ? 'online' : 'not-storing'),
     waitMs: options.brokerWaitMs ?? 10_000,
     scheduler,
@@ -76,6 +87,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     logSummaryMs: options.logSummaryMs ?? 30_000,
   });
   const { polls, lessons, quiz, book, store, log, tallies } = core;
+  const room = createRoomSide({ db: core.db, topics, scheduler, logger, embedded: choice.embedded, link: () => link, health: core.health, broker: () => broker });
   const status = statusOf({ startedAt, choice, link, core });
   const pages = browserConfig(config, topics);
   const sessions = new TeacherSessions({ secret: admin.token, now: () => clock.now() });
@@ -86,7 +98,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     browserConfig: pages,
     logger: logger.child('http'),
     ...(options.httpServerOverride === undefined ? {} : { server: options.httpServerOverride }),
-    admin: { token: admin.token, polls, lessons, quiz, book, store, log, now: () => clock.now(), status, backup: () => core.backups.backUp(), chat, sessions, publicUrl: pages.publicUrl ?? null },
+    admin: { token: admin.token, polls, lessons, quiz, book, store, log, now: () => clock.now(), status, backup: () => core.backups.backUp(), chat, sessions, publicUrl: pages.publicUrl ?? null, room },
   });
   const broker = createEmbeddedBroker(choice, { config, topics, httpServer: http.server, logger: logger.child('broker'), chat });
   const mqtt: Component = {
@@ -102,7 +114,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
   const lifecycle = new Lifecycle(logger);
   try {
-    await lifecycle.start([core.database, core.backups, http, ...(broker === null ? [] : [broker]), mqtt]);
+    await lifecycle.start([core.database, core.backups, room, http, ...(broker === null ? [] : [broker]), mqtt]);
+    room.watchBroker(broker);
   } catch (error) {
     if (core.db.open) core.db.close();
     throw error;

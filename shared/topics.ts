@@ -19,6 +19,9 @@ export interface Topics {
   readonly allReceipts: string;
   deviceStatus(deviceId: string): string;
   readonly allDeviceStatus: string;
+  /** Retained device-info (shared/codecs/device-info.ts): the room at a glance. */
+  deviceInfo(deviceId: string): string;
+  readonly allDeviceInfo: string;
   deviceButton(deviceId: string, button: string): string;
   chat(name: string): string;
   readonly allChat: string;
@@ -26,6 +29,8 @@ export interface Topics {
   readonly leaderboard: string;
   readonly bread: string;
   readonly breadTemperature: string;
+  /** Retained by the hub: when the current bake started (shared/codecs/bread-history.ts). */
+  readonly breadBake: string;
 }
 
 /** What a topic means, as parsed by `parseTopic`. */
@@ -35,11 +40,13 @@ export type ParsedTopic =
   | { kind: 'tally'; pollId: string }
   | { kind: 'receipts'; voter: string }
   | { kind: 'device-status'; deviceId: string }
+  | { kind: 'device-info'; deviceId: string }
   | { kind: 'device-button'; deviceId: string; button: string }
   | { kind: 'chat'; name: string }
   | { kind: 'leaderboard' }
   | { kind: 'bread' }
-  | { kind: 'bread-temperature' };
+  | { kind: 'bread-temperature' }
+  | { kind: 'bread-bake' };
 
 /** Checks a topic prefix: one or more levels, no wildcards, no empty level. */
 export function assertPrefix(prefix: string): string {
@@ -77,6 +84,8 @@ export function createTopics(options: TopicOptions = {}): Topics {
     allReceipts: `${prefix}/receipts/+`,
     deviceStatus: (deviceId: string) => `${prefix}/devices/${assertId('device id', deviceId)}/status`,
     allDeviceStatus: `${prefix}/devices/+/status`,
+    deviceInfo: (deviceId: string) => `${prefix}/devices/${assertId('device id', deviceId)}/info`,
+    allDeviceInfo: `${prefix}/devices/+/info`,
     deviceButton: (deviceId: string, button: string) =>
       `${prefix}/devices/${assertId('device id', deviceId)}/buttons/${assertId('button id', button)}`,
     chat: (name: string) => `${prefix}/chat/${assertId('chat name', name)}`,
@@ -84,6 +93,7 @@ export function createTopics(options: TopicOptions = {}): Topics {
     leaderboard: `${prefix}/leaderboard`,
     bread,
     breadTemperature,
+    breadBake: `${prefix}/bread/bake`,
   });
 }
 
@@ -112,12 +122,15 @@ export function parseTopic(topics: Topics, topic: string): ParsedTopic | null {
         return { kind: 'receipts', voter: id };
       case 'chat':
         return { kind: 'chat', name: id };
+      case 'bread':
+        return id === 'bake' ? { kind: 'bread-bake' } : null;
       default:
         return null;
     }
   }
   if (family !== 'devices') return null;
   if (rest.length === 3 && sub === 'status') return { kind: 'device-status', deviceId: id };
+  if (rest.length === 3 && sub === 'info') return { kind: 'device-info', deviceId: id };
   if (rest.length === 4 && sub === 'buttons' && subId !== undefined && isValidId(subId)) {
     return { kind: 'device-button', deviceId: id, button: subId };
   }

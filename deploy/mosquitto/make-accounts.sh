@@ -171,6 +171,8 @@ done
       printf 'topic read %s/tally/+\n' "$p"
       printf 'topic read %s/leaderboard\n' "$p"
       printf 'topic read %s/devices/+/status\n' "$p"
+      printf 'topic read %s/devices/+/info\n' "$p"
+      printf 'topic read %s/bread/bake\n' "$p"
     done
     printf 'topic write pain/cuisson/#\n'
     printf 'topic write homeassistant/#\n'

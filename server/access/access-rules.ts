@@ -50,9 +50,11 @@ export function createAccessRules(options: AccessRulesOptions): AccessRules {
     topics.allTallies,
     topics.leaderboard,
     topics.allDeviceStatus,
+    topics.allDeviceInfo,
     topics.allChat,
     topics.bread,
     topics.breadTemperature,
+    topics.breadBake,
     ...legacy,
   ];
   const serverOwns = [`${topics.prefix}/#`];
@@ -82,7 +84,7 @@ export function createAccessRules(options: AccessRulesOptions): AccessRules {
       case 'voter':
         return [];
       case 'device':
-        return [topics.deviceStatus(role.deviceId), topics.bread, `${topics.bread}/#`, `${HOME_ASSISTANT_PREFIX}/#`];
+        return [topics.deviceStatus(role.deviceId), topics.deviceInfo(role.deviceId), topics.bread, `${topics.bread}/#`, `${HOME_ASSISTANT_PREFIX}/#`];
       case 'server':
         return serverOwns;
     }
@@ -95,7 +97,8 @@ export function createAccessRules(options: AccessRulesOptions): AccessRules {
       case 'device':
         return [...everyoneReads, ...ownReceipts(clientId), `${HOME_ASSISTANT_PREFIX}/status`];
       case 'server':
-        return [...serverOwns, ...legacy];
+        // The bread topics too: the hub keeps the bake's readings (docs/server.md).
+        return [...serverOwns, topics.bread, topics.breadTemperature, ...legacy];
     }
   };
 

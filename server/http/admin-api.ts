@@ -16,6 +16,7 @@ import { httpStatusOf } from './error-status.js';
 import { routeLessons } from './lesson-api.js';
 import { routeQuizAdmin } from './quiz-api.js';
 import { sendLessonResults } from './lesson-results-api.js';
+import { type RoomApi, routeRoom } from './room-api.js';
 import { readJson } from './read-json.js';
 import { fromOwnPage, sessionCookie } from './session-api.js';
 import type { TeacherSessions } from './teacher-sessions.js';
@@ -41,6 +42,8 @@ export interface AdminApiContext {
   sessions: TeacherSessions;
   /** Where phones and the teacher reach the pages (PUBLIC_URL or the LAN address), for sign-in links. */
   publicUrl: string | null;
+  /** The room at a glance and the bake (`/api/room`, `/api/bread/new-bake`). */
+  room: RoomApi;
 }
 
 /**
@@ -96,6 +99,10 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, ctx: A
   if (first === 'lessons' && action === 'results' && pollId !== undefined && extra === undefined) {
     allow(method, 'GET');
     sendLessonResults(res, url, pollId, ctx);
+    return;
+  }
+  if (first === 'room' || first === 'bread') {
+    routeRoom(req, res, first, parts.slice(1), ctx.room);
     return;
   }
   if (first === 'lessons') {

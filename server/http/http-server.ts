@@ -7,6 +7,7 @@ import { CHAT_HISTORY_PATH, sendChatHistory } from '../chat/chat-api.js';
 import { type AdminApiContext, handleAdmin } from './admin-api.js';
 import { httpStatusOf } from './error-status.js';
 import { PLAYER_PATH, handlePlayer } from './quiz-api.js';
+import { BREAD_HISTORY_PATH, sendBreadHistory } from './room-api.js';
 import { handleSession } from './session-api.js';
 import { sendJson, sendText, setSecurityHeaders } from './security-headers.js';
 import { serveStatic } from './static-files.js';
@@ -70,6 +71,10 @@ export class HttpServer {
     // The chat's recent past is public (it was said in the open): the chat page reads it once on load.
     if (url.pathname === CHAT_HISTORY_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
       sendChatHistory(res, this.ctx.admin.chat);
+      return;
+    }
+    if (url.pathname === BREAD_HISTORY_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
+      sendBreadHistory(res, this.ctx.admin.room);
       return;
     }
     if (url.pathname === '/api/session') {

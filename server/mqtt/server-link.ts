@@ -4,6 +4,7 @@ import type { Scheduler, TimerHandle } from '../../shared/scheduler.js';
 import type { Logger } from '../../runtime/logger.js';
 import { MqttConnection } from '../../runtime/mqtt/connection.js';
 import { encodeStatus } from '../../shared/codecs/status.js';
+import { topicMatches } from '../../shared/topic-filter.js';
 import type { Topics } from '../../shared/topics.js';
 import { SERVER_ACCOUNT, SERVER_CLIENT_ID } from '../access/accounts.js';
 import type { MqttLink } from './mqtt-link.js';
@@ -25,6 +26,17 @@ export interface ServerLinkContext {
   onVote: (topic: string, payload: Buffer, retained: boolean) => void;
   /** Every message on a chat topic (`<prefix>/chat/+`, subscribed at QoS 0 when given): the chat history. */
   onChat?: (topic: string, payload: Buffer, retained: boolean) => void;
+  /**
+   * The room view's topics (device status and info, bread, `$SYS` clients): each
+   * subscribed on its own, so a broker whose ACL refuses one (an older ACL file)
+   * costs that part of the view only, never the votes.
+   */
+  room?: {
+    readonly filters: readonly string[];
+    handle(topic: string, payload: Buffer, retained: boolean): void;
+    /** The link connected or lost the broker (the room view shows it). */
+    connectionChanged(): void;
+  };
   /** After each (re)connect and subscription: republish what is retained. */
   onReady: () => void;
   /** What the status topic says once connected: `online`, or `not-storing` while commits fail. */
@@ -89,12 +101,14 @@ export class ServerLink implements MqttLink {
       scheduler: ctx.scheduler,
       backoff: { initialMs: 250, maxMs: 10_000 },
       onConnect: (client) => this.subscribe(client),
+      onStateChange: () => ctx.room?.connectionChanged(),
       // We subscribe after every connect ourselves.
       extra: { resubscribe: false },
     });
     const chatHead = `${ctx.topics.prefix}/chat/`;
     connection.client.on('message', (topic, payload, packet) => {
-      if (ctx.onChat !== undefined && topic.startsWith(chatHead)) ctx.onChat(topic, payload, packet.retain === true);
+      if (ctx.room !== undefined && ctx.room.filters.some((filter) => topicMatches(filter, topic))) ctx.room.handle(topic, payload, packet.retain === true);
+      else if (ctx.onChat !== undefined && topic.startsWith(chatHead)) ctx.onChat(topic, payload, packet.retain === true);
       else ctx.onVote(topic, payload, packet.retain === true);
     });
     this.connection = connection;
@@ -126,6 +140,11 @@ export class ServerLink implements MqttLink {
       // QoS 0 like the chat itself; a refusal costs the history only, never the votes.
       client.subscribe(this.ctx.topics.allChat, { qos: 0 }, (error, granted) => {
         if (error || granted?.[0]?.qos === 128) this.ctx.logger.warn('the broker refused the chat subscription: the chat history stays empty', { topic: this.ctx.topics.allChat });
+      });
+    }
+    for (const filter of this.ctx.room?.filters ?? []) {
+      client.subscribe(filter, { qos: 0 }, (error, granted) => {
+        if (error || granted?.[0]?.qos === 128) this.ctx.logger.warn('the broker refused a subscription of the room view: the teacher\'s page misses it (check the server account in the ACL)', { topic: filter });
       });
     }
     const filters = [this.ctx.topics.allVotes, ...(this.ctx.voteTopic === null ? [] : [this.ctx.voteTopic])];

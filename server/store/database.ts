@@ -128,6 +128,21 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE UNIQUE INDEX quiz_players_by_name ON quiz_players(lesson_id, name_key);
   `,
+  // The bread readings of the current bake (server/store/bread-store.ts), bounded.
+  `
+  CREATE TABLE bread_readings (
+    n INTEGER PRIMARY KEY,            -- arrival order
+    at INTEGER NOT NULL,              -- hub epoch ms when it arrived
+    celsius REAL NOT NULL,
+    state TEXT                        -- the doneness the device said last, or null
+  );
+  CREATE INDEX bread_readings_by_at ON bread_readings(at);
+  -- One row: when the current bake started (the teacher's "new bake", or the hub's first start).
+  CREATE TABLE bread_bake (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    started_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 /**

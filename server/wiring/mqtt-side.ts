@@ -84,7 +84,7 @@ export function brokerUrls(config: ServerEnv, broker: EmbeddedBroker | null): Br
 /** The server's own MQTT session, with the account that matches the broker. */
 export function createServerLink(
   choice: BrokerChoice,
-  ctx: Pick<ServerLinkContext, 'url' | 'topics' | 'voteTopic' | 'logger' | 'onVote' | 'onChat' | 'onReady' | 'presence' | 'waitMs' | 'scheduler'> & { config: ServerEnv },
+  ctx: Pick<ServerLinkContext, 'url' | 'topics' | 'voteTopic' | 'logger' | 'onVote' | 'onChat' | 'room' | 'onReady' | 'presence' | 'waitMs' | 'scheduler'> & { config: ServerEnv },
 ): ServerLink {
   const { config, ...link } = ctx;
   return new ServerLink({

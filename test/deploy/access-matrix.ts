@@ -53,13 +53,19 @@ export const ACCESS_MATRIX: readonly AccessRow[] = [
   // A device writes only under its own id; the server may write any status.
   { family: 'own device status', topic: `${P}/devices/${DEVICE_ID}/status`, filter: `${P}/devices/+/status`, publish: yes(false, true, true), subscribe: yes(true, true, true) },
   { family: "another device's status", topic: `${P}/devices/${OTHER_DEVICE_ID}/status`, publish: yes(false, false, true), subscribe: yes(true, true, true) },
+  // The room at a glance: each device's retained info, readable by all (it carries no voter id).
+  { family: 'own device info', topic: `${P}/devices/${DEVICE_ID}/info`, filter: `${P}/devices/+/info`, publish: yes(false, true, true), subscribe: yes(true, true, true) },
+  { family: "another device's info", topic: `${P}/devices/${OTHER_DEVICE_ID}/info`, publish: yes(false, false, true), subscribe: yes(true, true, true) },
   { family: 'own device buttons', topic: `${P}/devices/${DEVICE_ID}/buttons/b1`, filter: `${P}/devices/+/buttons/+`, publish: yes(false, true, true), subscribe: yes(false, false, true) },
   { family: "another device's buttons", topic: `${P}/devices/${OTHER_DEVICE_ID}/buttons/b1`, publish: yes(false, false, true), subscribe: yes(false, false, true) },
   // The public `voter` account must not pass for a device called "voter".
   { family: 'a device named voter', topic: `${P}/devices/voter/status`, publish: yes(false, false, true), subscribe: yes(true, true, true) },
-  // The bread oven: devices write it, everyone reads the state and the temperature.
-  { family: 'bread state', topic: 'pain/cuisson', publish: yes(false, true, false), subscribe: yes(true, true, false) },
-  { family: 'bread temperature', topic: 'pain/cuisson/temperature', publish: yes(false, true, false), subscribe: yes(true, true, false) },
+  // The bread oven: devices write it, everyone reads the state and the temperature
+  // (the server too: it keeps the bake's readings).
+  { family: 'bread state', topic: 'pain/cuisson', publish: yes(false, true, false), subscribe: yes(true, true, true) },
+  { family: 'bread temperature', topic: 'pain/cuisson/temperature', publish: yes(false, true, false), subscribe: yes(true, true, true) },
+  // When the current bake started: the hub announces it, everyone reads it.
+  { family: 'bake start', topic: `${P}/bread/bake`, publish: yes(false, false, true), subscribe: yes(true, true, true) },
   { family: 'other bread topics', topic: 'pain/cuisson/humidite', filter: 'pain/cuisson/#', publish: yes(false, true, false), subscribe: yes(false, false, false) },
   // Home Assistant discovery is written by devices; only devices hear HA's status.
   { family: 'Home Assistant discovery', topic: 'homeassistant/sensor/pain/config', filter: 'homeassistant/#', publish: yes(false, true, false), subscribe: yes(false, false, false) },

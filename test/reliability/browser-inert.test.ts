@@ -26,8 +26,8 @@ const VECTORS = [
 ];
 /** Chat names are topic levels: no `/`, `+` or `#`. */
 const NAMES = [`<img src=x onerror=window.__pwned=5>`, `<svg onload=window.__pwned=6>`, `"><b>nom`, `&lt;i&gt;`];
-// The kiosk's own QR code is an SVG of the page's making: not counted.
-const INJECTED = '#app img, #app svg:not(.qr-box svg), #app script, #app iframe, #app a[href^="javascript"], #app b, #app i';
+// The kiosk's own SVGs (its QR code, the bake's curve) are of the page's making: not counted.
+const INJECTED = '#app img, #app svg:not(.qr-box svg):not(.bread-spark), #app script, #app iframe, #app a[href^="javascript"], #app b, #app i';
 
 const figures = new Figures('browser-inert');
 afterAll(() => figures.write());

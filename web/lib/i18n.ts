@@ -74,7 +74,7 @@ const fr = {
   'reason.already-voted': 'vous avez déjà voté',
 
   'pain.temperature': 'Température',
-  'pain.chart': 'Température pendant la séance',
+  'pain.chart': 'Température depuis le début de la cuisson',
   'pain.since': 'depuis {time}',
 
   'chat.name.label': 'Votre nom',
@@ -163,7 +163,7 @@ const en: Record<StringKey, string> = {
   'reason.already-voted': 'you have already voted',
 
   'pain.temperature': 'Temperature',
-  'pain.chart': 'Temperature during this session',
+  'pain.chart': 'Temperature since the bake started',
   'pain.since': 'since {time}',
 
   'chat.name.label': 'Your name',

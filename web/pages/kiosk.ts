@@ -7,6 +7,8 @@ import '../styles/kiosk.css';
 import type { PollOption } from '../../shared/poll.js';
 import { parseTopic } from '../../shared/topics.js';
 import { breadClass, breadLabel, formatCelsius, parseBreadState, parseCelsius } from '../lib/bread.js';
+import { type BakeCurve, addReading, fetchBake, takeBakeStart } from '../lib/bread-history.js';
+import { breadSparkline } from '../lib/bread-sparkline.js';
 import { appRoot, el, setText } from '../lib/dom.js';
 import { pageTranslator } from '../lib/i18n.js';
 import { formatSeconds, secondsLeft } from '../../shared/countdown.js';
@@ -56,12 +58,15 @@ let clockOffsetMs = 0;
 const qrBox = el('div', { class: 'qr-box' });
 const breadValue = el('p', { class: 'bread-state' });
 const breadTemp = el('p', { class: 'bread-temp' });
+// The bake since it started (the hub's readings, then live ones).
+const bake: BakeCurve = { t: [], c: [], startedAt: null };
+const spark = breadSparkline(tr.t('pain.chart'));
 appRoot().append(
   el('div', { class: 'kiosk' }, [
     el('section', { class: 'results' }, [el('header', { class: 'results-head' }, [question, pollState, countdown]), rawNote, hiddenNote, correctNote, bars, total]),
     el('aside', { class: 'side' }, [
       qrBox,
-      el('div', { class: 'bread-box' }, [el('h2', { class: 'bread-title', text: tr.t('bread.title') }), breadValue, breadTemp]),
+      el('div', { class: 'bread-box' }, [el('h2', { class: 'bread-title', text: tr.t('bread.title') }), breadValue, breadTemp, spark.element]),
       badge.element,
     ]),
   ]),
@@ -83,8 +88,18 @@ void startPage('kiosk', (state) => {
   if (!params.has('voteUrl') && config.publicUrl) showQr(`${config.publicUrl.replace(/\/+$/, '')}/vote`);
   const raw = rawSource(location.search, config.voteTopic);
   if (raw !== null) counter = new RawCounter(raw);
-  link.subscribe([topics.allPolls, topics.allTallies, topics.leaderboard, topics.bread, topics.breadTemperature, ...(raw ? [raw.topic] : [])]);
-  link.onMessage((topic, payload) => {
+  link.subscribe([topics.allPolls, topics.allTallies, topics.leaderboard, ...(raw ? [raw.topic] : [])]);
+  // The bread once the hub's readings are in, so the retained reading is not drawn twice (web/lib/bread-history.ts).
+  void fetchBake().then((kept) => {
+    if (kept !== null) {
+      bake.t.push(...kept.t);
+      bake.c.push(...kept.c);
+      bake.startedAt = kept.startedAt;
+    }
+    link.subscribe([topics.bread, topics.breadTemperature, topics.breadBake]);
+    schedule();
+  });
+  link.onMessage((topic, payload, retained) => {
     if (counter !== null && topic === counter.source.topic) {
       counter.take(payload, Date.now());
       schedule();
@@ -99,8 +114,11 @@ void startPage('kiosk', (state) => {
     else if (parsed.kind === 'bread') {
       breadState = parseBreadState(payload);
       changed = true;
+    } else if (parsed.kind === 'bread-bake') {
+      changed = takeBakeStart(bake, payload);
     } else if (parsed.kind === 'bread-temperature') {
       celsius = parseCelsius(payload);
+      addReading(bake, celsius, retained, Date.now() + clockOffsetMs);
       changed = true;
     }
     if (changed) schedule();
@@ -153,6 +171,7 @@ function render(): void {
   setText(breadValue, breadLabel(tr, breadState));
   if (breadValue.className !== breadClass(breadState)) breadValue.className = breadClass(breadState);
   setText(breadTemp, formatCelsius(tr, celsius));
+  spark.draw(bake);
 
   const view = currentView();
   setText(question, view?.question ?? tr.t('kiosk.waiting'));

@@ -1,12 +1,14 @@
 /**
  * The bread page (`/pain`): the oven's state and temperature, and a chart of the
- * temperature since this browser tab started watching (kept in sessionStorage, so
- * a reload keeps the curve).
+ * temperature since the bake started: the hub's readings (`/api/bread/history`),
+ * then the live ones (web/lib/bread-history.ts). Without a hub that keeps them (the
+ * course's static pages) the curve starts when this tab did, kept in sessionStorage.
  */
 import 'uplot/dist/uPlot.min.css';
 import '../styles/pain.css';
 import uPlot from 'uplot';
 import { breadClass, breadLabel, formatCelsius, parseBreadState, parseCelsius } from '../lib/bread.js';
+import { type BakeCurve, addReading, fetchBake, takeBakeStart } from '../lib/bread-history.js';
 import { appRoot, el, navBar, setText } from '../lib/dom.js';
 import { pageTranslator } from '../lib/i18n.js';
 import { startPage } from '../lib/page.js';
@@ -55,31 +57,34 @@ addEventListener('resize', () => chart.setSize({ width: chartWidth(), height: ch
 
 const schedule = renderScheduler(render);
 schedule();
-void startPage('pain', (state) => {
+const started = startPage('pain', (state) => {
   connection = state;
   schedule();
-}).then(({ link, topics }) => {
-  link.subscribe([topics.bread, topics.breadTemperature]);
+});
+// Subscribed once the hub's readings are in: the retained reading then repeats the last one, and is skipped.
+void Promise.all([fetchBake(), started]).then(([bake, { link, topics, clockOffsetMs }]) => {
+  if (bake !== null) {
+    history.t.splice(0, history.t.length, ...bake.t);
+    history.c.splice(0, history.c.length, ...bake.c);
+    history.startedAt = bake.startedAt;
+    schedule();
+  }
+  link.subscribe([topics.bread, topics.breadTemperature, topics.breadBake]);
   link.onMessage((topic, payload, retained) => {
     if (topic === topics.bread) breadState = parseBreadState(payload);
+    else if (topic === topics.breadBake && takeBakeStart(history, payload)) save();
     else if (topic === topics.breadTemperature) {
       celsius = parseCelsius(payload);
-      // The retained copy sent again after a reconnect is not a new reading.
-      if (celsius !== null && !(retained && history.c.at(-1) === celsius)) record(celsius);
+      // On the hub's clock, like the readings it kept.
+      if (addReading(history, celsius, retained, Date.now() + clockOffsetMs, MAX_POINTS)) save();
     }
     schedule();
   });
 });
 
-function record(value: number): void {
-  history.t.push(Date.now() / 1000);
-  history.c.push(value);
-  if (history.t.length > MAX_POINTS) {
-    history.t.splice(0, history.t.length - MAX_POINTS);
-    history.c.splice(0, history.c.length - MAX_POINTS);
-  }
+function save(): void {
   try {
-    sessionStorage.setItem(HISTORY_KEY, JSON.stringify(history));
+    sessionStorage.setItem(HISTORY_KEY, JSON.stringify({ t: history.t, c: history.c }));
   } catch {
     // the curve then lasts as long as the page
   }
@@ -91,20 +96,23 @@ function render(): void {
   if (stateLine.className !== breadClass(breadState)) stateLine.className = breadClass(breadState);
   setText(tempLine, formatCelsius(tr, celsius));
   chart.setData([history.t, history.c]);
+  // What the chart holds, for a person's devtools and the browser tests.
+  chartBox.dataset['points'] = String(history.t.length);
 }
 
-function loadHistory(): { t: number[]; c: number[] } {
+/** The tab's own curve, until the hub's history replaces it (null start: not the hub's). */
+function loadHistory(): BakeCurve {
   try {
     const parsed = JSON.parse(sessionStorage.getItem(HISTORY_KEY) ?? 'null') as { t?: unknown; c?: unknown } | null;
     const t = Array.isArray(parsed?.t) ? parsed.t : [];
     const c = Array.isArray(parsed?.c) ? parsed.c : [];
     if (t.length === c.length && [...t, ...c].every((n) => typeof n === 'number' && Number.isFinite(n))) {
-      return { t: t as number[], c: c as number[] };
+      return { t: t as number[], c: c as number[], startedAt: null };
     }
   } catch {
     // start a fresh curve
   }
-  return { t: [], c: [] };
+  return { t: [], c: [], startedAt: null };
 }
 
 /** Clock times in the page's language: 14:05 over a long bake, 14:05:30 over a short one. */

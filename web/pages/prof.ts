@@ -21,6 +21,7 @@ import { createRunner } from '../lib/prof-runner.js';
 import { startPage } from '../lib/page.js';
 import { browserScheduler } from '../lib/scheduler.js';
 import { statusBadge } from '../lib/status.js';
+import { mountRoomPanel } from '../lib/prof-room.js';
 
 /** How long after a countdown's end the page reads the lists when the broker is out of reach. */
 const DEADLINE_GRACE_MS = 1000;
@@ -103,10 +104,8 @@ const lessonsPanel = createLessonsPanel({
 const revealMount = { t, done: () => refresh(), failed: () => say(t('prof.error.network'), true) };
 const history = createHistory({ tr, t, act, decorate: (item, summary) => mountReveal(item, summary, revealMount) });
 
-// Mount point of the room at a glance and the new-bake button (their own modules):
-// mount them into this section with one call each, e.g. mountRoom(roomSection, …).
-const roomSection = el('section', { class: 'panel room', attrs: { id: 'prof-room' } });
-roomSection.hidden = true;
+// The room at a glance and the new-bake button (web/lib/prof-room.ts) mount here, between the lessons and the history.
+const roomSlot = el('div', { class: 'room-slot' });
 // Per-question actions (the correct-answer reveal) mount into `runner.actions`
 // (#prof-question-actions, next to "hide the results"); `runner.onQuestion(fn)`
 // tells them which question is on screen after each refresh.
@@ -123,7 +122,7 @@ runner.onQuestion((running) => {
   if (summary !== undefined) mountReveal(revealSlot, summary, revealMount);
 });
 
-const work = el('div', { class: 'work' }, [runner.element, lessonsPanel.element, editor.element, roomSection, history.element]);
+const work = el('div', { class: 'work' }, [runner.element, lessonsPanel.element, editor.element, roomSlot, history.element]);
 const session = el('div', { class: 'session' }, [badge.element, signOutButton]);
 appRoot().append(
   el('header', { class: 'top' }, [el('h1', { class: 'title', text: tr.t('title.prof') }), session]),
@@ -134,6 +133,7 @@ appRoot().append(
 );
 
 mountProfQuiz(work, tr.lang);
+mountRoomPanel(roomSlot, tr);
 
 signInForm.addEventListener('submit', (event) => {
   event.preventDefault();
