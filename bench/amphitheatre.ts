@@ -114,6 +114,8 @@ const pct = (share: number) => fmt(share * 100, ' %', 0);
 
 export function burstRows(where: string, r: BurstResult): Row[] {
   const n = r.phones.toLocaleString('en-US');
+  // Not a timing: a vote lost or counted twice is a bug, said loudly (the figures are never asserted).
+  if (!r.exact) process.stderr.write(`bench: amphitheatre on ${where}, ${n} phones: ${r.lost} votes lost, ${r.twice} counted twice\n`);
   const generator = `load generator ${r.processes} proc., busiest ${pct(r.report.cpuMax)} of a core, all ${pct(r.report.cpu)}`;
   return [
     {

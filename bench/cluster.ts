@@ -124,6 +124,9 @@ export async function clusterRows(entries: Record<Entry, string>, webRoot: strin
     }
     const killed = await burst(entries, hub, [a.wsUrl, b.wsUrl], sizes.failover, a);
     const onA = Math.ceil(sizes.failover / 2);
+    for (const r of [spreadRun, oneRun, killed]) {
+      if (!r.exact) process.stderr.write(`bench: cluster, ${n(r.phones)} phones: ${r.lost} votes lost, ${r.twice} counted twice\n`);
+    }
     rows.push({
       benchmark: 'cluster: node SIGKILLed mid-burst',
       case: `${n(killed.phones)} phones on A and B, A killed ${KILL_AFTER_MS} ms into the 1 s burst`,

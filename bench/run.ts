@@ -10,6 +10,7 @@ import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../test/harness/browser.js';
 import { canRun } from '../test/harness/system-deps.js';
 import { buildPages } from '../test/web/helpers.js';
+import { agentMemoryRows } from './agent-memory.js';
 import { amphitheatre, burstRows } from './amphitheatre.js';
 import { brokers } from './brokers.js';
 import { clusterRows } from './cluster.js';
@@ -33,7 +34,7 @@ const n = (value: number) => value.toLocaleString('en-US');
 const kb = (bytes: number) => fmt(bytes / 1024, ' KB', 1);
 
 /**
- * `--only=amphitheatre,cluster`: just those parts (names: press, kiosk, tally,
+ * `--only=amphitheatre,cluster`: just those parts (names: press, kiosk, tally, memory,
  * amphitheatre, interval, cluster, outbox, footprint, pages, wire); every part by default.
  */
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',') ?? null;
@@ -48,6 +49,8 @@ const SIZES = quick
       wire: 50,
       outbox: 200,
       amphitheatre: [200],
+      // The agent's memory without a browser: full runs only (the footprint rows give it from the press runs).
+      memory: 0,
       // TALLY_INTERVAL_MS=16 beside the default: full runs only (a second server and kiosk per broker).
       interval: [] as (readonly [number, number])[],
       cluster: { phones: 300, failover: 200 },
@@ -60,6 +63,7 @@ const SIZES = quick
       wire: 500,
       outbox: 1_000,
       amphitheatre: [1_000, 5_000],
+      memory: 6_000,
       interval: [[100, 1_000], [1000, 3_000]] as (readonly [number, number])[],
       cluster: { phones: 10_000, failover: 1_000 },
     };
@@ -139,6 +143,7 @@ async function main(): Promise<void> {
       try {
         const run = await onHub(hub, first ? browser : null, entries, rows);
         if (run !== null) footprints.push({ broker: broker.name, run });
+        if (broker === list[0] && SIZES.memory > 0 && want('memory')) rows.push(...(await agentMemoryRows(hub, entries, SIZES.memory)));
         if (first && want('amphitheatre')) for (const phones of SIZES.amphitheatre) rows.push(...burstRows(broker.name, await amphitheatre(entries, hub, phones)));
       } finally {
         stored = await hub.stop();
