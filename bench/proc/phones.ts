@@ -17,10 +17,23 @@ import { decodeReceipt } from '../../shared/codecs/receipt.js';
 import { encodeVote } from '../../shared/codecs/vote.js';
 import { createTopics } from '../../shared/topics.js';
 
+/**
+ * A browser's WebSocket drops an error nobody listens to; `ws` emits it, and with
+ * no listener Node ends the process. mqtt-session.ts clears its `onerror` before
+ * it closes a socket still connecting (a connect timeout, or the broker evicting
+ * sockets waiting for their CONNECT), which then reports exactly such an error.
+ */
+class BrowserLikeWebSocket extends WebSocket {
+  constructor(...args: ConstructorParameters<typeof WebSocket>) {
+    super(...args);
+    this.on('error', () => undefined);
+  }
+}
+
 // What web/lib/connection.ts finds in a browser: a WebSocket, and the `online` and
 // `visibilitychange` events it listens to (never fired here).
 Object.assign(globalThis, {
-  WebSocket,
+  WebSocket: BrowserLikeWebSocket,
   addEventListener: () => undefined,
   document: { addEventListener: () => undefined, visibilityState: 'visible' },
 });
