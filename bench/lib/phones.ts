@@ -40,7 +40,8 @@ export interface Crowd {
   /** Started opening the phones at this time (epoch ms), over `rampMs`. */
   readonly openedAt: number;
   readonly rampMs: number;
-  connected(timeoutMs: number): Promise<void>;
+  /** True once every phone had its CONNACK; false at the deadline (the run goes on: late phones vote when they connect). */
+  connected(timeoutMs: number): Promise<boolean>;
   /** Each phone votes once, at a random moment in `spreadMs` after it sees `pollId` open. */
   vote(pollId: string, options: readonly string[], spreadMs: number): void;
   /** Every process's report, merged; `cpuMax` is the busiest process's share of a core since the last report. */
@@ -71,7 +72,12 @@ export async function openCrowd(entries: Record<Entry, string>, urls: readonly s
     openedAt,
     rampMs,
     async connected(timeoutMs) {
-      await Promise.all(children.map((c) => c.next('connected', timeoutMs)));
+      try {
+        await Promise.all(children.map((c) => c.next('connected', timeoutMs)));
+        return true;
+      } catch {
+        return false;
+      }
     },
     vote(pollId, options, spreadMs) {
       for (const child of children) child.send({ type: 'vote', pollId, options: [...options], spreadMs });
