@@ -10,6 +10,8 @@ import { runBroker } from '../../cli/commands/broker.js';
 process.on('message', (message: { type?: string }) => {
   if (message.type === 'stop') process.kill(process.pid, 'SIGTERM');
 });
+// The bench gone (killed, crashed): the node goes too, as on a stop.
+process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 
 const redis = process.env.BENCH_REDIS_URL ?? '';
 let out = '';

@@ -180,4 +180,6 @@ process.on('message', (message: Message) => {
     process.exit(0);
   }
 });
+// The bench gone (killed, crashed): so are its phones, not left holding sockets.
+process.on('disconnect', () => process.exit(0));
 send({ type: 'ready' });
