@@ -133,8 +133,10 @@ async function main(): Promise<void> {
   const browser = canRun('chromium') ? await launchBrowser() : null;
   if (browser === null) process.stderr.write('bench: chromium is not installed, the kiosk figures are left out\n');
   const footprints: { broker: string; run: AgentRun }[] = [];
+  // The parts that need a server on each broker; --only=cluster starts none.
+  const perBroker = ['press', 'kiosk', 'tally', 'memory', 'amphitheatre', 'interval', 'footprint'].some(want);
   try {
-    for (const broker of list) {
+    for (const broker of perBroker ? list : []) {
       const external = broker.name === 'embedded' ? { url: null, wsUrl: null } : { url: broker.url, wsUrl: broker.wsUrl };
       const hub = await startHub(entries, pages.dir, { name: broker.name, ...external });
       let stored = { databaseBytes: Number.NaN, counted: 0 };
