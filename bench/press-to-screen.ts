@@ -8,9 +8,10 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { closeClient, connectClient } from '../test/harness/mqtt.js';
-import { type Entry, deviceUnitNodeOptions, rssMb, sampleRss, spawnChild } from './lib/children.js';
+import { type Entry, cpuSeconds, deviceUnitNodeOptions, rssMb, sampleRss, spawnChild } from './lib/children.js';
 import { type BenchHub, PREFIX } from './lib/hub.js';
 import { closePage, latencies, openKiosk, waitShown } from './lib/kiosk.js';
+import { type Row, fmt } from './lib/report.js';
 import { percentile } from './lib/stats.js';
 
 export interface Latency {
@@ -30,6 +31,10 @@ export interface AgentRun extends Latency {
   agentPeakMb: number;
   hubIdleMb: number;
   hubPeakMb: number;
+  /** The kiosk page's main thread: CDP TaskDuration over wall time while the presses were shown. */
+  kioskBusy: number;
+  /** The server's CPU (its process, the embedded broker inside when there is one) over the same span, a share of one core. */
+  hubCpu: number;
 }
 
 const START_AFTER_MS = 1_500;
@@ -81,10 +86,20 @@ export async function agentToScreen(browser: Browser, hub: BenchHub, entries: Re
     const agentIdleMb = rssMb(agent.pid);
     const agentPeak = sampleRss(agent.pid);
     const hubPeak = sampleRss(hub.child.pid);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const taskSeconds = async () => ((await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] }).metrics.find((m) => m.name === 'TaskDuration')?.value ?? Number.NaN;
+    const [task0, cpu0] = [await taskSeconds(), cpuSeconds(hub.child.pid)];
     const changes = await waitShown(page, count, START_AFTER_MS + (count / rate) * 1000 + 15_000);
+    const [task1, cpu1] = [await taskSeconds(), cpuSeconds(hub.child.pid)];
     agent.send({ type: 'presses' });
     const { times } = await agent.next<{ times: number[] }>('presses');
-    return { ...summarise(times, changes), startupMs, agentIdleMb, agentPeakMb: agentPeak(), hubIdleMb, hubPeakMb: hubPeak() };
+    // Per second of presses (first press -> last change on screen); the idle wait
+    // before the first press adds the page's idle cost (~2 %) to both intervals alike.
+    const span = Math.max(1, ((changes.at(-1)?.[1] ?? 0) - (times[0] ?? 0)) / 1000);
+    const kioskBusy = (task1 - task0) / span;
+    const hubCpu = (cpu1 - cpu0) / span;
+    return { ...summarise(times, changes), startupMs, agentIdleMb, agentPeakMb: agentPeak(), hubIdleMb, hubPeakMb: hubPeak(), kioskBusy, hubCpu };
   } finally {
     await agent?.stop();
     await closePage(page);
@@ -121,3 +136,19 @@ export async function rawToScreen(browser: Browser, hub: BenchHub, rate: number,
     await closeClient(publisher);
   }
 }
+
+/** One press-to-screen row: the run beside its floor, the kiosk's and the server's CPU in the note. */
+export function pressRow(broker: string, rate: number, run: AgentRun, floor: Latency, intervalMs: number): Row {
+  const ms = (v: number) => fmt(v, '', 0);
+  return {
+    benchmark: `press to screen p50/p95/p99${intervalMs === DEFAULT_TALLY_INTERVAL_MS ? '' : `, TALLY_INTERVAL_MS=${intervalMs}`}`,
+    case: `${broker}, ${rate}/s asked, ${fmt(run.rate, '/s', 0)} made, ${run.shown.toLocaleString('en-US')}/${run.presses.toLocaleString('en-US')} shown`,
+    figure: `${ms(run.p50)} / ${ms(run.p95)} / ${ms(run.p99)} ms`,
+    reference: `floor ${ms(floor.p50)} / ${ms(floor.p95)} / ${ms(floor.p99)} ms (${fmt(floor.rate, '/s', 0)})`,
+    ratio: `p99 ${run.p99 >= floor.p99 ? '+' : ''}${ms(run.p99 - floor.p99)} ms`,
+    note: `kiosk main thread ${fmt(run.kioskBusy * 100, ' %', 0)} busy, server ${fmt(run.hubCpu * 100, ' %', 0)} of a core; floor: raw publish -> broker -> kiosk, no server`,
+  };
+}
+
+/** SPEC §5's default: at most one snapshot per poll every 50 ms. */
+export const DEFAULT_TALLY_INTERVAL_MS = 50;

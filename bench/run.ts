@@ -10,15 +10,19 @@ import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../test/harness/browser.js';
 import { canRun } from '../test/harness/system-deps.js';
 import { buildPages } from '../test/web/helpers.js';
+import { agentMemoryRows } from './agent-memory.js';
+import { amphitheatre, burstRows } from './amphitheatre.js';
 import { brokers } from './brokers.js';
+import { clusterRows } from './cluster.js';
 import { courseMqttJs, nodeFloor, pageScripts } from './footprint.js';
 import { kioskLoad } from './kiosk-load.js';
 import { bundleEntries, deviceUnitNodeOptions } from './lib/children.js';
 import { type BenchHub, PREFIX, startHub } from './lib/hub.js';
 import { type Row, fmt, machine, table } from './lib/report.js';
 import { outboxCommit } from './outbox-commit.js';
-import { type AgentRun, agentToScreen, rawToScreen } from './press-to-screen.js';
+import { type AgentRun, DEFAULT_TALLY_INTERVAL_MS, agentToScreen, pressRow, rawToScreen } from './press-to-screen.js';
 import { rawPassThrough } from './raw-throughput.js';
+import { intervalRows } from './tally-interval.js';
 import { tallyThroughput } from './tally-throughput.js';
 import { bytesPerMessage } from './wire-bytes.js';
 
@@ -27,30 +31,55 @@ const quick = process.argv.includes('--quick');
 const million = !quick && process.argv.includes('--million');
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const n = (value: number) => value.toLocaleString('en-US');
-const ms = (v: number) => fmt(v, '', 0);
 const kb = (bytes: number) => fmt(bytes / 1024, ' KB', 1);
 
+/**
+ * `--only=amphitheatre,cluster`: just those parts (names: press, kiosk, tally, memory,
+ * amphitheatre, interval, cluster, outbox, footprint, pages, wire); every part by default.
+ */
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',') ?? null;
+const want = (part: string) => only === null || only.includes(part);
+
 const SIZES = quick
-  ? { presses: [[10, 10], [100, 100], [1000, 300]] as const, growth: [2_000, 10_000], million: null, loadSeconds: 2, wire: 50, outbox: 200 }
-  : { presses: [[10, 100], [100, 1_000], [1000, 3_000]] as const, growth: [10_000, 100_000], million: million ? 1_000_000 : null, loadSeconds: 10, wire: 500, outbox: 1_000 };
+  ? {
+      presses: [[10, 10], [100, 100], [1000, 300]] as const,
+      growth: [2_000, 10_000],
+      million: null,
+      loadSeconds: 2,
+      wire: 50,
+      outbox: 200,
+      amphitheatre: [200],
+      // The agent's memory without a browser: full runs only (the footprint rows give it from the press runs).
+      memory: 0,
+      // TALLY_INTERVAL_MS=16 beside the default: full runs only (a second server and kiosk per broker).
+      interval: [] as (readonly [number, number])[],
+      cluster: { phones: 300, failover: 200 },
+    }
+  : {
+      presses: [[10, 100], [100, 1_000], [1000, 3_000]] as const,
+      growth: [10_000, 100_000],
+      million: million ? 1_000_000 : null,
+      loadSeconds: 10,
+      wire: 500,
+      outbox: 1_000,
+      amphitheatre: [1_000, 5_000],
+      memory: 6_000,
+      interval: [[100, 1_000], [1000, 3_000]] as (readonly [number, number])[],
+      cluster: { phones: 10_000, failover: 1_000 },
+    };
 
 async function onHub(hub: BenchHub, browser: Browser | null, entries: Awaited<ReturnType<typeof bundleEntries>>, rows: Row[]): Promise<AgentRun | null> {
   const b = hub.broker;
   let busiest: AgentRun | null = null;
-  if (browser !== null) {
+  if (browser !== null && want('press')) {
     for (const [rate, count] of SIZES.presses) {
       const floor = await rawToScreen(browser, hub, rate, count);
       const run = await agentToScreen(browser, hub, entries, rate, count);
       if (rate === 1000) busiest = run;
-      rows.push({
-        benchmark: 'press to screen p50/p95/p99',
-        case: `${b}, ${rate}/s asked, ${fmt(run.rate, '/s', 0)} made, ${n(run.shown)}/${n(run.presses)} shown`,
-        figure: `${ms(run.p50)} / ${ms(run.p95)} / ${ms(run.p99)} ms`,
-        reference: `floor ${ms(floor.p50)} / ${ms(floor.p95)} / ${ms(floor.p99)} ms (${fmt(floor.rate, '/s', 0)})`,
-        ratio: `p99 ${run.p99 >= floor.p99 ? '+' : ''}${ms(run.p99 - floor.p99)} ms`,
-        note: 'floor: raw publish -> broker -> kiosk counting it, no server',
-      });
+      rows.push(pressRow(b, rate, run, floor, DEFAULT_TALLY_INTERVAL_MS));
     }
+  }
+  if (browser !== null && want('kiosk')) {
     const perSecond = 10_000;
     for (const mode of ['server', 'raw'] as const) {
       const r = await kioskLoad(browser, hub, mode, perSecond, SIZES.loadSeconds);
@@ -64,6 +93,7 @@ async function onHub(hub: BenchHub, browser: Browser | null, entries: Awaited<Re
       });
     }
   }
+  if (!want('tally')) return busiest;
   // As many messages as the largest tally run, so both are timed over the same length.
   const rawCount = Math.max(...SIZES.growth);
   const raw = await rawPassThrough(hub.mqttUrl, rawCount, 500, `${PREFIX}/chat/raw-${randomUUID().slice(0, 8)}`);
@@ -103,18 +133,27 @@ async function main(): Promise<void> {
   const browser = canRun('chromium') ? await launchBrowser() : null;
   if (browser === null) process.stderr.write('bench: chromium is not installed, the kiosk figures are left out\n');
   const footprints: { broker: string; run: AgentRun }[] = [];
+  // The parts that need a server on each broker; --only=cluster starts none.
+  const perBroker = ['press', 'kiosk', 'tally', 'memory', 'amphitheatre', 'interval', 'footprint'].some(want);
   try {
-    for (const broker of list) {
+    for (const broker of perBroker ? list : []) {
       const external = broker.name === 'embedded' ? { url: null, wsUrl: null } : { url: broker.url, wsUrl: broker.wsUrl };
       const hub = await startHub(entries, pages.dir, { name: broker.name, ...external });
       let stored = { databaseBytes: Number.NaN, counted: 0 };
+      // --quick: the browser figures and the amphitheatre on the first broker only (CI's minute).
+      const first = !quick || broker === list[0];
       try {
-        // --quick: the browser figures on the first broker only (CI's minute).
-        const run = await onHub(hub, quick && broker !== list[0] ? null : browser, entries, rows);
+        const run = await onHub(hub, first ? browser : null, entries, rows);
         if (run !== null) footprints.push({ broker: broker.name, run });
+        if (broker === list[0] && SIZES.memory > 0 && want('memory')) rows.push(...(await agentMemoryRows(hub, entries, SIZES.memory)));
+        if (first && want('amphitheatre')) for (const phones of SIZES.amphitheatre) rows.push(...burstRows(broker.name, await amphitheatre(entries, hub, phones)));
       } finally {
         stored = await hub.stop();
       }
+      if (browser !== null && want('interval') && SIZES.interval.length > 0) {
+        rows.push(...(await intervalRows(browser, entries, pages.dir, { name: broker.name, ...external }, SIZES.interval, 16)));
+      }
+      if (stored.counted === 0) continue;
       rows.push({
         benchmark: 'database size per vote',
         case: `${broker.name}, ${n(stored.counted)} votes stored`,
@@ -124,20 +163,24 @@ async function main(): Promise<void> {
         note: 'SQLite file + WAL after the server stopped, minus the empty database',
       });
     }
-    const single = await outboxCommit(SIZES.outbox, 0);
-    for (const perTurn of [1, 10, 100]) {
+    if (want('cluster')) {
+      if (canRun('redis-server')) rows.push(...(await clusterRows(entries, pages.dir, SIZES.cluster)));
+      else process.stderr.write('bench: redis-server is not installed, the cluster rows are left out\n');
+    }
+    const single = want('outbox') ? await outboxCommit(SIZES.outbox, 0) : null;
+    for (const perTurn of single === null ? [] : [1, 10, 100]) {
       const r = await outboxCommit(SIZES.outbox, perTurn);
       rows.push({
         benchmark: 'device outbox presses/s (fsync)',
         case: `${n(r.presses)} presses, ${perTurn} per event-loop turn, group commit`,
         figure: `${fmt(r.perSecond, ' presses/s', 0)}, ${n(r.commits)} commits`,
-        reference: `${fmt(single.perSecond, ' presses/s', 0)}, commit per press`,
-        ratio: fmt(r.perSecond / single.perSecond, ' x', 1),
+        reference: `${fmt(single?.perSecond ?? Number.NaN, ' presses/s', 0)}, commit per press`,
+        ratio: fmt(r.perSecond / (single?.perSecond ?? Number.NaN), ' x', 1),
         note: 'in the bench process; the file in the temp dir',
       });
     }
     const floor = await nodeFloor(entries);
-    for (const { broker, run } of footprints) {
+    for (const { broker, run } of want('footprint') ? footprints : []) {
       rows.push({
         benchmark: 'agent memory (VmRSS) idle / 1,000 presses/s',
         case: `${broker}, ${fmt(run.rate, ' presses/s', 0)} made`,
@@ -163,7 +206,7 @@ async function main(): Promise<void> {
       });
     }
     const course = courseMqttJs(ROOT);
-    for (const [page, bytes] of Object.entries(pageScripts(pages.dir))) {
+    for (const [page, bytes] of want('pages') ? Object.entries(pageScripts(pages.dir)) : []) {
       rows.push({
         benchmark: 'page script bytes raw / gzip',
         case: `/${page}`,
@@ -173,7 +216,7 @@ async function main(): Promise<void> {
         note: 'gzip -9 of every <script src> of the page',
       });
     }
-    for (const broker of list) {
+    for (const broker of want('wire') ? list : []) {
       const vote = await bytesPerMessage(
         broker.url,
         'classroom/votes/cours',

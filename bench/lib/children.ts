@@ -14,12 +14,12 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // Inside the package, so the bundles' bare imports find node_modules.
 const OUT = join(ROOT, 'node_modules', '.cache', 'mqtt-classroom-bench');
 
-export type Entry = 'hub' | 'agent' | 'idle';
+export type Entry = 'hub' | 'agent' | 'idle' | 'phones' | 'node';
 
 /** Bundles bench/proc/<entry>.ts; returns the paths of the .mjs files. */
 export async function bundleEntries(): Promise<Record<Entry, string>> {
   mkdirSync(OUT, { recursive: true });
-  const entries: Entry[] = ['hub', 'agent', 'idle'];
+  const entries: Entry[] = ['hub', 'agent', 'idle', 'phones', 'node'];
   await build({
     entryPoints: Object.fromEntries(entries.map((e) => [e, join(ROOT, 'bench', 'proc', `${e}.ts`)])),
     outdir: OUT,
@@ -130,4 +130,16 @@ export function sampleRss(pid: number, everyMs = 100): () => number {
     clearInterval(timer);
     return Math.max(max, rssMb(pid));
   };
+}
+
+/** CPU time (user + system) a process has used so far, in seconds; NaN when it is gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces): state is the 3rd, utime the 14th, stime the 15th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    // Clock ticks: 100 per second on Linux (USER_HZ).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }

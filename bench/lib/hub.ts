@@ -10,6 +10,8 @@ import { type Child, type Entry, spawnChild } from './children.js';
 
 export const PREFIX = 'classroom';
 const DEVICE_PASSWORD = 'bench-device-password';
+/** Connections the benches' brokers accept (the largest crowd, bench/cluster.ts's 10,000 phones on one node, and some). */
+export const AMPHITHEATRE_CONNECTIONS = 12_000;
 const DEVICES = Array.from({ length: 20 }, (_, i) => `bench-box-${i}`);
 
 export interface BenchHub {
@@ -32,6 +34,7 @@ export async function startHub(
   entries: Record<Entry, string>,
   webRoot: string,
   broker: { name: string; url: string | null; wsUrl: string | null },
+  env: Record<string, string> = {},
 ): Promise<BenchHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mqtt-classroom-bench-hub-'));
   const child = spawnChild(entries.hub, {
@@ -46,6 +49,11 @@ export async function startHub(
     LOG_LEVEL: 'warn',
     DEVICE_ACCOUNTS: DEVICES.map((d) => `${d}:${DEVICE_PASSWORD}`).join(','),
     BENCH_WEB_ROOT: webRoot,
+    // An amphitheatre's phones all come from 127.0.0.1 here (bench/amphitheatre.ts):
+    // the embedded broker's per-address and total caps (32, 400) would refuse them.
+    BROKER_MAX_CONNECTIONS: String(AMPHITHEATRE_CONNECTIONS),
+    BROKER_MAX_CONNECTIONS_PER_ADDRESS: String(AMPHITHEATRE_CONNECTIONS),
+    ...env,
   });
   const dbPath = join(dataDir, 'classroom.sqlite');
   const dbSize = () => ['', '-wal'].reduce((sum, suffix) => sum + (statSync(dbPath + suffix, { throwIfNoEntry: false })?.size ?? 0), 0);

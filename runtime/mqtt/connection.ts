@@ -63,6 +63,10 @@ export class MqttConnection {
       connectTimeout: 10_000,
       keepalive: 30,
       manualConnect: true,
+      // No table of 65,536 pre-built 2-byte Buffers for message ids (mqtt-packet's
+      // number cache, ~6 MB of heap in every process, docs/performance.md): a
+      // message id is written into a fresh 2-byte Buffer instead.
+      writeCache: false,
       ...(options.username ? { username: options.username } : {}),
       ...(options.password ? { password: options.password } : {}),
       ...(options.will ? { will: { ...options.will } } : {}),
