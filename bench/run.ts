@@ -53,7 +53,7 @@ const SIZES = quick
       memory: 0,
       // TALLY_INTERVAL_MS=16 beside the default: full runs only (a second server and kiosk per broker).
       interval: [] as (readonly [number, number])[],
-      cluster: { phones: 300, failover: 200 },
+      cluster: { phones: 200, failover: 200 },
     }
   : {
       presses: [[10, 100], [100, 1_000], [1000, 3_000]] as const,
