@@ -33,7 +33,7 @@ export function mountRoomPanel(parent: HTMLElement, tr: Translator): void {
   ]);
   const bakeButton = el('button', { class: 'button', text: t('bake.new'), attrs: { type: 'button' } });
   const bakeNote = el('p', { class: 'room-note', attrs: { role: 'status' } });
-  const panel = el('section', { class: 'room', attrs: { 'aria-labelledby': 'prof-room-title', id: 'prof-room' } }, [
+  const panel = el('section', { class: 'panel room', attrs: { 'aria-labelledby': 'prof-room-title', id: 'prof-room' } }, [
     el('h2', { text: t('title'), attrs: { id: 'prof-room-title' } }),
     live,
     facts,
