@@ -144,6 +144,8 @@ signOutButton.addEventListener('click', () => {
 });
 data.onChange(() => render());
 
+/** Counts sign-ins and sign-outs, so an answer to a question asked before one is not taken for the session now. */
+let sessionTurn = 0;
 void begin();
 
 async function begin(): Promise<void> {
@@ -152,12 +154,16 @@ async function begin(): Promise<void> {
     await signIn({ link: token });
     return;
   }
+  const asked = sessionTurn;
   const state = await api<{ signedIn: boolean }>('GET', '/api/session').catch(() => ({ signedIn: false }));
+  // Signed in or out meanwhile (a slow hub or Wi-Fi): this answer, asked before, is stale.
+  if (asked !== sessionTurn) return;
   if (state.signedIn) await showSignedIn();
   else showSignedOut();
 }
 
 async function signIn(body: { secret: string } | { link: string }): Promise<void> {
+  sessionTurn += 1;
   try {
     await api('POST', '/api/session', body);
     secretInput.value = '';
@@ -173,6 +179,7 @@ async function signIn(body: { secret: string } | { link: string }): Promise<void
 }
 
 function showSignedOut(): void {
+  sessionTurn += 1;
   signedIn = false;
   signInForm.hidden = false;
   work.hidden = true;
@@ -216,10 +223,12 @@ function startLive(): void {
 }
 
 async function refresh(): Promise<void> {
+  const asked = sessionTurn;
   try {
     await data.refresh();
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return showSignedOut();
+    // A 401 to a read made before signing in says nothing of the session now.
+    if (error instanceof ApiError && error.status === 401) return asked === sessionTurn ? showSignedOut() : undefined;
     say(t('prof.error.network'), true);
   }
 }
