@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../runtime/clock.js';
 import type { Logger } from '../../runtime/logger.js';
-import { encodePoll, validatePoll } from '../../shared/codecs/poll.js';
+import { encodePoll } from '../../shared/codecs/poll.js';
 import { type TallySnapshot, snapshotOf } from '../../shared/codecs/tally.js';
 import type { RejectReason } from '../../shared/codecs/rejection.js';
-import { type Poll, type PollOption, type Policy, hasOption } from '../../shared/poll.js';
-import type { Scheduler, TimerHandle } from '../../shared/scheduler.js';
+import type { Poll } from '../../shared/poll.js';
+import type { Scheduler } from '../../shared/scheduler.js';
 import { createTally, updatePoll } from '../../shared/tally.js';
 import type { Topics } from '../../shared/topics.js';
 import { InvalidPollError, PollAskedError, PollExistsError, PollNotFoundError } from '../errors/poll-errors.js';
@@ -13,18 +13,11 @@ import type { MqttLink } from '../mqtt/mqtt-link.js';
 import type { TallyPublisher } from '../publish/tally-publisher.js';
 import type { PollStore } from '../store/poll-store.js';
 import type { VoteLog } from '../store/vote-log.js';
-import type { PollBook, PollEntry } from '../tally/poll-book.js';
+import { Countdowns } from './countdowns.js';
+import { type NewPoll, blankPoll, checkAnswer, definePoll, sameDefinition } from './poll-definition.js';
 
-export interface NewPoll {
-  /** Generated when absent. */
-  id?: string;
-  question: string;
-  /** `{id, label}`, or a bare id used as its own label. */
-  options: readonly (PollOption | string)[];
-  policy?: Policy;
-  /** The correct option's id, kept on the hub until revealed; absent or null for none. */
-  correct?: string | null;
-}
+export type { NewPoll } from './poll-definition.js';
+import type { PollBook, PollEntry } from '../tally/poll-book.js';
 
 export interface PollSummary {
   readonly poll: Poll;
@@ -57,12 +50,17 @@ export const MAX_COUNTDOWN_SECONDS = 3600;
  * stored, then published as the retained poll definition and a new snapshot.
  */
 export class PollService {
-  /** The open polls with a countdown, and the timer that closes each at its deadline. */
-  private readonly countdowns = new Map<string, TimerHandle>();
+  /** The open polls with a countdown, each closed by the hub at its deadline. */
+  private readonly countdowns: Countdowns;
 
   private readonly stateListeners: ((pollId: string, state: Poll['state']) => void)[] = [];
 
-  constructor(private readonly ctx: PollServiceContext) {}
+  constructor(private readonly ctx: PollServiceContext) {
+    this.countdowns = new Countdowns(ctx.scheduler, ctx.clock, (pollId) => {
+      ctx.logger.info('countdown over: poll closed', { poll: pollId });
+      this.close(pollId);
+    });
+  }
 
   /** Called after a poll opened or closed (quiz mode follows its questions). */
   onStateChange(listener: (pollId: string, state: Poll['state']) => void): void {
@@ -78,18 +76,7 @@ export class PollService {
   }
 
   create(input: NewPoll): PollSummary {
-    const id = input.id ?? this.freshId();
-    const options = input.options.map((o) => (typeof o === 'string' ? { id: o, label: o } : o));
-    const checked = validatePoll({
-      id,
-      question: input.question,
-      options,
-      policy: input.policy ?? 'every-press',
-      state: 'closed',
-      openedAt: null,
-    });
-    if (!checked.ok) throw new InvalidPollError(checked.detail);
-    const poll = checked.value;
+    const poll = definePoll(blankPoll(input.id ?? this.freshId()), input);
     if (this.ctx.book.get(poll.id) !== undefined) throw new PollExistsError(poll.id);
     const answer = input.correct ?? null;
     if (answer !== null) checkAnswer(poll, answer);
@@ -114,19 +101,14 @@ export class PollService {
   /** Changes a never-asked poll's question, options and policy (editing a lesson before it runs). */
   redefine(pollId: string, input: Omit<NewPoll, 'id'>): PollSummary {
     const entry = this.entry(pollId);
-    const options = input.options.map((o) => (typeof o === 'string' ? { id: o, label: o } : o));
-    const checked = validatePoll({ ...entry.tally.poll, question: input.question, options, policy: input.policy ?? entry.tally.poll.policy });
-    if (!checked.ok) throw new InvalidPollError(checked.detail);
-    const was = entry.tally.poll;
-    if (was.question === checked.value.question && was.policy === checked.value.policy && JSON.stringify(was.options) === JSON.stringify(checked.value.options)) {
-      return this.summary(entry);
-    }
+    const poll = definePoll(entry.tally.poll, input);
+    if (sameDefinition(entry.tally.poll, poll)) return this.summary(entry);
     if (this.asked(pollId)) throw new PollAskedError(pollId);
-    const tally = createTally(checked.value, entry.seen);
+    const tally = createTally(poll, entry.seen);
     tally.seq = entry.tally.seq + 1;
     entry.tally = tally;
-    this.ctx.store.redefinePoll(checked.value);
-    this.ctx.logger.info('poll redefined', { poll: pollId, options: options.length });
+    this.ctx.store.redefinePoll(poll);
+    this.ctx.logger.info('poll redefined', { poll: pollId, options: poll.options.length });
     this.announce(entry);
     return this.summary(entry);
   }
@@ -143,7 +125,9 @@ export class PollService {
     }
     const entry = this.entry(pollId);
     if (entry.tally.poll.state === 'open' && seconds === undefined) return this.summary(entry);
-    return this.setState(pollId, 'open', seconds === undefined ? undefined : this.ctx.clock.now() + seconds * 1000);
+    // One reading of the clock: the deadline is exactly openedAt + seconds.
+    const now = this.ctx.clock.now();
+    return this.setState(pollId, 'open', seconds === undefined ? undefined : now + seconds * 1000, now);
   }
 
   close(pollId: string): PollSummary {
@@ -153,7 +137,7 @@ export class PollService {
   /** Closes every open poll whose deadline has come (before a vote is taken, the timer may be late). */
   closeDue(): void {
     const now = this.ctx.clock.now();
-    for (const pollId of [...this.countdowns.keys()]) {
+    for (const pollId of this.countdowns.pollIds()) {
       const deadline = this.ctx.book.get(pollId)?.tally.poll.deadline;
       if (deadline === undefined || deadline <= now) this.close(pollId);
     }
@@ -163,15 +147,14 @@ export class PollService {
   armCountdowns(): void {
     for (const entry of this.ctx.book.list()) {
       const { id, state, deadline } = entry.tally.poll;
-      if (state === 'open' && deadline !== undefined) this.arm(id, deadline);
+      if (state === 'open' && deadline !== undefined) this.countdowns.arm(id, deadline);
     }
     this.closeDue();
   }
 
   /** Stops the countdown timers (shutdown); the deadlines stay stored. */
   stop(): void {
-    for (const timer of this.countdowns.values()) this.ctx.scheduler.clearTimer(timer);
-    this.countdowns.clear();
+    this.countdowns.stop();
   }
 
   /** Hides the results (`hidden`) or shows them live again: the retained tally follows at once. */
@@ -244,14 +227,13 @@ export class PollService {
     for (const entry of this.ctx.book.list()) this.announce(entry);
   }
 
-  private setState(pollId: string, state: Poll['state'], deadline?: number): PollSummary {
+  private setState(pollId: string, state: Poll['state'], deadline?: number, at?: number): PollSummary {
     const entry = this.entry(pollId);
     if (entry.tally.poll.state === state && deadline === undefined) return this.summary(entry);
     // Votes already accepted while the poll was open are committed first.
     this.ctx.log.flush();
-    const now = this.ctx.clock.now();
-    this.ctx.scheduler.clearTimer(this.countdowns.get(pollId));
-    this.countdowns.delete(pollId);
+    const now = at ?? this.ctx.clock.now();
+    this.countdowns.disarm(pollId);
     // Opening again hides a revealed answer: a vote must not be cast knowing it.
     const { deadline: _previous, correct: revealed, ...kept } = entry.tally.poll;
     const rest = state === 'open' || revealed === undefined ? kept : { ...kept, correct: revealed };
@@ -262,7 +244,7 @@ export class PollService {
       openedAt: state === 'open' ? now : entry.tally.poll.openedAt,
       ...(deadline === undefined ? {} : { deadline }),
     };
-    if (deadline !== undefined) this.arm(pollId, deadline);
+    if (deadline !== undefined) this.countdowns.arm(pollId, deadline);
     updatePoll(entry.tally, poll);
     this.ctx.store.savePollState(poll, entry.tally.seq, now);
     this.ctx.book.noteState(pollId, state, now);
@@ -276,16 +258,6 @@ export class PollService {
       }
     }
     return this.summary(entry);
-  }
-
-  private arm(pollId: string, deadline: number): void {
-    this.ctx.scheduler.clearTimer(this.countdowns.get(pollId));
-    const timer = this.ctx.scheduler.setTimer(() => {
-      this.countdowns.delete(pollId);
-      this.ctx.logger.info('countdown over: poll closed', { poll: pollId });
-      this.close(pollId);
-    }, Math.max(0, deadline - this.ctx.clock.now()));
-    this.countdowns.set(pollId, timer);
   }
 
   /** Puts the answer in the published poll (or takes it out), stores the poll, and announces it unless told not to. */
@@ -319,11 +291,5 @@ export class PollService {
       const id = `poll-${randomBytes(3).toString('hex')}`;
       if (this.ctx.book.get(id) === undefined) return id;
     }
-  }
-}
-
-function checkAnswer(poll: Poll, answer: string): void {
-  if (!hasOption(poll, answer)) {
-    throw new InvalidPollError(`the correct answer ${JSON.stringify(answer)} is none of the options of poll ${poll.id} (${poll.options.map((o) => o.id).join(', ')})`);
   }
 }
