@@ -39,10 +39,13 @@ export function buildProgram(ctx: CliContext): Command {
     .requiredOption('--cluster <redis-url>', 'the redis shared by every node, e.g. redis://10.0.0.5:6379 (password: redis://:secret@host:6379)')
     .option('--mqtt-port <port>', 'MQTT/TCP port (default: MQTT_PORT, else 1883)')
     .option('--http-port <port>', 'WebSocket port, path /mqtt (default: HTTP_PORT, else 8080)')
+    .option('--prefix <prefix>', 'a room this node serves, repeat for each (default: TOPIC_PREFIX); hubs: HUB_ACCOUNTS', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .addHelpText('after', '\nAccounts as on the embedded broker: DEVICE_ACCOUNTS, BROWSER_MQTT_USERNAME/PASSWORD, and the hub\'s\n' +
       'classroom-server password from SERVER_MQTT_PASSWORD (or MQTT_USERNAME=classroom-server + MQTT_PASSWORD).\n' +
+      'Several rooms (--prefix a --prefix b): each room\'s hub logs in as classroom-server@<prefix> with its\n' +
+      'password from HUB_ACCOUNTS=a:secret-a,b:secret-b and may use only its own room\'s topics.\n' +
       'See docs/deploy.md, "Beyond one machine".\n')
-    .action(async (options: { cluster: string; mqttPort?: string; httpPort?: string }) =>
+    .action(async (options: { cluster: string; mqttPort?: string; httpPort?: string; prefix: string[] }) =>
       (await import('./commands/broker.js')).runBroker(options, ctx),
     );
 

@@ -138,6 +138,28 @@ export function envFields(cwd: string) {
         })
         .transform((v): ReadonlyMap<string, string> => new Map(splitList(v).map(splitAccount))),
     ),
+    /** A cluster node serving several rooms: each room's hub password, `prefix:password,...` (`mqtt-classroom broker --prefix`). */
+    hubAccounts: field(
+      'HUB_ACCOUNTS',
+      '',
+      z
+        .string()
+        .superRefine((v, ctx) => {
+          for (const entry of splitList(v)) {
+            const [prefix, password] = splitAccount(entry);
+            let problem: string | null = null;
+            try {
+              assertPrefix(prefix);
+            } catch (error) {
+              problem = error instanceof Error ? error.message : String(error);
+            }
+            if (problem !== null || password.length === 0) {
+              ctx.addIssue({ code: 'custom', message: `entry ${JSON.stringify(prefix)} must be prefix:password with a valid topic prefix${problem === null ? '' : ` (${problem})`}` });
+            }
+          }
+        })
+        .transform((v): ReadonlyMap<string, string> => new Map(splitList(v).map(splitAccount))),
+    ),
     serverUrl: field(
       'SERVER_URL',
       'http://127.0.0.1:8080',

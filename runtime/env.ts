@@ -60,6 +60,7 @@ export const BROKER_VARIABLES = [
   'brokerMaxKeepaliveS',
   'brokerMaxPacketBytes',
   'deviceAccounts',
+  'hubAccounts',
   'browserUsername',
   'browserPassword',
 ] as const satisfies readonly EnvKey[];

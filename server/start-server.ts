@@ -14,6 +14,7 @@ import { HttpServer } from './http/http-server.js';
 import { TeacherSessions } from './http/teacher-sessions.js';
 import { type RunningServer, runningServer, statusOf } from './running-server.js';
 import { DATABASE_FILE } from './store/database.js';
+import { RetainJanitor } from './mqtt/retain-janitor.js';
 import { brokerUrls, chooseBroker, createEmbeddedBroker, createServerLink } from './wiring/mqtt-side.js';
 import { createRoomSide } from './wiring/room-side.js';
 import { createVoteCore } from './wiring/vote-core.js';
@@ -112,9 +113,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     },
   };
 
+  // External brokers only: the embedded one never retains a chat line or a vote (server/access/).
+  const janitor = choice.embedded
+    ? null
+    : new RetainJanitor({ url: () => brokerUrls(config, broker), clientId: choice.serverClientId, username: config.mqttUsername, password: config.mqttPassword, filters: [topics.allChat, topics.allVotes], logger: logger.child('janitor'), scheduler });
   const lifecycle = new Lifecycle(logger);
   try {
-    await lifecycle.start([core.database, core.backups, room, http, ...(broker === null ? [] : [broker]), mqtt]);
+    await lifecycle.start([core.database, core.backups, room, http, ...(broker === null ? [] : [broker]), mqtt, ...(janitor === null ? [] : [janitor])]);
     room.watchBroker(broker);
   } catch (error) {
     if (core.db.open) core.db.close();

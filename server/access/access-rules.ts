@@ -8,7 +8,11 @@ export type Role =
   /** The low-privilege account browsers use with the secure profile: same rights as anonymous. */
   | { readonly kind: 'voter' }
   | { readonly kind: 'device'; readonly deviceId: string }
-  | { readonly kind: 'server' };
+  /**
+   * The hub. On a cluster node serving several rooms (server/access/rooms.ts), `room`
+   * is the prefix of the room whose hub this is; no room: the node's first room.
+   */
+  | { readonly kind: 'server'; readonly room?: string };
 
 export const ANONYMOUS: Role = Object.freeze({ kind: 'anonymous' });
 

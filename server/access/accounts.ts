@@ -17,6 +17,22 @@ export interface AccountsContext {
   browser: { username: string; password: string } | null;
   /** The server's client id, reserved for the server account (default SERVER_CLIENT_ID). */
   serverClientId?: string;
+  /**
+   * A cluster node serving several rooms: room prefix -> the password of that room's
+   * hub, which logs in as `classroom-server@<prefix>` (hubAccountName) and may use
+   * only its room's topics. Its client id `mqtt-classroom-server-<prefix>` is reserved to it.
+   */
+  hubs?: ReadonlyMap<string, string>;
+}
+
+/** The broker account of one room's hub on a node serving several rooms (HUB_ACCOUNTS). */
+export function hubAccountName(prefix: string): string {
+  return `${SERVER_ACCOUNT}@${prefix}`;
+}
+
+/** The client id reserved to one room's hub on a node serving several rooms. */
+export function hubClientId(prefix: string): string {
+  return `${SERVER_CLIENT_ID}-${prefix}`;
 }
 
 export type LoginResult = { ok: true; role: Role } | { ok: false; why: 'bad-credentials' | 'reserved-client-id' };
@@ -43,6 +59,9 @@ export class Accounts {
     // A client id names a persistent session: taking the server's (or a device's)
     // would steal the votes queued for it, so those ids need the matching account.
     if (clientId === (this.ctx.serverClientId ?? SERVER_CLIENT_ID) && role.kind !== 'server') return { ok: false, why: 'reserved-client-id' };
+    for (const prefix of this.ctx.hubs?.keys() ?? []) {
+      if (clientId === hubClientId(prefix) && !(role.kind === 'server' && role.room === prefix)) return { ok: false, why: 'reserved-client-id' };
+    }
     if (clientId.startsWith(DEVICE_CLIENT_ID_PREFIX)) {
       const deviceId = clientId.slice(DEVICE_CLIENT_ID_PREFIX.length);
       if (this.devices.has(deviceId) && !(role.kind === 'device' && role.deviceId === deviceId)) {
@@ -58,6 +77,11 @@ export class Accounts {
     if (username === SERVER_ACCOUNT) {
       const expected = this.ctx.serverPassword;
       return expected !== null && sameSecret(given, expected) ? { kind: 'server' } : null;
+    }
+    if (username.startsWith(`${SERVER_ACCOUNT}@`)) {
+      const room = username.slice(SERVER_ACCOUNT.length + 1);
+      const expected = this.ctx.hubs?.get(room);
+      return expected !== undefined && sameSecret(given, expected) ? { kind: 'server', room } : null;
     }
     const devicePassword = this.devices.get(username);
     if (devicePassword !== undefined) {

@@ -10,6 +10,8 @@ export type { DeviceView, RoomSnapshot } from '../../shared/room.js';
 
 /** Mosquitto's count of connected clients (readable by the hub's account, deploy/mosquitto/classroom.acl). */
 export const SYS_CLIENTS_CONNECTED = '$SYS/broker/clients/connected';
+/** The hub's own sessions on an external broker: its link and its retain janitor. */
+const HUB_SESSIONS = 2;
 
 export interface RoomStateContext {
   topics: Topics;
@@ -121,7 +123,8 @@ export class RoomState {
   private phones(devices: readonly DeviceView[]): number | null {
     if (this.ctx.publicSessions !== null) return this.ctx.publicSessions();
     if (this.sysClients === null) return null;
-    // Mosquitto counts every client: the hub's own session and the online devices are not phones.
-    return Math.max(0, this.sysClients - 1 - devices.filter((d) => d.status === 'online').length);
+    // Mosquitto counts every client: the hub's own two sessions (its link and its
+    // retain janitor, server/mqtt/retain-janitor.ts) and the online devices are not phones.
+    return Math.max(0, this.sysClients - HUB_SESSIONS - devices.filter((d) => d.status === 'online').length);
   }
 }

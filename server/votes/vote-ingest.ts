@@ -80,6 +80,12 @@ export class VoteIngest {
       this.ctx.logger.debug('ignored a retained message on a vote topic', { topic });
       return;
     }
+    // An empty message is MQTT's "delete the retained message" (the hub's retain
+    // janitor sends it after a retained vote, server/mqtt/retain-janitor.ts): no vote.
+    if (payload.length === 0) {
+      this.ctx.logger.debug('ignored an empty message on a vote topic', { topic });
+      return;
+    }
     const receivedAt = this.ctx.clock.now();
     this.ctx.closeDue?.();
     const decoded = decodeVote(payload, { maxBytes: this.ctx.maxPayloadBytes, receivedAt });

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeAccess } from '../../cli/commands/broker.js';
+import { loadBrokerEnv } from '../../runtime/env.js';
+import { hubAccountName } from '../../server/access/accounts.js';
 import { ClusterNode } from '../../server/broker/cluster.js';
 import { createTopics } from '../../shared/topics.js';
 import { type RedisServer, startRedis } from '../harness/redis.js';
@@ -9,10 +12,14 @@ import { Phone } from './support/phone.js';
 
 /**
  * One hub per room (SPEC §9, issue 18): two hubs with two prefixes on one
- * cluster, one on each node, each with its own client id and database. Phones of
- * each room vote on their room's prefix; each hub counts its own room's votes and
- * never sees the other's, whichever node the phones are on.
+ * cluster, one on each node, each with its own client id, database and broker
+ * account (HUB_ACCOUNTS: the nodes serve both rooms, `--prefix salle-12 --prefix
+ * salle-14`, and give each hub its own room's topics only). Phones of each room
+ * vote on their room's prefix; each hub counts its own room's votes and never sees
+ * the other's, whichever node the phones are on.
  */
+const ROOMS = ['salle-12', 'salle-14'] as const;
+const HUB_PASSWORDS = { 'salle-12': 'hub-12-secret', 'salle-14': 'hub-14-secret' };
 describe.skipIf(!canRun('redis-server'))('two rooms on one cluster', () => {
   let redis: RedisServer;
   const nodes: ClusterNode[] = [];
@@ -22,7 +29,8 @@ describe.skipIf(!canRun('redis-server'))('two rooms on one cluster', () => {
   beforeAll(async () => {
     redis = await startRedis();
     for (let i = 0; i < 2; i += 1) {
-      const node = new ClusterNode({ redisUrl: redis.url, host: '127.0.0.1', mqttPort: 0, wsPort: 0 });
+      const config = loadBrokerEnv({ env: { HUB_ACCOUNTS: ROOMS.map((room) => `${room}:${HUB_PASSWORDS[room]}`).join(',') }, dotenvPath: null });
+      const node = new ClusterNode({ redisUrl: redis.url, host: '127.0.0.1', mqttPort: 0, wsPort: 0, access: nodeAccess(config, ROOMS, []) });
       await node.start();
       nodes.push(node);
     }
@@ -35,12 +43,12 @@ describe.skipIf(!canRun('redis-server'))('two rooms on one cluster', () => {
   });
 
   it("a poll's votes reach its own room's hub only", async () => {
-    const rooms = ['salle-12', 'salle-14'] as const;
+    const rooms = ROOMS;
     const urls = nodes.map((node) => `mqtt://127.0.0.1:${node.mqttPort}`);
     const ws = nodes.map((node) => `ws://127.0.0.1:${node.wsPort}/mqtt`);
     for (const [i, room] of rooms.entries()) {
       // Room i's hub on node i; the same poll id in both rooms, on purpose.
-      hubs.push(await startTestServer({ MQTT_URL: `${urls[i]},${urls[1 - i]}`, TOPIC_PREFIX: room, MQTT_CLIENT_ID: `mqtt-classroom-server-${room}` }, { brokerWaitMs: 20_000 }));
+      hubs.push(await startTestServer({ MQTT_URL: `${urls[i]},${urls[1 - i]}`, TOPIC_PREFIX: room, MQTT_CLIENT_ID: `mqtt-classroom-server-${room}`, MQTT_USERNAME: hubAccountName(room), MQTT_PASSWORD: HUB_PASSWORDS[room] }, { brokerWaitMs: 20_000 }));
       hubs[i]?.running.polls.create({ id: 'quiz', question: '?', options: ['A', 'B'], policy: 'every-press' });
       hubs[i]?.running.polls.open('quiz');
     }

@@ -32,14 +32,15 @@ export interface AccessRow {
   subscribe: Record<Who, boolean>;
 }
 
-const P = PREFIX;
 const yes = (publicToo: boolean, device: boolean, server: boolean): Record<Who, boolean> => ({
   public: publicToo,
   device,
   server,
 });
 
-export const ACCESS_MATRIX: readonly AccessRow[] = [
+/** The table for the room of topic prefix `P` (a cluster node serving several rooms runs it once per room). */
+export function accessMatrix(P: string): readonly AccessRow[] {
+  return [
   // Anyone votes; only the server reads the votes (nobody can watch who voted what).
   { family: 'votes', topic: `${P}/votes/cours`, filter: `${P}/votes/+`, publish: yes(true, true, true), subscribe: yes(false, false, true) },
   { family: 'chat', topic: `${P}/chat/zoé`, filter: `${P}/chat/+`, publish: yes(true, true, true), subscribe: yes(true, true, true) },
@@ -73,11 +74,14 @@ export const ACCESS_MATRIX: readonly AccessRow[] = [
   // Outside the protocol: nobody, not even the server (no VOTE_TOPIC configured).
   { family: 'an unrelated topic', topic: 'test/phone', publish: yes(false, false, false), subscribe: yes(false, false, false) },
   { family: 'everything (#)', topic: 'autre/sujet', filter: '#', publish: yes(false, false, false), subscribe: yes(false, false, false) },
-];
+  ];
+}
+
+export const ACCESS_MATRIX: readonly AccessRow[] = accessMatrix(PREFIX);
 
 /** The expected answers for one kind of account, keyed by family (what the checks return). */
-export function expected(who: Who, action: Action): Record<string, boolean> {
-  return Object.fromEntries(ACCESS_MATRIX.map((row) => [row.family, row[action][who]]));
+export function expected(who: Who, action: Action, prefix: string = PREFIX): Record<string, boolean> {
+  return Object.fromEntries(accessMatrix(prefix).map((row) => [row.family, row[action][who]]));
 }
 
 /** One account (or anonymous) of a broker under test. */
@@ -112,8 +116,8 @@ export interface Watch {
   stop(): Promise<void>;
 }
 
-/** Where the "anything arrived after this?" marker travels: a topic everyone may read. */
-const SENTINEL_TOPIC = `${P}/chat/acl-test-sentinel`;
+/** Where the "anything arrived after this?" marker travels: a topic everyone (of that room) may read. */
+const sentinelTopic = (prefix: string) => `${prefix}/chat/acl-test-sentinel`;
 
 /**
  * May `subject` publish on `row.topic`? Mosquitto and the embedded broker drop a
@@ -148,7 +152,8 @@ export async function canPublish(target: AccessTarget, subject: Subject, row: Ac
  * sentinel on a topic everyone may read follows the probe, so "never" is decided
  * in a bounded time and a deaf client cannot pass for a refusal.
  */
-export async function canSubscribe(target: AccessTarget, subject: Subject, row: AccessRow): Promise<boolean> {
+export async function canSubscribe(target: AccessTarget, subject: Subject, row: AccessRow, sentinelPrefix: string = PREFIX): Promise<boolean> {
+  const SENTINEL_TOPIC = sentinelTopic(sentinelPrefix);
   const filter = row.filter ?? row.topic;
   const probe = `probe ${randomUUID()}`;
   const sentinel = `sentinel ${randomUUID()}`;
@@ -173,11 +178,20 @@ export async function canSubscribe(target: AccessTarget, subject: Subject, row: 
   }
 }
 
-/** Runs one action for every row of the table and returns family -> allowed. */
-export async function observe(target: AccessTarget, subject: Subject, action: Action): Promise<Record<string, boolean>> {
+/**
+ * Runs one action for every row of the table of room `prefix` and returns family ->
+ * allowed. The sentinel travels in room `sentinelPrefix` (default: the same), one
+ * the subject may read: a hub tried on another room's topics hears its own room.
+ */
+export async function observe(
+  target: AccessTarget,
+  subject: Subject,
+  action: Action,
+  { prefix = PREFIX, sentinelPrefix = prefix }: { prefix?: string; sentinelPrefix?: string } = {},
+): Promise<Record<string, boolean>> {
   const answers: Record<string, boolean> = {};
-  for (const row of ACCESS_MATRIX) {
-    answers[row.family] = action === 'publish' ? await canPublish(target, subject, row) : await canSubscribe(target, subject, row);
+  for (const row of accessMatrix(prefix)) {
+    answers[row.family] = action === 'publish' ? await canPublish(target, subject, row) : await canSubscribe(target, subject, row, sentinelPrefix);
   }
   return answers;
 }
