@@ -69,4 +69,29 @@ describe('the leaderboard across a hub restart', { timeout: 60_000 }, () => {
     await admin(server.running, 'POST', '/api/lessons/quiz/next');
     await until(() => boards.at(-1)?.shown === false, 'the leaderboard taken off for the next question', { detail: () => JSON.stringify(boards) });
   });
+
+  it.skipIf(!canRun('mosquitto'))("Mosquitto: a hub whose database never showed one clears the retained copy another database left", async () => {
+    const mosquitto: MosquittoBroker = await startMosquitto({ extraConfig: [...SERVER_MOSQUITTO_SETTINGS] });
+    cleanups.push(() => mosquitto.dispose());
+    const before = tempDataDir();
+    cleanups.push(() => before.remove());
+    const first: TestServer = await startTestServer({ MQTT_URL: mosquitto.url }, { dataDir: before.dir });
+    cleanups.push(() => first.dispose());
+    expect((await admin(first.running, 'POST', '/api/lessons', QUIZ)).status).toBe(201);
+    expect((await admin(first.running, 'POST', '/api/quiz/quiz/leaderboard')).status).toBe(200);
+    const kiosk: MqttClient = await connectClient(mosquitto.url);
+    cleanups.push(() => closeClient(kiosk));
+    const payloads: string[] = [];
+    kiosk.on('message', (_t, payload) => payloads.push(payload.toString()));
+    await kiosk.subscribeAsync('classroom/leaderboard', { qos: 1 });
+    await until(() => payloads.some((p) => decodeLeaderboard(p)?.shown === true), 'the shown leaderboard, retained');
+    await first.running.stop();
+
+    // Another database (a fresh SD card, a restored backup from before the quiz).
+    const other = tempDataDir();
+    cleanups.push(() => other.remove());
+    const second: TestServer = await startTestServer({ MQTT_URL: mosquitto.url }, { dataDir: other.dir });
+    cleanups.push(() => second.dispose());
+    await until(() => payloads.at(-1) === '', 'an empty retained leaderboard (cleared)', { detail: () => JSON.stringify(payloads) });
+  });
 });
