@@ -59,6 +59,16 @@ const noHtmlSinks = {
   '@typescript-eslint/no-implied-eval': 'error',
 };
 
+// Components take time through the Scheduler port (shared/scheduler.ts), so tests run
+// them on simulated time; only the ports' adapters (runtime/scheduler.ts, runtime/clock.ts,
+// web/lib/scheduler.ts) read the host's clock and timers.
+const CLOCK_MESSAGE = 'Take time through the Scheduler port (shared/scheduler.ts): systemScheduler, browserScheduler, or the one in your context.';
+const clockProperties = [
+  { object: 'Date', property: 'now', message: CLOCK_MESSAGE },
+  { object: 'performance', property: 'now', message: CLOCK_MESSAGE },
+];
+const clockGlobals = ['setTimeout', 'setInterval', 'clearTimeout', 'clearInterval'].map((name) => ({ name, message: CLOCK_MESSAGE }));
+
 // The pages import shared/, web/ and their few libraries, nothing else.
 const webImports = restrict(
   { group: NODE, message: 'web/ runs in a browser: no Node modules.' },
@@ -96,6 +106,14 @@ export default tseslint.config(
   { files: ['device/**/*.ts'], rules: { 'no-restricted-imports': restrict({ regex: layer('server', 'cli', 'web', 'bench', 'test'), message: 'device/ talks to the server over MQTT only: it imports shared/ and runtime/.' }) } },
   { files: ['server/**/*.ts'], rules: { 'no-restricted-imports': restrict({ regex: layer('device', 'cli', 'web', 'bench', 'test'), message: 'server/ talks to devices over MQTT only: it imports shared/ and runtime/.' }) } },
   { files: ['web/**/*.ts'], rules: { ...noHtmlSinks, 'no-restricted-imports': webImports } },
+  {
+    files: ['web/**/*.ts'],
+    ignores: ['web/lib/scheduler.ts'],
+    rules: {
+      'no-restricted-properties': [...noHtmlSinks['no-restricted-properties'], ...clockProperties],
+      'no-restricted-globals': [...noHtmlSinks['no-restricted-globals'], ...clockGlobals],
+    },
+  },
   // Every environment variable is read and validated once, in runtime/env.ts.
   {
     files: ['device/**/*.ts', 'server/**/*.ts', 'runtime/**/*.ts', 'cli/**/*.ts'],
@@ -105,6 +123,18 @@ export default tseslint.config(
         'error',
         { object: 'process', property: 'env', message: 'Read settings through runtime/env.ts (validated once), or take them as arguments.' },
       ],
+    },
+  },
+  {
+    files: ['device/**/*.ts', 'server/**/*.ts', 'runtime/**/*.ts'],
+    ignores: ['runtime/env.ts', 'runtime/scheduler.ts', 'runtime/clock.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read settings through runtime/env.ts (validated once), or take them as arguments.' },
+        ...clockProperties,
+      ],
+      'no-restricted-globals': ['error', ...clockGlobals],
     },
   },
 );

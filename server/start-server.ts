@@ -72,6 +72,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     },
     onReady: () => {
       core.polls.publishAll();
+      core.quiz.publishLeaderboard();
       room.bread.announceBake();
     },
     presence: () => (core.health.status.storing ? 'online' : 'not-storing'),

@@ -106,6 +106,25 @@ describe('environment variables', () => {
   });
 });
 
+describe('time comes through the Scheduler port (issue 12 item 3)', () => {
+  it.each([
+    ['web/pages/kiosk.ts', 'const t = Date.now();', 'no-restricted-properties'],
+    ['web/pages/pain.ts', 'setTimeout(() => 1, 5);', 'no-restricted-globals'],
+    ['server/broker/cluster.ts', 'const t = setTimeout(() => 1, 5);', 'no-restricted-globals'],
+    ['device/agent.ts', 'const t = performance.now();', 'no-restricted-properties'],
+    ['runtime/logger.ts', 'setInterval(() => 1, 5);', 'no-restricted-globals'],
+  ])('%s refuses %s', async (file, code, rule) => {
+    expect(await broken(file, code)).toContain(rule);
+  });
+
+  it("lets the adapters read the host's clock, and a page still refuses HTML", async () => {
+    expect(await broken('web/lib/scheduler.ts', 'export const t = Date.now();')).toEqual([]);
+    expect(await broken('runtime/scheduler.ts', 'export const t = setTimeout(() => 1, 5);')).toEqual([]);
+    expect(await broken('web/pages/chat.ts', "document.body.innerHTML = '<b>x</b>';")).toContain('no-restricted-properties');
+    expect(await broken('server/index.ts', 'const env = process.env;')).toContain('no-restricted-properties');
+  });
+});
+
 describe('promises', () => {
   it('refuses one that nobody awaits or hands on', async () => {
     expect(await broken('device/agent.ts', 'async function f(): Promise<void> {}\nf();', typed)).toContain('@typescript-eslint/no-floating-promises');

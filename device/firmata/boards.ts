@@ -102,6 +102,7 @@ export class BoardRegistry implements Component {
         });
       });
     } catch (error) {
+      // eslint-disable-next-line no-restricted-globals -- a timer the library started with the host's setTimeout
       if (board !== null) clearTimeout((board as FiveBoard).timer ?? undefined);
       throw error;
     }

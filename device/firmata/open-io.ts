@@ -64,6 +64,7 @@ export async function openFirmataIo(board: BoardConfig): Promise<OpenedIo> {
 export function closeEtherPort(transport: EtherPortClient, io: FirmataIo): void {
   stopHandshake(io);
   transport._reconnectTimeoutSecs = 0;
+  // eslint-disable-next-line no-restricted-globals -- a timer the library started with the host's setTimeout
   if (transport._reconnectTimer !== null) clearTimeout(transport._reconnectTimer);
   transport._reconnectTimer = null;
   transport._tcp.destroy();
@@ -80,5 +81,6 @@ function dropEtherPort(transport: EtherPortClient): void {
 }
 
 function stopHandshake(io: FirmataIo): void {
+  // eslint-disable-next-line no-restricted-globals -- a timer the library started with the host's setTimeout
   if (io.reportVersionTimeoutId !== undefined) clearTimeout(io.reportVersionTimeoutId);
 }

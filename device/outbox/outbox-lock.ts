@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { systemClock } from '../../runtime/clock.js';
 import type { Component } from '../../runtime/lifecycle.js';
 import type { Logger } from '../../runtime/logger.js';
 import { OutboxError } from '../errors/outbox-error.js';
@@ -46,7 +47,7 @@ export class OutboxLock implements Component {
 
   start(): void {
     mkdirSync(dirname(this.path), { recursive: true });
-    const mine: LockRecord = { pid: process.pid, since: new Date((this.ctx.now ?? Date.now)()).toISOString(), boot: bootId() };
+    const mine: LockRecord = { pid: process.pid, since: new Date((this.ctx.now ?? systemClock.now)()).toISOString(), boot: bootId() };
     // Two attempts: the second after removing a stale lock. If another agent made a
     // new lock in between, the second attempt sees it and refuses.
     for (let attempt = 0; attempt < 2; attempt += 1) {

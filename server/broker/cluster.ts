@@ -3,6 +3,8 @@ import { Redis, type RedisOptions } from 'ioredis';
 import MQEmitterRedis from 'mqemitter-redis';
 import aedesPersistenceRedis, { type RedisPersistence } from 'aedes-persistence-redis';
 import { silentLogger } from '../../runtime/logger.js';
+import { systemScheduler } from '../../runtime/scheduler.js';
+import type { Scheduler, TimerHandle } from '../../shared/scheduler.js';
 import { ConfigError } from '../../shared/errors/config-error.js';
 import { RedisUnreachableError } from '../errors/redis-unreachable-error.js';
 import { EmbeddedBroker, type EmbeddedBrokerContext } from './embedded-broker.js';
@@ -16,6 +18,8 @@ export interface ClusterNodeContext extends Omit<EmbeddedBrokerContext, 'aedes'>
   maxSessionDelivery?: number;
   /** How long start() waits for redis before giving up (default 10 s). */
   redisWaitMs?: number;
+  /** Times the two waits (redis at start, the persistence at close); default the system's. */
+  scheduler?: Scheduler;
 }
 
 /** mqemitter-redis reports its connections' errors and reconnects on `state` (not in its types). */
@@ -43,6 +47,10 @@ export class ClusterNode {
     redisOptions(options.redisUrl);
   }
 
+  private get scheduler(): Scheduler {
+    return this.options.scheduler ?? systemScheduler;
+  }
+
   get broker(): EmbeddedBroker {
     if (this.node === null) throw new Error('cluster node is not started');
     return this.node;
@@ -57,13 +65,13 @@ export class ClusterNode {
   }
 
   async start(): Promise<void> {
-    const { redisUrl, aedes, maxSessionDelivery, redisWaitMs, ...rest } = this.options;
+    const { redisUrl, aedes, maxSessionDelivery, redisWaitMs, scheduler: _scheduler, ...rest } = this.options;
     const logger = rest.logger ?? silentLogger;
     const redis = redisOptions(redisUrl);
     const mq = MQEmitterRedis(redis);
     const state = (mq as unknown as { state: MqState }).state;
     try {
-      await connected(state, redisWaitMs ?? REDIS_WAIT_MS);
+      await connected(state, redisWaitMs ?? REDIS_WAIT_MS, this.scheduler);
     } catch (error) {
       mq.close(() => undefined);
       throw new RedisUnreachableError(redactedRedisUrl(redisUrl), { cause: error });
@@ -118,20 +126,20 @@ export class ClusterNode {
     // Never with a callback: the callback form waits for a 'ready' event that
     // aedes 1.x never causes (it calls setup(), not the `broker` setter). Bounded:
     // with redis down its unsubscribe would wait for redis forever.
-    let timer: NodeJS.Timeout | undefined;
+    let timer: TimerHandle | undefined;
     const bound = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, CLOSE_WAIT_MS);
+      timer = this.scheduler.setTimer(resolve, CLOSE_WAIT_MS);
     });
     await Promise.race([persistence.destroy().catch(() => undefined), bound]);
-    clearTimeout(timer);
+    this.scheduler.clearTimer(timer);
   }
 }
 
 /** Resolves once mqemitter-redis' publishing connection is up; rejects on its first error or at the deadline. */
-function connected(state: MqState, timeoutMs: number): Promise<void> {
+function connected(state: MqState, timeoutMs: number, scheduler: Scheduler): Promise<void> {
   return new Promise((resolve, reject) => {
     const done = (error?: Error) => {
-      clearTimeout(timer);
+      scheduler.clearTimer(timer);
       state.off('pubConnect', onConnect);
       state.off('error', onError);
       if (error === undefined) resolve();
@@ -139,7 +147,7 @@ function connected(state: MqState, timeoutMs: number): Promise<void> {
     };
     const onConnect = () => done();
     const onError = (error: Error) => done(error);
-    const timer = setTimeout(() => done(new Error(`no answer after ${timeoutMs} ms`)), timeoutMs);
+    const timer = scheduler.setTimer(() => done(new Error(`no answer after ${timeoutMs} ms`)), timeoutMs);
     state.on('pubConnect', onConnect);
     state.on('error', onError);
   });

@@ -52,10 +52,13 @@ export interface PlayerView {
  * anyone the answer while the question is still open.
  */
 export class QuizService {
-  /** The lesson whose leaderboard the kiosk shows, if any. */
-  private shown: string | null = null;
+  /** The lesson whose leaderboard the kiosk shows, if any: kept in the database, so a restart keeps it. */
+  private shown: string | null;
 
-  constructor(private readonly ctx: QuizServiceContext) {}
+  constructor(private readonly ctx: QuizServiceContext) {
+    const last = ctx.store.leaderboard();
+    this.shown = last?.shown === true ? last.lessonId : null;
+  }
 
   /** The quiz a poll belongs to; NotAQuizError for any other poll. */
   quizOfPoll(pollId: string): LessonSummary {
@@ -165,6 +168,7 @@ export class QuizService {
     const board = this.leaderboard(lessonId, shown);
     if (shown) this.shown = lessonId;
     else if (this.shown === lessonId) this.shown = null;
+    if (shown || this.shown === null) this.ctx.store.setLeaderboard(lessonId, shown);
     this.ctx.link.publish(this.ctx.topics.leaderboard, encodeLeaderboard(board), { qos: 1, retain: true });
     this.ctx.logger.info(shown ? 'quiz leaderboard shown' : 'quiz leaderboard hidden', { lesson: lessonId });
     return board;
@@ -186,6 +190,26 @@ export class QuizService {
     const last = lesson.questions.at(-1);
     if (state === 'closed' && last?.pollId === pollId) this.show(lessonId, true);
     else this.republish(lessonId);
+  }
+
+  /**
+   * After each connect to the broker: the retained leaderboard as the database says,
+   * with today's scores. The embedded broker starts empty, and Mosquitto may keep a
+   * copy older than the hub's last word; with none ever shown, an empty retained
+   * message clears whatever another database left there.
+   */
+  publishLeaderboard(): void {
+    const last = this.ctx.store.leaderboard();
+    try {
+      if (last !== null) {
+        this.ctx.link.publish(this.ctx.topics.leaderboard, encodeLeaderboard(this.leaderboard(last.lessonId, last.shown)), { qos: 1, retain: true });
+        return;
+      }
+    } catch (error) {
+      this.ctx.logger.warn('cannot republish the leaderboard: its lesson is gone or no longer a quiz', { lesson: last?.lessonId, error: error instanceof Error ? error.message : String(error) });
+    }
+    this.shown = null;
+    this.ctx.link.publish(this.ctx.topics.leaderboard, '', { qos: 1, retain: true });
   }
 
   private republish(lessonId: string): void {

@@ -143,6 +143,15 @@ const MIGRATIONS: readonly string[] = [
     started_at INTEGER NOT NULL
   );
   `,
+  // The kiosk's leaderboard, so a restarted hub republishes what the kiosk should show.
+  `
+  -- One row once a leaderboard was shown: the lesson it was last shown or hidden for.
+  CREATE TABLE quiz_leaderboard (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    lesson_id TEXT NOT NULL,
+    shown INTEGER NOT NULL
+  );
+  `,
 ];
 
 /**

@@ -60,6 +60,18 @@ export class QuizStore {
       .all(lessonId) as QuizVoteRow[];
   }
 
+  /** The lesson the kiosk's leaderboard was last shown or hidden for, null if never. */
+  leaderboard(): { readonly lessonId: string; readonly shown: boolean } | null {
+    const row = this.db.prepare('SELECT lesson_id, shown FROM quiz_leaderboard WHERE id = 1').get() as { lesson_id: string; shown: number } | undefined;
+    return row === undefined ? null : { lessonId: row.lesson_id, shown: row.shown === 1 };
+  }
+
+  setLeaderboard(lessonId: string, shown: boolean): void {
+    this.db
+      .prepare('INSERT INTO quiz_leaderboard (id, lesson_id, shown) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET lesson_id = excluded.lesson_id, shown = excluded.shown')
+      .run(lessonId, shown ? 1 : 0);
+  }
+
   /** Each question's first opening in its current round (hub time), for the time bonus. */
   firstOpenings(lessonId: string): Map<string, number> {
     const rows = this.db

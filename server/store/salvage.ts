@@ -8,9 +8,17 @@ export interface SalvageReport {
   readonly tables: Readonly<Record<string, { readonly copied: number; readonly unreadable: number }>>;
 }
 
-// Parents first, so the copy reads like the original; foreign keys stay off meanwhile
-// (a vote whose poll row is lost is still worth keeping for the export).
-const TABLES = ['polls', 'rounds', 'votes', 'rejections'] as const;
+/**
+ * Every table of the schema, read from the new database that openDatabase just made
+ * (so a table a later migration adds is salvaged without anyone listing it here), in
+ * the order they were made: parents first, so the copy reads like the original.
+ * Foreign keys stay off meanwhile (a vote whose poll row is lost is still worth
+ * keeping for the export).
+ */
+function schemaTables(db: Database.Database): string[] {
+  const rows = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid").all() as { name: string }[];
+  return rows.map((row) => row.name);
+}
 
 /**
  * Copies what still reads from a damaged database into a new one, row by row.
@@ -31,7 +39,7 @@ export function salvageDatabase(damagedFile: string, output: string): SalvageRep
   try {
     target = openDatabase(output);
     target.pragma('foreign_keys = OFF');
-    for (const table of TABLES) tables[table] = copyTable(source, target, table);
+    for (const table of schemaTables(target)) tables[table] = copyTable(source, target, table);
     target.pragma('foreign_keys = ON');
   } finally {
     source.close();

@@ -4,7 +4,7 @@ import { encodeReceipt, receiptFor, receiptLevel } from '../../shared/codecs/rec
 import type { RejectReason } from '../../shared/codecs/rejection.js';
 import { type Press, type Vote, decodeVote, resolvePosition } from '../../shared/codecs/vote.js';
 import { OPEN_POLL_ID } from '../../shared/poll.js';
-import { pressedAt } from '../../shared/press-time.js';
+import { PRESS_TRANSIT_MARGIN_MS, pressWindow } from '../../shared/press-time.js';
 import { type Outcome, applyVote, duplicateOf, recordRejection } from '../../shared/tally.js';
 import { type Topics, parseTopic } from '../../shared/topics.js';
 import type { ThrottledLog } from '../logging/throttled-log.js';
@@ -170,11 +170,17 @@ export class VoteIngest {
     if (vote === null) return { ...none, reason: 'bad-json', detail: 'unreadable press' };
     const earlier = vote.id === null ? null : book.handled(vote.id);
     if (earlier !== null) return { entry: earlier, pollId: earlier.tally.poll.id };
-    const at = pressedAt(vote, receivedAt);
-    const ago = Math.round((receivedAt - at) / 1000);
-    const entry = book.currentAt(at);
+    const { earliest, latest } = pressWindow(vote, receivedAt);
+    const ago = Math.round((receivedAt - latest) / 1000);
+    const entry = book.currentAt(latest);
     if (entry === null) return { ...none, reason: 'poll-closed', detail: `no poll was open when it was pressed (${ago} s before it arrived)` };
     const pollId = entry.tally.poll.id;
+    // Transit makes a press look later than it was: dated just after this poll opened,
+    // it may have been made before. Not counted on a guess (shared/press-time.ts).
+    if (book.currentAt(earliest) !== entry) {
+      const margin = PRESS_TRANSIT_MARGIN_MS / 1000;
+      return { ...none, reason: 'poll-closed', detail: `pressed within ${margin} s of the opening of poll ${pollId} (${ago} s before it arrived): it may have been pressed before it opened` };
+    }
     if (entry.tally.poll.state !== 'open') {
       return { entry, pollId, reason: 'poll-closed', detail: `pressed while poll ${pollId} was open (${ago} s before it arrived), but it closed before the press arrived` };
     }

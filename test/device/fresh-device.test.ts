@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MosquittoBroker } from '../harness/mosquitto.js';
 import { freePort } from '../harness/ports.js';
 import { canRun } from '../harness/system-deps.js';
+import { until } from '../harness/wait.js';
+import { PRESS_TRANSIT_MARGIN_MS } from '../../shared/press-time.js';
 import { ServerProcess } from '../reliability/processes.js';
 import { AgentProcess } from './helpers/agent-process.js';
 
@@ -37,6 +39,16 @@ function freshAgent(url: string, account: Record<string, string> = {}): AgentPro
   return agent;
 }
 
+/**
+ * Until the hub would count a press made now in `pollId`: past its opening by the
+ * transit margin (shared/press-time.ts), within which it rejects a press as maybe
+ * made before the opening. The hub runs on this machine's clock.
+ */
+async function pastOpening(hub: ServerProcess, pollId: string): Promise<void> {
+  const openedAt = (await hub.api(`/api/polls/${pollId}`)).poll.openedAt as number;
+  await until(() => Date.now() > openedAt + PRESS_TRANSIT_MARGIN_MS, `the transit margin after ${pollId} opened`, { timeout: PRESS_TRANSIT_MARGIN_MS * 3 });
+}
+
 /** Keystrokes one at a time, each stored before the next (the outbox on disk grows by one). */
 async function press(agent: AgentProcess, keys: string, deviceId: string): Promise<void> {
   for (const key of keys) {
@@ -56,6 +68,7 @@ describe('a fresh device with the broker down', { timeout: 240_000 }, () => {
     cleanups.push(() => hub.stop('SIGKILL'));
     await hub.start();
     await hub.createOpenPoll('q1', OPTIONS);
+    await pastOpening(hub, 'q1');
     // The hub (and its broker) go away; the poll stays open in its database.
     await hub.stop('SIGTERM');
 
@@ -89,6 +102,8 @@ describe('a fresh device with the broker down', { timeout: 240_000 }, () => {
     // No poll is open yet: these two are for no poll.
     await press(agent, '12', 'box-2');
     await hub.createOpenPoll('q2', OPTIONS);
+    // The two before: rejected whatever their transit (up to the margin), these counted.
+    await pastOpening(hub, 'q2');
     await press(agent, '1223', 'box-2');
     expect(agent.output).not.toContain('not a vote');
 

@@ -3,7 +3,7 @@ import { decodeVote, encodePress, resolvePosition, stampSentAt } from '../../sha
 import { validatePoll } from '../../shared/codecs/poll.js';
 import { currentPollAt } from '../../shared/current-poll.js';
 import { samplePoll } from '../../shared/poll.js';
-import { MAX_PRESS_AGE_MS, pressedAt } from '../../shared/press-time.js';
+import { MAX_PRESS_AGE_MS, PRESS_TRANSIT_MARGIN_MS, pressWindow, pressedAt } from '../../shared/press-time.js';
 
 describe('presses a device could not resolve (issue 14 item 1)', () => {
   it('a press by position decodes, resolves to the option at that position, and is refused past the last one', () => {
@@ -24,6 +24,11 @@ describe('presses a device could not resolve (issue 14 item 1)', () => {
     expect(pressedAt({ ts: 5_000, sentAt: 1_000 }, 10_000)).toBe(10_000);
     expect(pressedAt({ ts: 0, sentAt: 1e308 }, 10_000)).toBe(10_000 - MAX_PRESS_AGE_MS);
     expect(pressedAt({ ts: 0 }, 10_000)).toBe(10_000);
+  });
+
+  it('the press window: no later than its dated time (transit only adds), no earlier than the transit margin before', () => {
+    expect(pressWindow({ ts: 1_000, sentAt: 4_000 }, 10_000)).toEqual({ earliest: 7_000 - PRESS_TRANSIT_MARGIN_MS, latest: 7_000 });
+    expect(pressWindow({ ts: 0 }, 10_000)).toEqual({ earliest: 10_000 - PRESS_TRANSIT_MARGIN_MS, latest: 10_000 });
   });
 
   it('the poll current at a past moment: the open one opened last, none between openings', () => {

@@ -19,7 +19,7 @@ import type { MqttLink } from '../lib/connection.js';
 import { appRoot, el, navBar, setText } from '../lib/dom.js';
 import { pageTranslator } from '../lib/i18n.js';
 import { startPage } from '../lib/page.js';
-import { renderScheduler } from '../lib/scheduler.js';
+import { browserScheduler, renderScheduler } from '../lib/scheduler.js';
 import { type PageState, statusBadge } from '../lib/status.js';
 
 const NAME_KEY = 'mqtt-classroom.chat-name';
@@ -121,7 +121,7 @@ void startPage('chat', (state) => {
     if (retained) return;
     const message = decodeChat(ctx.topics, topic, payload);
     if (message === null || !message.ok) return;
-    const shown = { ...message.value, at: Date.now() + clockOffset };
+    const shown = { ...message.value, at: browserScheduler.now() + clockOffset };
     if (early !== null) early.push(shown);
     else receive([shown]);
   });
@@ -133,7 +133,7 @@ function onHistory(history: ChatHistory | null): void {
   const live = early ?? [];
   early = null;
   if (history !== null) {
-    clockOffset = history.now - Date.now();
+    clockOffset = history.now - browserScheduler.now();
     muted = new Set(history.muted);
     // The live messages that came early are also the newest of the history: keep them once.
     receive([...history.messages, ...live.slice(overlap(history.messages, live))]);

@@ -101,7 +101,7 @@ void startPage('kiosk', (state) => {
   });
   link.onMessage((topic, payload, retained) => {
     if (counter !== null && topic === counter.source.topic) {
-      counter.take(payload, Date.now());
+      counter.take(payload, browserScheduler.now());
       schedule();
       return;
     }
@@ -118,7 +118,7 @@ void startPage('kiosk', (state) => {
       changed = takeBakeStart(bake, payload);
     } else if (parsed.kind === 'bread-temperature') {
       celsius = parseCelsius(payload);
-      addReading(bake, celsius, retained, Date.now() + clockOffsetMs);
+      addReading(bake, celsius, retained, browserScheduler.now() + clockOffsetMs);
       changed = true;
     }
     if (changed) schedule();

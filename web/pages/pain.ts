@@ -12,7 +12,7 @@ import { type BakeCurve, addReading, fetchBake, takeBakeStart } from '../lib/bre
 import { appRoot, el, navBar, setText } from '../lib/dom.js';
 import { pageTranslator } from '../lib/i18n.js';
 import { startPage } from '../lib/page.js';
-import { renderScheduler } from '../lib/scheduler.js';
+import { browserScheduler, renderScheduler } from '../lib/scheduler.js';
 import { type PageState, statusBadge } from '../lib/status.js';
 
 const HISTORY_KEY = 'mqtt-classroom.bread-history';
@@ -76,7 +76,7 @@ void Promise.all([fetchBake(), started]).then(([bake, { link, topics, clockOffse
     else if (topic === topics.breadTemperature) {
       celsius = parseCelsius(payload);
       // On the hub's clock, like the readings it kept.
-      if (addReading(history, celsius, retained, Date.now() + clockOffsetMs, MAX_POINTS)) save();
+      if (addReading(history, celsius, retained, browserScheduler.now() + clockOffsetMs, MAX_POINTS)) save();
     }
     schedule();
   });

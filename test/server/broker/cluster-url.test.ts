@@ -1,8 +1,11 @@
+import { createServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ClusterNode, redactedRedisUrl, redisOptions } from '../../../server/broker/cluster.js';
 import { RedisUnreachableError } from '../../../server/errors/redis-unreachable-error.js';
 import { ConfigError } from '../../../shared/errors/config-error.js';
+import { ManualScheduler } from '../../harness/manual-scheduler.js';
 import { freePort } from '../../harness/ports.js';
+import { until } from '../../harness/wait.js';
 
 describe('the --cluster URL (server/broker/cluster.ts)', () => {
   it('turns redis:// URLs into ioredis options', () => {
@@ -32,5 +35,31 @@ describe('the --cluster URL (server/broker/cluster.ts)', () => {
     expect(error).toBeInstanceOf(RedisUnreachableError);
     expect((error as Error).message).toContain(`redis://***@127.0.0.1:${port}`);
     expect((error as Error).message).not.toContain('secret');
+  });
+
+  it("start()'s wait for redis runs on the node's scheduler (issue 12 item 3: no direct clock)", async () => {
+    // Accepts TCP and never answers the TLS handshake: ioredis never connects, never fails.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    const scheduler = new ManualScheduler();
+    const node = new ClusterNode({ redisUrl: `rediss://127.0.0.1:${port}`, host: '127.0.0.1', mqttPort: 0, wsPort: 0, redisWaitMs: 60_000, scheduler });
+    let outcome: unknown = null;
+    const started = node.start().then(
+      () => 'started',
+      (e: unknown) => e,
+    );
+    void started.then((value) => (outcome = value));
+    try {
+      await until(() => sockets.size > 0, 'the node to reach the silent server');
+      scheduler.advance(60_000);
+      await until(() => outcome !== null, 'start() to give up at the simulated deadline');
+      expect(outcome).toBeInstanceOf(RedisUnreachableError);
+      expect(String((outcome as Error).cause)).toContain('no answer after 60000 ms');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
