@@ -1,7 +1,8 @@
 /**
  * Issue 15: a lesson prepared and run from the teacher's page, end to end in real
  * Chromium, on the embedded broker and on the Mosquitto classroom profile as
- * shipped (configured from make-accounts.sh's output, as on the Pi).
+ * shipped (configured from make-accounts.sh's output, as on the Pi): phones, a box
+ * of buttons, a countdown, hidden results, the correct answer revealed, the export.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +22,8 @@ describe.skipIf(!canRun('chromium'))("running a lesson from the teacher's page (
   afterAll(() => closeAll(opened));
 
   it('imports a 3-question file, runs it (next, a countdown that closes by itself, hide and show), exports the results', async () => {
-    await runLessonFromThePage(rig.browser, rig.hub, opened);
+    const account = rig.hub.server.addDeviceAccount('boitier-prof');
+    await runLessonFromThePage(rig.browser, rig.hub, opened, { deviceId: 'boitier-prof', url: rig.hub.server.mqttUrl, ...account });
   });
 });
 
@@ -33,7 +35,7 @@ describe.skipIf(!canRun('chromium', 'mosquitto'))("running a lesson from the tea
   const opened: OpenedPage[] = [];
 
   beforeAll(async () => {
-    broker = await startProfile('classroom', []);
+    broker = await startProfile('classroom', ['boitier-prof']);
     // The printed URLs name the shipped ports; this broker listens on free ones.
     const moved = (url: string | undefined) => (url ?? '').replace(/:(\d+)$/, (_m, port: string) => `:${broker.port(Number(port))}`);
     const printed = broker.env.hub ?? {};
@@ -52,6 +54,8 @@ describe.skipIf(!canRun('chromium', 'mosquitto'))("running a lesson from the tea
   it('the same lesson, run the same way, with the phones on the profile’s WebSocket listener and its voter account', async () => {
     expect(hub.server.mqttPort).toBeNull();
     expect(hub.server.mqttUrl).toBe(`mqtt://127.0.0.1:${broker.port(1883)}`);
-    await runLessonFromThePage(browser, hub, opened);
+    const device = broker.env['boitier-prof'] ?? {};
+    const moved = (url: string | undefined) => (url ?? '').replace(/:(\d+)$/, (_m, port: string) => `:${broker.port(Number(port))}`);
+    await runLessonFromThePage(browser, hub, opened, { deviceId: 'boitier-prof', url: moved(device.MQTT_URL), username: device.MQTT_USERNAME, password: device.MQTT_PASSWORD });
   });
 });

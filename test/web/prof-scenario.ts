@@ -2,14 +2,22 @@
  * A lesson run from the teacher's page, as a teacher does it, in real Chromium
  * against the real hub (on whichever broker the test file gives it): sign in with
  * the printed link, import a 3-question CSV through the page, run it with the
- * page's buttons while phones vote from their own browser contexts (and a kiosk
- * follows), and check that the CSV the page downloads matches the tallies.
+ * page's buttons while phones vote from their own browser contexts, a box of
+ * buttons votes from its simulation input (and a kiosk follows), reveal the last
+ * question's correct answer (the kiosk marks it, a phone says whether it was right),
+ * and check that the CSV the page downloads matches the tallies.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import mqtt from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { Agent } from '../../device/agent.js';
+import { parseDeviceConfig } from '../../device/config.js';
+import type { SimulationInput } from '../../device/inputs/simulation.js';
+import { createLogger } from '../../runtime/logger.js';
 import { closeClient, collect } from '../harness/mqtt.js';
 import { type Hub, type OpenedPage, openPage, waitConnected } from './helpers.js';
 
@@ -90,7 +98,46 @@ async function download(page: Page, name: RegExp): Promise<string> {
   return readFileSync((await file.path()) as string, 'utf8');
 }
 
-export async function runLessonFromThePage(browser: Browser, hub: Hub, opened: OpenedPage[]): Promise<void> {
+/** How a box of buttons reaches the broker (its account on the profile, or one added to the embedded broker). */
+export interface DeviceAccount {
+  readonly deviceId: string;
+  readonly url: string;
+  readonly username?: string;
+  readonly password?: string;
+}
+
+/** A box of two buttons (the agent's simulation input, in this process) voting by position. */
+async function startBox(device: DeviceAccount): Promise<{ press(button: number): void; stop(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'mqtt-classroom-prof-box-'));
+  const agent = new Agent({
+    env: { mqtt: { urls: [device.url], username: device.username ?? null, password: device.password ?? null, clientId: null }, topicPrefix: 'classroom', dataDir, logLevel: 'warn' },
+    config: parseDeviceConfig({ deviceId: device.deviceId, inputs: [{ type: 'simulation', buttons: 2, count: 0 }] }),
+    logger: createLogger({ level: 'warn' }),
+  });
+  await agent.start();
+  const sim = agent.inputList[0] as SimulationInput;
+  return {
+    press: (button) => {
+      sim.inject(String(button), true);
+      sim.inject(String(button), false);
+    },
+    stop: async () => {
+      await agent.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function runLessonFromThePage(browser: Browser, hub: Hub, opened: OpenedPage[], device: DeviceAccount): Promise<void> {
+  const box = await startBox(device);
+  try {
+    await runLesson(browser, hub, opened, box);
+  } finally {
+    await box.stop();
+  }
+}
+
+async function runLesson(browser: Browser, hub: Hub, opened: OpenedPage[], box: { press(button: number): void }): Promise<void> {
   const teacherPage = await signedInTeacher(browser, hub);
   const phones = [await openPage(browser, `${hub.url}/vote`, { width: 390, height: 844 }), await openPage(browser, `${hub.url}/vote`, { width: 390, height: 844 })];
   const kioskPage = await openPage(browser, `${hub.url}/kiosk`, { width: 1280, height: 720 });
@@ -115,17 +162,19 @@ export async function runLessonFromThePage(browser: Browser, hub: Hub, opened: O
   await expect.poll(() => state(q1).state).toBe('open');
   await phoneVotes(phoneA, 'Paris');
   await phoneVotes(phoneB, 'Lyon');
-  await expect.poll(() => shownCounts(teacher), { timeout: 10_000 }).toEqual({ A: 1, B: 1 });
+  // The box's first button votes for the first option (by position): Paris.
+  box.press(1);
+  await expect.poll(() => shownCounts(teacher), { timeout: 10_000 }).toEqual({ A: 2, B: 1 });
   await kiosk.locator('.question', { hasText: 'Capitale de la France ?' }).waitFor();
 
   // Hide: the page (maybe on the projector) shows how many voted only; then show again.
   await teacher.getByRole('button', { name: 'Masquer les résultats' }).click();
-  await teacher.locator('.run-total', { hasText: 'Résultats masqués : 2 votes' }).waitFor();
+  await teacher.locator('.run-total', { hasText: 'Résultats masqués : 3 votes' }).waitFor();
   expect(await teacher.locator('.run-bars').isHidden()).toBe(true);
   expect(state(q1).hidden).toBe(true);
   // The kiosk follows: the number of votes, no bars.
   await kiosk.locator('.hidden-note', { hasText: 'Résultats masqués' }).waitFor();
-  await kiosk.locator('.total', { hasText: '2 votes' }).waitFor();
+  await kiosk.locator('.total', { hasText: '3 votes' }).waitFor();
   expect(await kiosk.locator('.bars').isHidden()).toBe(true);
   await teacher.getByRole('button', { name: 'Afficher les résultats' }).click();
   await teacher.locator('.run-bars').waitFor();
@@ -152,15 +201,24 @@ export async function runLessonFromThePage(browser: Browser, hub: Hub, opened: O
   await teacher.locator('#prof-run-next').click();
   await teacher.locator('.run-question', { hasText: 'Couleur du ciel ?' }).waitFor();
   await phoneVotes(phoneA, 'Bleu');
-  await phoneVotes(phoneB, 'Bleu');
-  await expect.poll(() => shownCounts(teacher), { timeout: 10_000 }).toEqual({ A: 2, B: 0 });
+  await phoneVotes(phoneB, 'Vert');
+  await expect.poll(() => shownCounts(teacher), { timeout: 10_000 }).toEqual({ A: 1, B: 1 });
+  // Nothing students can read says which is right before the reveal.
+  expect(state(q3).correct).toBeUndefined();
   await teacher.locator('#prof-run-toggle', { hasText: 'Fermer' }).click();
   await expect.poll(() => state(q3).state).toBe('closed');
+  // Reveal the answer from the page: the kiosk marks it, each phone says whether it was right.
+  await teacher.locator('#prof-question-actions').getByRole('button', { name: 'Révéler la réponse' }).click();
+  await teacher.locator('#prof-question-actions', { hasText: 'Réponse révélée : Bleu' }).waitFor();
+  expect(state(q3).correct).toBe('A');
+  await kiosk.locator('.bar-row--correct[data-option="A"]').waitFor();
+  await phoneA.locator('.verdict', { hasText: 'Bonne réponse' }).waitFor();
+  await phoneB.locator('.verdict', { hasText: 'Mauvaise réponse' }).waitFor();
 
   // The history shows every question; the CSV the page downloads matches the tallies.
   const tallies = Object.fromEntries([q1, q2, q3].map((id) => [id, hub.server.polls.get(id).tally.counts]));
-  expect(tallies).toEqual({ [q1]: { A: 1, B: 1 }, [q2]: { A: 0, B: 1 }, [q3]: { A: 2, B: 0 } });
-  await teacher.locator(`#prof-history tr[data-poll="${q3}"]`, { hasText: 'Bleu 2' }).waitFor();
+  expect(tallies).toEqual({ [q1]: { A: 2, B: 1 }, [q2]: { A: 0, B: 1 }, [q3]: { A: 1, B: 1 } });
+  await teacher.locator(`#prof-history tr[data-poll="${q3}"]`, { hasText: 'Bleu 1' }).waitFor();
   const lessonCsv = await download(teacher, /^Résultats \(CSV\)/);
   expect(countsFromCsv(lessonCsv)).toEqual(tallies);
   // One question's CSV is `poll export`'s, byte for byte.
