@@ -115,7 +115,11 @@ const huge = (soak: boolean): fc.Arbitrary<Make> =>
     return { klass: 'huge payload (> 1 KiB)', messages: [{ topic: open, payload, fate: rejected('too-large') }] };
   });
 
-const empty: fc.Arbitrary<Make> = fc.constantFrom('', ' ', '\n\t', '   \r\n ').map((s) => () => ({ klass: 'empty or blank', messages: [{ topic: open, payload: text(s), fate: rejected('empty') }] }));
+// A zero-length message is MQTT's "delete the retained message" (the hub's retain
+// janitor sends them): ignored, not a vote. A blank one is a vote that says nothing.
+const empty: fc.Arbitrary<Make> = fc
+  .constantFrom('', ' ', '\n\t', '   \r\n ')
+  .map((s) => () => ({ klass: 'empty or blank', messages: [{ topic: open, payload: text(s), fate: s === '' ? ({ kind: 'ignored' } as const) : rejected('empty') }] }));
 
 const badJson: fc.Arbitrary<Make> = fc
   .record({ opt: option, cut: fc.double({ min: 0, max: 1, noNaN: true }), quoted: fc.boolean() })
@@ -168,7 +172,7 @@ const unknownOption: fc.Arbitrary<Make> = fc
 const wildcardIds: fc.Arbitrary<Make> = fc.record({ field: fc.constantFrom('id', 'option', 'voter', 'plain'), value: badId }).map(({ field, value }) => (n) => {
   if (field === 'plain') {
     // A blank plain payload is `empty`, not a bad id.
-    const fate = value.trim() === '' ? rejected('empty') : rejected('bad-id');
+    const fate: Fate = value === '' ? { kind: 'ignored' } : value.trim() === '' ? rejected('empty') : rejected('bad-id');
     return { klass: 'ids with wildcards and separators', messages: [{ topic: open, payload: text(value), fate }] };
   }
   const vote: Record<string, unknown> = { id: `w-${n}`, option: 'A', voter: 'x' };

@@ -165,7 +165,7 @@ async function fuzz(broker: 'mosquitto' | 'embedded', server: ServerProcess, url
       unit: 'payloads',
       lost: 0,
       wrong: unexpected.reduce((a, r) => a + (status.rejectedBy[r] ?? 0), 0) + Math.max(0, handled(status) - (want + 1)),
-      outcome: `${(expected.bytes / 1e6).toFixed(1)} MB in ${((Date.now() - started) / 1000).toFixed(1)} s, seed ${SEED}; ${expected.ignored} on lookalike/chat topics ignored; server up, RSS ${mb(rssBefore)} → ${mb(rssAfter)} MB; classes: ${Object.entries(expected.classes)
+      outcome: `${(expected.bytes / 1e6).toFixed(1)} MB in ${((Date.now() - started) / 1000).toFixed(1)} s, seed ${SEED}; ${expected.ignored} ignored (lookalike/chat topics, zero-length); server up, RSS ${mb(rssBefore)} → ${mb(rssAfter)} MB; classes: ${Object.entries(expected.classes)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')}`,
     });
