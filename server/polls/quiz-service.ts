@@ -2,6 +2,7 @@ import type { Clock } from '../../runtime/clock.js';
 import type { Logger } from '../../runtime/logger.js';
 import { LEADERBOARD_SIZE, type Leaderboard, encodeLeaderboard } from '../../shared/codecs/leaderboard.js';
 import { type PlayerKind, type PlayerName, cleanName, nameKey, nameProblem, resolveNames } from '../../shared/quiz/names.js';
+import type { PlayerView } from '../../shared/quiz/player-view.js';
 import { type Answer, type QuizQuestion, rankScores, scoreQuiz } from '../../shared/quiz/score.js';
 import type { Topics } from '../../shared/topics.js';
 import { InvalidNicknameError, NicknameTakenError, NotAQuizError, QuizFullError } from '../errors/quiz-errors.js';
@@ -9,6 +10,8 @@ import type { MqttLink } from '../mqtt/mqtt-link.js';
 import type { QuizStore } from '../store/quiz-store.js';
 import type { VoteLog } from '../store/vote-log.js';
 import type { LessonService, LessonSummary } from './lesson-service.js';
+
+export type { PlayerView } from '../../shared/quiz/player-view.js';
 
 export interface QuizServiceContext {
   store: QuizStore;
@@ -31,18 +34,6 @@ export interface QuizRow {
   readonly score: number;
   readonly rank: number | null;
   readonly answers: readonly (Answer | null)[];
-}
-
-/** What a phone learns of itself, and nothing of anyone else but how many are ranked. */
-export interface PlayerView {
-  readonly lesson: string;
-  readonly title: string;
-  readonly nickname: string | null;
-  readonly score: number;
-  readonly rank: number | null;
-  readonly players: number;
-  readonly scored: number;
-  readonly questions: number;
 }
 
 /**

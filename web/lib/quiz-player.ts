@@ -7,18 +7,9 @@
  */
 import '../styles/quiz.css';
 import { el, setText } from './dom.js';
+import type { PlayerView } from '../../shared/quiz/player-view.js';
 import type { Lang } from './i18n.js';
 import { quizWords } from './quiz-words.js';
-
-interface PlayerView {
-  readonly lesson: string;
-  readonly nickname: string | null;
-  readonly score: number;
-  readonly rank: number | null;
-  readonly players: number;
-  readonly scored: number;
-  readonly questions: number;
-}
 
 export interface QuizPlayerOptions {
   /** The voter secret the page's votes carry. */
