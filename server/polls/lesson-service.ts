@@ -5,7 +5,7 @@ import type { Poll } from '../../shared/poll.js';
 import type { Clock } from '../../runtime/clock.js';
 import type { Logger } from '../../runtime/logger.js';
 import { InvalidLessonError, LessonAskedError, LessonEndError, LessonExistsError, LessonNotFoundError } from '../errors/lesson-errors.js';
-import type { LessonStore } from '../store/lesson-store.js';
+import type { LessonRow, LessonStore } from '../store/lesson-store.js';
 import type { PollBook } from '../tally/poll-book.js';
 import type { PollService } from './poll-service.js';
 
@@ -16,14 +16,8 @@ export interface LessonQuestionSummary extends LessonQuestion {
   readonly total: number;
 }
 
-export interface LessonSummary {
-  readonly id: string;
-  readonly title: string;
-  readonly createdAt: number;
-  /** The position of the question being run, null before the first "next". */
-  readonly current: number | null;
-  readonly quiz: boolean;
-  readonly timeBonus: number;
+/** A stored lesson (`current`: the question being run, null before the first "next") with its questions. */
+export interface LessonSummary extends LessonRow {
   readonly questions: readonly LessonQuestionSummary[];
 }
 
