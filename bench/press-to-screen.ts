@@ -10,8 +10,9 @@ import type { Browser, Page } from 'playwright-core';
 import { closeClient, connectClient } from '../test/harness/mqtt.js';
 import { type Entry, cpuSeconds, deviceUnitNodeOptions, rssMb, sampleRss, spawnChild } from './lib/children.js';
 import { type BenchHub, PREFIX } from './lib/hub.js';
-import { closePage, latencies, openKiosk, waitShown } from './lib/kiosk.js';
+import { closePage, latencies, openKiosk, waitShown, wsSeen } from './lib/kiosk.js';
 import { type Row, fmt } from './lib/report.js';
+import { type FloorTimes, type StageTimes } from './lib/stages.js';
 import { percentile } from './lib/stats.js';
 
 export interface Latency {
@@ -35,6 +36,14 @@ export interface AgentRun extends Latency {
   kioskBusy: number;
   /** The server's CPU (its process, the embedded broker inside when there is one) over the same span, a share of one core. */
   hubCpu: number;
+  /** Snapshots the server published per second of presses. */
+  snapshotsPerSecond: number;
+  /** What the stage probes saw (bench/lib/stages.ts). */
+  stages: StageTimes;
+}
+
+export interface FloorRun extends Latency {
+  stages: FloorTimes;
 }
 
 const START_AFTER_MS = 1_500;
@@ -59,19 +68,26 @@ export async function agentToScreen(browser: Browser, hub: BenchHub, entries: Re
   const watcher = await connectClient(hub.mqttUrl, { clean: true });
   let agent: ReturnType<typeof spawnChild> | null = null;
   try {
-    page = await openKiosk(browser, `${hub.httpUrl}/kiosk?poll=${pollId}`, 4);
+    page = await openKiosk(browser, `${hub.httpUrl}/kiosk?poll=${pollId}`, 4, { wsProbe: true });
     const statusTopic = `${PREFIX}/devices/${deviceId}/status`;
+    const tallyTopic = `${PREFIX}/tally/${pollId}`;
+    // A plain MQTT client beside the kiosk: when the broker delivers each snapshot.
+    const benchSeen: [number, number][] = [];
     const online = new Promise<number>((resolve) => {
       watcher.on('message', (topic, payload, packet) => {
-        if (topic === statusTopic && !packet.retain && payload.toString() === 'online') resolve(Date.now());
+        if (topic === tallyTopic) benchSeen.push([(JSON.parse(payload.toString()) as { total: number }).total, Date.now()]);
+        else if (topic === statusTopic && !packet.retain && payload.toString() === 'online') resolve(Date.now());
       });
     });
-    await watcher.subscribeAsync(statusTopic, { qos: 1 });
+    await watcher.subscribeAsync([statusTopic, tallyTopic], { qos: 1 });
+    hub.child.send({ type: 'probe', pollId });
+    await hub.child.next('probing');
     const hubIdleMb = rssMb(hub.child.pid);
     agent = spawnChild(entries.agent, {
       ...env,
       // As the unit runs it (deploy/systemd/mqtt-classroom-device.service).
       NODE_OPTIONS: deviceUnitNodeOptions(),
+      BENCH_STAGES: '1',
       BENCH_DEVICE: JSON.stringify({
         deviceId,
         inputs: [{ type: 'simulation', buttons: 4, ratePerSecond: rate, count, startAfterMs: START_AFTER_MS }],
@@ -93,13 +109,18 @@ export async function agentToScreen(browser: Browser, hub: BenchHub, entries: Re
     const changes = await waitShown(page, count, START_AFTER_MS + (count / rate) * 1000 + 15_000);
     const [task1, cpu1] = [await taskSeconds(), cpuSeconds(hub.child.pid)];
     agent.send({ type: 'presses' });
-    const { times } = await agent.next<{ times: number[] }>('presses');
+    const { times, stages: agentSide } = await agent.next<{ times: number[]; stages: StageTimes['agent'] }>('presses');
+    hub.child.send({ type: 'stages' });
+    const serverSide = await hub.child.next<{ votes: StageTimes['server']; snapshots: StageTimes['snapshots'] }>('stages');
+    const frames = await wsSeen(page, tallyTopic);
+    const stages: StageTimes = { presses: times, agent: agentSide, server: serverSide.votes, snapshots: serverSide.snapshots, bench: benchSeen, frames, changes };
     // Per second of presses (first press -> last change on screen); the idle wait
     // before the first press adds the page's idle cost (~2 %) to both intervals alike.
     const span = Math.max(1, ((changes.at(-1)?.[1] ?? 0) - (times[0] ?? 0)) / 1000);
     const kioskBusy = (task1 - task0) / span;
     const hubCpu = (cpu1 - cpu0) / span;
-    return { ...summarise(times, changes), startupMs, agentIdleMb, agentPeakMb: agentPeak(), hubIdleMb, hubPeakMb: hubPeak(), kioskBusy, hubCpu };
+    const snapshotsPerSecond = serverSide.snapshots.length / span;
+    return { ...summarise(times, changes), startupMs, agentIdleMb, agentPeakMb: agentPeak(), hubIdleMb, hubPeakMb: hubPeak(), kioskBusy, hubCpu, snapshotsPerSecond, stages };
   } finally {
     await agent?.stop();
     await closePage(page);
@@ -108,13 +129,13 @@ export async function agentToScreen(browser: Browser, hub: BenchHub, entries: Re
 }
 
 /** The floor: the kiosk counts raw votes itself, published at the simulation's cadence. */
-export async function rawToScreen(browser: Browser, hub: BenchHub, rate: number, count: number): Promise<Latency> {
+export async function rawToScreen(browser: Browser, hub: BenchHub, rate: number, count: number): Promise<FloorRun> {
   // A chat topic: any client may publish and read it, and the server ignores it.
   const topic = `${PREFIX}/chat/floor${rate}-${Date.now()}`;
   let page: Page | null = null;
   const publisher = await connectClient(hub.mqttUrl, { clean: true });
   try {
-    page = await openKiosk(browser, `${hub.httpUrl}/kiosk?poll=none&topic=${encodeURIComponent(topic)}&options=A,B,C,D`, 4);
+    page = await openKiosk(browser, `${hub.httpUrl}/kiosk?poll=none&topic=${encodeURIComponent(topic)}&options=A,B,C,D`, 4, { wsProbe: true });
     const presses: number[] = [];
     await new Promise<void>((resolve, reject) => {
       // The same chained timer as the simulated input, so both get the same cadence.
@@ -130,7 +151,8 @@ export async function rawToScreen(browser: Browser, hub: BenchHub, rate: number,
       press();
     });
     const changes = await waitShown(page, count, 15_000);
-    return summarise(presses, changes);
+    const frames = await wsSeen(page, topic);
+    return { ...summarise(presses, changes), stages: { presses, frames, changes } };
   } finally {
     await closePage(page);
     await closeClient(publisher);
@@ -146,7 +168,7 @@ export function pressRow(broker: string, rate: number, run: AgentRun, floor: Lat
     figure: `${ms(run.p50)} / ${ms(run.p95)} / ${ms(run.p99)} ms`,
     reference: `floor ${ms(floor.p50)} / ${ms(floor.p95)} / ${ms(floor.p99)} ms (${fmt(floor.rate, '/s', 0)})`,
     ratio: `p99 ${run.p99 >= floor.p99 ? '+' : ''}${ms(run.p99 - floor.p99)} ms`,
-    note: `kiosk main thread ${fmt(run.kioskBusy * 100, ' %', 0)} busy, server ${fmt(run.hubCpu * 100, ' %', 0)} of a core; floor: raw publish -> broker -> kiosk, no server`,
+    note: `kiosk main thread ${fmt(run.kioskBusy * 100, ' %', 0)} busy, server ${fmt(run.hubCpu * 100, ' %', 0)} of a core, ${fmt(run.snapshotsPerSecond, ' snapshots/s', 0)}; floor: raw publish -> broker -> kiosk, no server`,
   };
 }
 

@@ -19,6 +19,7 @@ import { kioskLoad } from './kiosk-load.js';
 import { bundleEntries, deviceUnitNodeOptions } from './lib/children.js';
 import { type BenchHub, PREFIX, startHub } from './lib/hub.js';
 import { type Row, fmt, machine, table } from './lib/report.js';
+import { agentStages, floorStages, stageRows } from './lib/stages.js';
 import { outboxCommit } from './outbox-commit.js';
 import { type AgentRun, DEFAULT_TALLY_INTERVAL_MS, agentToScreen, pressRow, rawToScreen } from './press-to-screen.js';
 import { rawPassThrough } from './raw-throughput.js';
@@ -77,6 +78,8 @@ async function onHub(hub: BenchHub, browser: Browser | null, entries: Awaited<Re
       const run = await agentToScreen(browser, hub, entries, rate, count);
       if (rate === 1000) busiest = run;
       rows.push(pressRow(b, rate, run, floor, DEFAULT_TALLY_INTERVAL_MS));
+      // The stages of the runs that miss their goal by most (10/s is within a few ms of its floor).
+      if (rate >= 100) rows.push(...stageRows(b, rate, agentStages(run.stages), floorStages(floor.stages)));
     }
   }
   if (browser !== null && want('kiosk')) {

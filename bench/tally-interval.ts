@@ -9,6 +9,7 @@ import type { Browser } from 'playwright-core';
 import type { Entry } from './lib/children.js';
 import { startHub } from './lib/hub.js';
 import type { Row } from './lib/report.js';
+import { agentStages, floorStages, stageRows } from './lib/stages.js';
 import { agentToScreen, pressRow, rawToScreen } from './press-to-screen.js';
 
 export async function intervalRows(
@@ -26,6 +27,7 @@ export async function intervalRows(
       const floor = await rawToScreen(browser, hub, rate, count);
       const run = await agentToScreen(browser, hub, entries, rate, count);
       rows.push(pressRow(broker.name, rate, run, floor, intervalMs));
+      rows.push(...stageRows(broker.name, rate, agentStages(run.stages), floorStages(floor.stages), `, TALLY_INTERVAL_MS=${intervalMs}`));
     }
   } finally {
     await hub.stop();

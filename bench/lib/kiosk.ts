@@ -28,10 +28,74 @@ const PROBE = `(() => {
   }).observe(document.querySelector('.results'), { subtree: true, childList: true, characterData: true });
 })()`;
 
-export async function openKiosk(browser: Browser, url: string, bars: number): Promise<Page> {
+/**
+ * The second probe, installed before the page's scripts: every WebSocket the page
+ * opens gets a first 'message' listener (it runs before the page's own) that reads
+ * the MQTT PUBLISH packets in the frame and records, with Date.now(), each tally
+ * snapshot's total (['t', total, at, topic]) and each raw vote on a floor topic
+ * (['r', n, at, topic], n counting them). Packets split across frames are put back together.
+ */
+const WS_PROBE = `(() => {
+  const seen = [];
+  window.__ws = seen;
+  let raw = 0;
+  const Native = window.WebSocket;
+  const decoder = new TextDecoder();
+  window.WebSocket = function (url, protocols) {
+    const socket = new Native(url, protocols);
+    let pending = new Uint8Array(0);
+    socket.addEventListener('message', (event) => {
+      const at = Date.now();
+      if (!(event.data instanceof ArrayBuffer)) return;
+      const chunk = new Uint8Array(event.data);
+      const bytes = new Uint8Array(pending.length + chunk.length);
+      bytes.set(pending);
+      bytes.set(chunk, pending.length);
+      let i = 0;
+      for (;;) {
+        if (i + 2 > bytes.length) break;
+        let length = 0, shift = 0, j = i + 1, b = 0;
+        do {
+          if (j >= bytes.length) { b = -1; break; }
+          b = bytes[j++];
+          length += (b & 127) << shift;
+          shift += 7;
+        } while (b & 128);
+        if (b === -1 || j + length > bytes.length) break;
+        if (bytes[i] >> 4 === 3) {
+          const qos = (bytes[i] >> 1) & 3;
+          const topicLength = (bytes[j] << 8) | bytes[j + 1];
+          const topic = decoder.decode(bytes.subarray(j + 2, j + 2 + topicLength));
+          const start = j + 2 + topicLength + (qos > 0 ? 2 : 0);
+          if (topic.indexOf('/tally/') >= 0) {
+            try { seen.push(['t', JSON.parse(decoder.decode(bytes.subarray(start, j + length))).total, at, topic]); } catch (e) {}
+          } else if (topic.indexOf('/chat/floor') >= 0) {
+            raw += 1;
+            seen.push(['r', raw, at, topic]);
+          }
+        }
+        i = j + length;
+      }
+      pending = bytes.slice(i);
+    });
+    return socket;
+  };
+  window.WebSocket.prototype = Native.prototype;
+  for (const key of ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED']) window.WebSocket[key] = Native[key];
+})()`;
+
+/** What the WebSocket probe saw on `topic`: [tally total or raw votes so far, its Date.now()]. */
+export async function wsSeen(page: Page, topic: string): Promise<[number, number][]> {
+  const seen = await page.evaluate(() => (window as unknown as { __ws: ['t' | 'r', number, number, string][] }).__ws);
+  return seen.filter((entry) => entry[3] === topic).map(([, n, at]) => [n, at]);
+}
+
+/** `wsProbe`: also the WebSocket probe (press to screen's stages; not under the kiosk-load floods, where it would add work). */
+export async function openKiosk(browser: Browser, url: string, bars: number, options: { wsProbe?: boolean } = {}): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'fr-FR' });
   const page = await context.newPage();
   page.on('pageerror', (error) => process.stderr.write(`kiosk: ${error.message}\n`));
+  if (options.wsProbe === true) await page.addInitScript(WS_PROBE);
   await page.goto(url);
   await page.waitForFunction(() => document.querySelector('.conn')?.getAttribute('data-state') === 'connected', null, { timeout: 15_000 });
   await page.waitForFunction((n) => document.querySelectorAll('.bar-row .bar-count').length === n, bars, { timeout: 15_000 });
