@@ -153,6 +153,13 @@ export class EmbeddedBroker {
     aedes.on('client', (client) => this.waiting.delete((client as unknown as { conn: Duplex }).conn));
 
     const tcp = createNetServer((socket) => {
+      // No Nagle (Node's net servers keep it on; its HTTP servers, and so the
+      // WebSocket listener, turn it off): a vote PUBLISH to the hub written just
+      // after the PUBACK of its snapshot, or a receipt after a PUBACK, would wait
+      // for the peer's delayed ACK, up to 40 ms on Linux (docs/performance.md,
+      // "Issue 17 round 3: press to screen, stage by stage"). Mosquitto's
+      // `set_tcp_nodelay true` in deploy/mosquitto/ is the same setting.
+      socket.setNoDelay(true);
       aedes.handle(socket);
       this.track(socket, socket.remoteAddress);
     });

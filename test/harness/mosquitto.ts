@@ -117,6 +117,9 @@ export class MosquittoBroker {
       `persistence ${o.persistence === true ? 'true' : 'false'}`,
       `persistence_location ${this.dir}/`,
       `autosave_interval 1`,
+      // As deploy/mosquitto/*.conf: no Nagle, or every hop after a PUBACK waits for
+      // the peer's delayed ACK (tens of ms; the bench measures this broker).
+      `set_tcp_nodelay true`,
       // Run as whoever started the test: as root Mosquitto would switch to the
       // `mosquitto` user, which cannot write into our temporary folder.
       ...(process.getuid?.() === 0 ? ['user root'] : []),
