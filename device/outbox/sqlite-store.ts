@@ -10,6 +10,7 @@ import { DamagedFileError } from '../../runtime/errors/damaged-file-error.js';
 import { checkIntegrity, damaged } from '../../runtime/sqlite-check.js';
 import { explainSqliteFailure } from '../../runtime/sqlite-failure.js';
 import { OutboxError } from '../errors/outbox-error.js';
+import { type OutboxRow as Row, type OutboxStatements, fromRow, prepareOutbox } from './outbox-sql.js';
 
 /** Where a damaged outbox's recovery is explained. */
 const OUTBOX_RECOVERY = 'docs/device.md, "Backup, restore and recovery"';
@@ -46,26 +47,27 @@ export interface SqliteOutboxStoreOptions {
  *
  * SQLite in WAL mode with `synchronous=FULL`: a commit fsyncs the WAL, so a vote is
  * on disk before it is sent and survives a SIGKILL or a power cut; a crash mid-write
- * leaves the last complete transaction. We chose it over an append-only file because
- * removal by id (receipts come in any order) and "oldest first" are one indexed query
- * each, with no compaction of our own.
+ * leaves the last complete transaction (removals alone skip the fsync: begin()).
+ * Chosen over an append-only file: removal by id (receipts come in any order) and
+ * "oldest first" are one indexed query each, with no compaction of our own.
  *
  * Group commit: the first write of an event-loop turn opens a transaction; every
- * press (and receipt) of the same turn joins it, and it is committed, with one
- * fsync, after that turn (`Scheduler.nextTurn`: Node's `setImmediate`), or earlier
- * by `flush()`. `oldest()`, which the sender reads to publish, commits first, so no vote is ever
- * handed out for sending before the fsync that holds it. The cost of that fsync
- * (a few ms on an SD card) is paid once per turn instead of once per press, and
- * presses that arrive while it runs are batched into the next one. A crash before
- * the commit loses the presses of that turn, none of which were sent.
+ * press (and receipt) of the same turn joins it, committed with one fsync after that
+ * turn (`Scheduler.nextTurn`: Node's `setImmediate`) or earlier by `flush()`.
+ * `oldest()`, which the sender reads to publish, commits first, so no vote is ever
+ * handed out before the fsync that holds it. That fsync (a few ms on an SD card) is
+ * paid once per turn, and presses arriving while it runs join the next one. A crash
+ * before the commit loses the presses of that turn, none of which were sent.
  */
 export class SqliteOutboxStore implements Component, OutboxStore<NewEntry> {
   readonly name = 'outbox';
   private db: Database.Database | null = null;
-  private statements: ReturnType<SqliteOutboxStore['prepare']> | null = null;
+  private statements: OutboxStatements | null = null;
   private count = 0;
   /** Writes of the open transaction, not yet on disk. */
   private batch = { added: 0, removed: 0 };
+  /** The open transaction holds only removals and commits without an fsync (see begin()). */
+  private lazy = false;
   private commitScheduled: TimerHandle | null = null;
   private commitCount = 0;
   /** Called once the open transaction is on disk (dropped if it is rolled back). */
@@ -95,7 +97,7 @@ export class SqliteOutboxStore implements Component, OutboxStore<NewEntry> {
         CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       `);
       this.db = db;
-      this.statements = this.prepare(db);
+      this.statements = prepareOutbox(db);
       this.count = (this.statements.count.get() as { n: number }).n;
     } catch (error) {
       db?.close();
@@ -129,15 +131,12 @@ export class SqliteOutboxStore implements Component, OutboxStore<NewEntry> {
     return this.batch.added + this.batch.removed;
   }
 
-  /**
-   * Stores a vote. It is on disk (fsync'd) at the end of this event-loop turn, or
-   * at the next flush()/oldest(): before it can be sent.
-   */
+  /** Stores a vote, on disk (fsync'd) at the end of this turn or the next flush()/oldest(): before it can be sent. */
   add(entry: NewEntry): void {
     const s = this.ready();
     if (s.byId.get(entry.id) !== undefined) throw new OutboxIdTakenError(entry.id);
     try {
-      this.begin();
+      this.begin(true);
       s.insert.run(entry.id, entry.topic, entry.payload, entry.button, entry.createdAt);
     } catch (error) {
       this.afterFailedWrite(error);
@@ -155,7 +154,7 @@ export class SqliteOutboxStore implements Component, OutboxStore<NewEntry> {
     if (entry === null) return null;
     // A removal lost in a crash only means the vote is sent again, same id: the
     // server answers "duplicate". So it waits for the turn's commit like a press.
-    this.begin();
+    this.begin(false);
     s.remove.run(id);
     this.batch.removed += 1;
     this.count -= 1;
@@ -188,12 +187,14 @@ export class SqliteOutboxStore implements Component, OutboxStore<NewEntry> {
       db.exec('COMMIT');
     } catch (error) {
       this.rollback(db);
+      this.synced(db);
       this.options.logger.error(
         `outbox: ${batch.added} vote${batch.added === 1 ? '' : 's'} could not be written to ${this.options.path}, so ${batch.added === 1 ? 'it is' : 'they are'} not sent: ` +
           `${error instanceof Error ? error.message : String(error)}`,
       );
       return false;
     }
+    this.synced(db);
     this.commitCount += 1;
     this.options.onCommit?.(batch);
     for (const fn of waiting) fn();
@@ -216,14 +217,33 @@ export class SqliteOutboxStore implements Component, OutboxStore<NewEntry> {
 
   setState(key: string, value: string): void {
     const s = this.ready();
-    this.begin();
+    this.begin(true);
     s.setState.run(key, value);
   }
 
-  /** Opens the turn's transaction if none is open, and schedules its commit. */
-  private begin(): void {
+  /**
+   * Opens the turn's transaction if none is open, and schedules its commit. Receipts'
+   * removals alone commit without an fsync (synchronous NORMAL, which SQLite only
+   * changes outside a transaction; the next press's fsync takes them along): one lost
+   * in a power cut only re-sends its vote, answered "duplicate". A press (`sync`)
+   * joining such a transaction commits it first and opens a synced one. Half the
+   * fsyncs that block the agent's thread under steady presses (docs/performance.md).
+   */
+  private begin(sync: boolean): void {
     const db = this.db;
-    if (db === null || db.inTransaction) return;
+    if (db === null) return;
+    if (db.inTransaction) {
+      if (!sync || !this.lazy) return;
+      try {
+        db.exec('COMMIT');
+      } catch {
+        this.rollback(db);
+      }
+      this.synced(db);
+    } else if (!sync) {
+      db.pragma('synchronous = NORMAL');
+      this.lazy = true;
+    }
     db.exec('BEGIN IMMEDIATE');
     this.commitScheduled ??= this.options.scheduler.nextTurn(() => {
       this.commitScheduled = null;
@@ -231,9 +251,16 @@ export class SqliteOutboxStore implements Component, OutboxStore<NewEntry> {
     });
   }
 
+  private synced(db: Database.Database): void {
+    if (!this.lazy) return;
+    this.lazy = false;
+    db.pragma('synchronous = FULL');
+  }
+
   /** SQLite may have rolled the whole transaction back (an I/O error, a full disk). */
   private afterFailedWrite(error: unknown): void {
     const db = this.db;
+    if (db !== null && !db.inTransaction) this.synced(db);
     if (db === null || db.inTransaction || this.uncommitted === 0) return;
     const lost = this.batch.added;
     this.batch = { added: 0, removed: 0 };
@@ -263,29 +290,4 @@ export class SqliteOutboxStore implements Component, OutboxStore<NewEntry> {
     if (this.statements === null) throw new Error('outbox used before start() or after stop()');
     return this.statements;
   }
-
-  private prepare(db: Database.Database) {
-    return {
-      count: db.prepare('SELECT COUNT(*) AS n FROM outbox'),
-      insert: db.prepare('INSERT INTO outbox (id, topic, payload, button, created_at) VALUES (?, ?, ?, ?, ?)'),
-      byId: db.prepare('SELECT seq, id, topic, payload, button, created_at FROM outbox WHERE id = ?'),
-      remove: db.prepare('DELETE FROM outbox WHERE id = ?'),
-      head: db.prepare('SELECT seq, id, topic, payload, button, created_at FROM outbox ORDER BY seq LIMIT ?'),
-      getState: db.prepare('SELECT value FROM state WHERE key = ?'),
-      setState: db.prepare('INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
-    };
-  }
-}
-
-interface Row {
-  seq: number;
-  id: string;
-  topic: string;
-  payload: string;
-  button: string | null;
-  created_at: number;
-}
-
-function fromRow(row: Row): OutboxEntry {
-  return { seq: row.seq, id: row.id, topic: row.topic, payload: row.payload, button: row.button, createdAt: row.created_at };
 }
