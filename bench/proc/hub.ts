@@ -1,7 +1,8 @@
 /**
  * Bench child: the real server (embedded broker unless MQTT_URL is set) from the
- * environment, driven over IPC: `poll` creates and opens a poll, `stages` returns
- * what the probes below saw of a poll's votes, `stop` stops it.
+ * environment, driven over IPC: `poll` creates and opens a poll, `probe` times the
+ * votes of one poll and `stages` returns what the probes below saw (then stops
+ * them), `stop` stops the server.
  */
 import { loadServerEnv } from '../../runtime/env.js';
 import { createLogger } from '../../runtime/logger.js';
@@ -27,7 +28,7 @@ VoteLog.prototype.addVote = function (this: VoteLog, row) {
   addVote.call(this, row);
   if (probing === row.pollId && row.voteId !== null && !receivedAt.has(row.voteId)) receivedAt.set(row.voteId, row.receivedAt);
 };
-type LogInside = { votes: { voteId: string | null }[]; ctx: { onCommit?: () => void }; probed?: true };
+type LogInside = { votes: { voteId: string | null }[]; ctx: { onCommit?: () => void } };
 const flush = VoteLog.prototype.flush;
 VoteLog.prototype.flush = function (this: VoteLog) {
   if (probing === null) return flush.call(this);
