@@ -9,7 +9,7 @@ import type { MqttClient } from 'mqtt';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { closeClient, connectClient } from '../test/harness/mqtt.js';
 import { type BenchHub, PREFIX } from './lib/hub.js';
-import { closePage, openKiosk } from './lib/kiosk.js';
+import { closePage, openKiosk, waitShown } from './lib/kiosk.js';
 
 export interface PageLoad {
   fps: number;
@@ -23,6 +23,8 @@ export interface KioskLoadResult {
   sentPerSecond: number;
   shownAtEnd: number;
   sent: number;
+  /** From the end of the stream until the screen showed every vote sent (ms); null: not within 15 s. */
+  catchUpMs: number | null;
 }
 
 const FRAMES = `(() => { window.__frames = 0; const tick = () => { window.__frames += 1; requestAnimationFrame(tick); }; requestAnimationFrame(tick); })()`;
@@ -89,11 +91,16 @@ export async function kioskLoad(browser: Browser, hub: BenchHub, mode: 'server' 
     await page.evaluate(FRAMES);
     const idle = await measure(page, cdp, () => new Promise((r) => setTimeout(r, 1_000)));
     let sent = 0;
+    let endedAt = 0;
     const load = await measure(page, cdp, async () => {
       sent = await publishAtRate(publisher, topic, perSecond, seconds);
+      endedAt = Date.now();
     });
     const shownAtEnd = (await page.evaluate('window.__shown.at(-1)?.[0] ?? 0')) as number;
-    return { idle, load, sentPerSecond: sent / seconds, shownAtEnd, sent };
+    // How far behind the screen was: when it showed them all (the probe's wall clock is Node's).
+    const all = (await waitShown(page, sent, 15_000)).find(([total]) => total >= sent);
+    const catchUpMs = all === undefined ? null : Math.max(0, all[1] - endedAt);
+    return { idle, load, sentPerSecond: sent / seconds, shownAtEnd, sent, catchUpMs };
   } finally {
     await closePage(page);
     await closeClient(publisher);
