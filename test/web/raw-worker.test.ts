@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeClient, connectClient } from '../harness/mqtt.js';
 import { type MosquittoBroker, startMosquitto } from '../harness/mosquitto.js';
+import { watchProblems } from '../harness/browser.js';
 import { canRun } from '../harness/system-deps.js';
 import { openPage, useWebHub, waitConnected, waitKioskCounts } from './helpers.js';
 
@@ -95,6 +96,40 @@ describe.skipIf(!canRun('chromium'))('the kiosk counting raw votes off its main 
     expect(page.workers()).toHaveLength(1);
     expect(problems).toEqual([]);
     await page.context().close();
+  });
+});
+
+describe.skipIf(!canRun('chromium'))('the kiosk counting raw votes where no worker starts', { timeout: 90_000 }, () => {
+  const rig = useWebHub({ env: { VOTE_TOPIC: 'test/phone' }, publisher: true });
+
+  /** `allowed`: what the page may log (the refused worker script). */
+  async function countsOnThePage(page: Page, problems: string[], allowed?: RegExp): Promise<void> {
+    await waitConnected(page);
+    await waitKioskCounts(page, zero());
+    const expected = zero();
+    const rejected = await stream(rig.publisher, 200, expected);
+    await waitKioskCounts(page, expected);
+    await page.locator('.total', { hasText: `${rejected} refusés` }).waitFor();
+    expect(page.workers()).toHaveLength(0);
+    expect(problems.filter((problem) => allowed === undefined || !allowed.test(problem))).toEqual([]);
+    await page.context().close();
+  }
+
+  it('a browser without module workers: the page counts on its own connection, exactly', async () => {
+    const { page, problems } = await openPage(rig.browser, `${rig.hub.url}${KIOSK}`, { width: 1920, height: 1080, initScript: 'delete window.Worker' });
+    await countsOnThePage(page, problems);
+  });
+
+  it('a worker script that does not load: the page counts instead, exactly', async () => {
+    const context = await rig.browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'fr-FR' });
+    // The page's own script loads; the same file fetched again, for the worker, fails.
+    let fetched = 0;
+    await context.route('**/assets/kiosk.js', (route) => (fetched++ === 0 ? route.continue() : route.fulfill({ status: 404, body: 'gone' })));
+    const page = await context.newPage();
+    const problems = watchProblems(page);
+    await page.goto(`${rig.hub.url}${KIOSK}`);
+    await countsOnThePage(page, problems, /404|Failed to load/);
+    expect(fetched).toBe(2);
   });
 });
 

@@ -6,9 +6,10 @@
  */
 import type { BrokerUrls } from '../../shared/broker-urls.js';
 import type { PollOption } from '../../shared/poll.js';
-import type { LinkState } from './connection.js';
+import type { LinkState, MqttLink } from './connection.js';
 import type { FromRawWorker, ToRawWorker } from './raw-messages.js';
-import type { RawSource } from './raw-votes.js';
+import { RawCounter, type RawSource } from './raw-votes.js';
+import { browserScheduler } from './scheduler.js';
 
 export interface RawView {
   readonly options: readonly PollOption[];
@@ -33,17 +34,60 @@ export interface RawCountingOptions {
   urls: BrokerUrls;
   username?: string;
   password?: string;
+  /** The page's own link: it counts there if the browser cannot start the worker. */
+  link: MqttLink;
   /** The state or the counts changed: draw again. */
   onChange(): void;
 }
 
+/**
+ * Counts on the page's own connection and thread, as before the worker: for a
+ * browser without module workers (Firefox before 114), or if the worker failed.
+ */
+function countOnPage(source: RawSource, options: RawCountingOptions, link: MqttLink): RawCounting {
+  const counter = new RawCounter(source);
+  link.subscribe([source.topic]);
+  link.onMessage((topic, payload) => {
+    if (topic !== source.topic) return;
+    counter.take(payload, browserScheduler.now());
+    options.onChange();
+  });
+  return {
+    source,
+    get state() {
+      return link.state;
+    },
+    get view() {
+      const { poll, counts, rejected } = counter.state;
+      return { options: poll.options, counts, rejected };
+    },
+    drawn: () => undefined,
+  };
+}
+
 export function countRawVotes(source: RawSource, options: RawCountingOptions): RawCounting {
-  const worker = new Worker(options.workerUrl, { type: 'module', name: 'raw-votes' });
+  let worker: Worker;
+  try {
+    worker = new Worker(options.workerUrl, { type: 'module', name: 'raw-votes' });
+  } catch {
+    return countOnPage(source, options, options.link);
+  }
+  // The script did not load or run (an error before its first word): count on the
+  // page instead. A later error leaves the worker running, and its counts.
+  let fallback: RawCounting | null = null;
+  let heard = false;
+  worker.onerror = () => {
+    if (fallback !== null || heard) return;
+    worker.terminate();
+    fallback = countOnPage(source, options, options.link);
+    options.onChange();
+  };
   const send = (message: ToRawWorker) => worker.postMessage(message);
   let state: LinkState = 'connecting';
   let view: RawView = { options: (source.options ?? []).map((id) => ({ id, label: id })), counts: Object.create(null) as Record<string, number>, rejected: 0 };
   let undrawn = false;
   worker.onmessage = (event: MessageEvent<FromRawWorker>) => {
+    heard = true;
     const message = event.data;
     if (message.type === 'state') state = message.state;
     else {
@@ -70,13 +114,13 @@ export function countRawVotes(source: RawSource, options: RawCountingOptions): R
   return {
     source,
     get state() {
-      return state;
+      return fallback?.state ?? state;
     },
     get view() {
-      return view;
+      return fallback?.view ?? view;
     },
     drawn() {
-      if (!undrawn) return;
+      if (!undrawn || fallback !== null) return;
       undrawn = false;
       send({ type: 'drawn' });
     },

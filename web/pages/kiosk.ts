@@ -96,6 +96,7 @@ void startPage('kiosk', (state) => {
       urls: resolveWsUrls(config, location.href),
       ...(config.username ? { username: config.username } : {}),
       ...(config.password ? { password: config.password } : {}),
+      link,
       onChange: schedule,
     });
   }
