@@ -92,7 +92,7 @@ async function onHub(hub: BenchHub, browser: Browser | null, entries: Awaited<Re
         figure: `${fmt(r.load.fps, ' fps', 0)}, busy ${fmt(r.load.busy * 100, ' %', 0)}, heap ${fmt(r.load.heapMb, ' MB')}`,
         reference: `idle ${fmt(r.idle.fps, ' fps', 0)}, busy ${fmt(r.idle.busy * 100, ' %', 0)}, heap ${fmt(r.idle.heapMb, ' MB')}`,
         ratio: fmt(r.load.fps / r.idle.fps, ' x fps', 2),
-        note: `shown ${n(r.shownAtEnd)} of ${n(r.sent)} sent when the stream stopped`,
+        note: `shown ${n(r.shownAtEnd)} of ${n(r.sent)} sent when the stream stopped, ${r.catchUpMs === null ? 'not all within 15 s' : `all ${fmt(r.catchUpMs / 1000, ' s', 1)} later`}`,
       });
     }
   }

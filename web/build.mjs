@@ -25,12 +25,15 @@ const PAGES = {
   prof: 'Page du prof',
 };
 
+/** A page whose entry is not pages/<page>.ts: the kiosk's script is also its raw-vote worker. */
+const ENTRY_FILES = { kiosk: 'kiosk-entry.ts' };
+
 // Files are overwritten in place, never the folder removed: a running server (or
 // another test run) may be serving it while this builds.
 mkdirSync(join(dist, 'assets'), { recursive: true });
 
 const result = await esbuild.build({
-  entryPoints: Object.fromEntries(Object.keys(PAGES).map((page) => [page, join(root, 'pages', `${page}.ts`)])),
+  entryPoints: Object.fromEntries(Object.keys(PAGES).map((page) => [page, join(root, 'pages', ENTRY_FILES[page] ?? `${page}.ts`)])),
   outdir: join(dist, 'assets'),
   bundle: true,
   minify: !process.argv.includes('--no-minify'),

@@ -20,6 +20,8 @@ class FakeWebSocket {
   onclose: (() => void) | null = null;
   onerror: (() => void) | null = null;
   readonly sent: Packet[] = [];
+  /** WebSocket messages sent (each may hold several packets). */
+  sends = 0;
   private readonly packets = parser({ protocolVersion: 4 });
 
   constructor(readonly url: string) {
@@ -28,6 +30,7 @@ class FakeWebSocket {
   }
 
   send(data: Uint8Array): void {
+    this.sends += 1;
     this.packets.parse(Buffer.from(data));
   }
 
@@ -42,8 +45,9 @@ class FakeWebSocket {
     this.deliver({ cmd: 'connack', returnCode: 0, sessionPresent: false });
   }
 
-  deliver(packet: Packet): void {
-    const bytes = generate(packet);
+  /** One WebSocket message from the broker holding these packets. */
+  deliver(...packets: Packet[]): void {
+    const bytes = Buffer.concat(packets.map((packet) => generate(packet)));
     this.onmessage?.({ data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
   }
 }
@@ -99,6 +103,39 @@ describe('the pages MQTT link on an injected scheduler', () => {
     // The first step is half a second with jitter: 8 s of scheduler time covers any draw.
     scheduler.advance(8_000);
     expect(FakeWebSocket.instances.map((s) => s.url)).toEqual(['ws://a', 'ws://b']);
+    lastSocket().accept();
+    expect(link.state).toBe('connected');
+  });
+});
+
+describe('the pages MQTT session acknowledging what arrives', () => {
+  it('sends the PUBACKs of the publishes of one WebSocket message as one message', () => {
+    const scheduler = new ManualScheduler();
+    const got: string[] = [];
+    openSession({ url: 'ws://x', clientId: 'c', keepaliveS: 30, connectTimeoutMs: 8_000, scheduler }, { onConnect: () => undefined, onClose: () => undefined, onMessage: (_t, payload) => got.push(Buffer.from(payload).toString()) });
+    const socket = lastSocket();
+    socket.accept();
+    const before = socket.sends;
+    const publish = (messageId: number): Packet => ({ cmd: 'publish', topic: 'test/phone', payload: `IFT${messageId}`, qos: 1, messageId, retain: false, dup: false });
+    socket.deliver(publish(1), publish(2), publish(3));
+    expect(got).toEqual(['IFT1', 'IFT2', 'IFT3']);
+    expect(socket.sent.filter((p) => p.cmd === 'puback').map((p) => (p as { messageId: number }).messageId)).toEqual([1, 2, 3]);
+    expect(socket.sends - before).toBe(1);
+    // A lone publish: its PUBACK alone.
+    socket.deliver(publish(4));
+    expect(socket.sends - before).toBe(2);
+  });
+});
+
+describe('the pages MQTT link in a worker (no document)', () => {
+  it('opens without a document, and wake() retries at once instead of waiting out the backoff', () => {
+    vi.stubGlobal('document', undefined);
+    const scheduler = new ManualScheduler();
+    const link = openLink({ urls: ['ws://a'], clientIdPrefix: 'kiosk-raw', scheduler });
+    lastSocket().onclose?.();
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    link.wake();
+    expect(FakeWebSocket.instances).toHaveLength(2);
     lastSocket().accept();
     expect(link.state).toBe('connected');
   });

@@ -44,6 +44,8 @@ export interface MqttLink {
   onConnect(listener: () => void): void;
   /** `retained`: the broker's stored copy, sent on subscribe (not a new event). */
   onMessage(listener: (topic: string, payload: Uint8Array, retained: boolean) => void): void;
+  /** Retries now if waiting out the backoff (a tab shown again; a worker's page calls it). */
+  wake(): void;
 }
 
 /** The pages' steps: from half a second up to 8 s. */
@@ -129,12 +131,16 @@ export function openLink(options: LinkOptions): MqttLink {
 
   connect();
   // A phone back on Wi-Fi, or a tab shown again, should not wait out the backoff.
-  addEventListener('online', () => {
+  const wake = () => {
     if (timer !== null) connect();
-  });
-  document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'visible' && timer !== null) connect();
-  });
+  };
+  addEventListener('online', wake);
+  // A worker has no document: its page calls wake() instead (web/lib/raw-counting.ts).
+  if (typeof document !== 'undefined') {
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') wake();
+    });
+  }
 
   return {
     get state() {
@@ -154,5 +160,6 @@ export function openLink(options: LinkOptions): MqttLink {
     onState: (listener) => stateListeners.push(listener),
     onConnect: (listener) => connectListeners.push(listener),
     onMessage: (listener) => messageListeners.push(listener),
+    wake,
   };
 }

@@ -60,6 +60,25 @@ export function openSession(options: SessionOptions, handlers: SessionHandlers):
   const send = (packet: Packet) => {
     if (socket.readyState === WebSocket.OPEN) socket.send(generate(packet));
   };
+  // The PUBACKs for the publishes of one WebSocket message leave as one message
+  // (MQTT over WebSocket allows several packets per frame): under a flood a broker
+  // may pack many publishes into one frame, and each send is a trip out of the script.
+  let acks: Uint8Array[] | null = null;
+  const acknowledge = (messageId: number) => {
+    if (acks === null) send({ cmd: 'puback', messageId });
+    else acks.push(generate({ cmd: 'puback', messageId }));
+  };
+  const sendAcks = (list: Uint8Array[]) => {
+    if (list.length === 0 || socket.readyState !== WebSocket.OPEN) return;
+    if (list.length === 1) return socket.send(list[0]!);
+    const joined = new Uint8Array(list.reduce((sum, bytes) => sum + bytes.length, 0));
+    let at = 0;
+    for (const bytes of list) {
+      joined.set(bytes, at);
+      at += bytes.length;
+    }
+    socket.send(joined);
+  };
   function end(): void {
     if (closed) return;
     closed = true;
@@ -89,7 +108,7 @@ export function openSession(options: SessionOptions, handlers: SessionHandlers):
         handlers.onConnect();
         return;
       case 'publish':
-        if (packet.qos > 0 && packet.messageId !== undefined) send({ cmd: 'puback', messageId: packet.messageId });
+        if (packet.qos > 0 && packet.messageId !== undefined) acknowledge(packet.messageId);
         handlers.onMessage(packet.topic, toBytes(packet.payload), packet.retain);
         return;
       default:
@@ -113,7 +132,14 @@ export function openSession(options: SessionOptions, handlers: SessionHandlers):
     });
   };
   socket.onmessage = (event: MessageEvent<ArrayBuffer>) => {
-    packets.parse(new Uint8Array(event.data) as Parameters<typeof packets.parse>[0]);
+    const list: Uint8Array[] = [];
+    acks = list;
+    try {
+      packets.parse(new Uint8Array(event.data) as Parameters<typeof packets.parse>[0]);
+    } finally {
+      acks = null;
+      sendAcks(list);
+    }
   };
   socket.onclose = () => end();
   socket.onerror = () => end();

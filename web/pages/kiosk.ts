@@ -16,7 +16,9 @@ import { startPage } from '../lib/page.js';
 import { mountLeaderboard } from '../lib/kiosk-leaderboard.js';
 import { PollBoard, pinnedPoll } from '../lib/polls.js';
 import { qrSvg } from '../lib/qr.js';
-import { RawCounter, rawSource } from '../lib/raw-votes.js';
+import { resolveWsUrls } from '../lib/config.js';
+import { type RawCounting, countRawVotes } from '../lib/raw-counting.js';
+import { rawSource } from '../lib/raw-votes.js';
 import { revealNote, showReveal } from '../lib/reveal-kiosk.js';
 import { every } from '../../shared/scheduler.js';
 import { browserScheduler, renderScheduler } from '../lib/scheduler.js';
@@ -40,7 +42,7 @@ document.title = tr.t('title.kiosk');
 const params = new URLSearchParams(location.search);
 const pinned = pinnedPoll(location.search);
 const board = new PollBoard();
-let counter: RawCounter | null = null;
+let counter: RawCounting | null = null;
 let connection: PageState = 'connecting';
 let breadState: string | null = null;
 let celsius: number | null = null;
@@ -87,8 +89,18 @@ void startPage('kiosk', (state) => {
   every(browserScheduler, 500, schedule);
   if (!params.has('voteUrl') && config.publicUrl) showQr(`${config.publicUrl.replace(/\/+$/, '')}/vote`);
   const raw = rawSource(location.search, config.voteTopic);
-  if (raw !== null) counter = new RawCounter(raw);
-  link.subscribe([topics.allPolls, topics.allTallies, topics.leaderboard, ...(raw ? [raw.topic] : [])]);
+  // The raw votes are counted in a worker, on its own connection (web/lib/raw-worker.ts).
+  if (raw !== null) {
+    counter = countRawVotes(raw, {
+      workerUrl: new URL(import.meta.url),
+      urls: resolveWsUrls(config, location.href),
+      ...(config.username ? { username: config.username } : {}),
+      ...(config.password ? { password: config.password } : {}),
+      link,
+      onChange: schedule,
+    });
+  }
+  link.subscribe([topics.allPolls, topics.allTallies, topics.leaderboard]);
   // The bread once the hub's readings are in, so the retained reading is not drawn twice (web/lib/bread-history.ts).
   void fetchBake().then((kept) => {
     if (kept !== null) {
@@ -100,11 +112,6 @@ void startPage('kiosk', (state) => {
     schedule();
   });
   link.onMessage((topic, payload, retained) => {
-    if (counter !== null && topic === counter.source.topic) {
-      counter.take(payload, browserScheduler.now());
-      schedule();
-      return;
-    }
     const parsed = parseTopic(topics, topic);
     if (parsed === null) return;
     let changed = false;
@@ -149,14 +156,14 @@ function currentView(): ResultsView | null {
     };
   }
   if (counter !== null) {
-    const state = counter.state;
+    const counted = counter.view;
     const topic = counter.source.topic;
     return {
       question: poll?.question ?? tr.t('kiosk.raw.question', { topic }),
       state: poll?.state ?? null,
-      options: counter.source.options !== null || poll === null ? state.poll.options : poll.options,
-      counts: state.counts,
-      rejected: state.rejected,
+      options: counter.source.options !== null || poll === null ? counted.options : poll.options,
+      counts: counted.counts,
+      rejected: counted.rejected,
       rawTopic: topic,
       hidden: null,
       deadline: null,
@@ -167,13 +174,15 @@ function currentView(): ResultsView | null {
 
 let shownOptions = '';
 function render(): void {
-  badge.show(connection);
+  // Connected once both the page's link and the raw votes' (when counting them) are.
+  badge.show(connection === 'connected' && counter !== null ? counter.state : connection);
   setText(breadValue, breadLabel(tr, breadState));
   if (breadValue.className !== breadClass(breadState)) breadValue.className = breadClass(breadState);
   setText(breadTemp, formatCelsius(tr, celsius));
   spark.draw(bake);
 
   const view = currentView();
+  counter?.drawn();
   setText(question, view?.question ?? tr.t('kiosk.waiting'));
   setText(pollState, view?.state === 'open' ? tr.t('poll.open') : view?.state === 'closed' ? tr.t('poll.closed') : '');
   pollState.className = `poll-state poll-state--${view?.state ?? 'none'}`;
