@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server as 
 import { type AddressInfo, type Server as NetServer, createServer as createNetServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Aedes, type AedesOptions, type AuthenticateError, type Client } from 'aedes';
-import { WebSocketServer, createWebSocketStream } from 'ws';
+import { WebSocketServer } from 'ws';
 import type { Logger } from '../../runtime/logger.js';
 import { silentLogger } from '../../runtime/logger.js';
 import { listen } from '../../runtime/listen.js';
@@ -12,6 +12,7 @@ import { ThrottledLog } from '../logging/throttled-log.js';
 import { type BrokerAccess, accessHooks } from './access-hooks.js';
 import { ConnectionLimits, type LimitedSession } from './connection-limits.js';
 import { PacketMeter } from './packet-meter.js';
+import { mqttWebSocketStream } from './ws-stream.js';
 
 /** What one client may hold on every listener (SPEC §8; BROKER_* in docs/server.md). */
 export interface BrokerLimits {
@@ -181,7 +182,7 @@ export class EmbeddedBroker {
         return;
       }
       wss.handleUpgrade(request, socket, head, (websocket) => {
-        const stream = createWebSocketStream(websocket);
+        const stream = mqttWebSocketStream(websocket);
         aedes.handle(stream, request);
         this.track(stream, request.socket.remoteAddress);
       });
