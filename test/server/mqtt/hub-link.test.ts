@@ -94,8 +94,8 @@ describe.each(adapters)('the hub link contract: $name', ({ skip, rig: makeRig })
     const heard: Heard[] = [];
     const events = { ready: 0, connectionChanged: 0 };
     const hear = (kind: Heard['kind']) => (topic: string, payload: Buffer, retained: boolean) => {
-      expect(Buffer.isBuffer(payload)).toBe(true);
-      heard.push({ kind, topic, payload: payload.toString('utf8'), retained });
+      // Handlers read Buffers, as from a socket (an assertion thrown here would be lost in the broker's dispatch).
+      heard.push({ kind, topic, payload: Buffer.isBuffer(payload) ? payload.toString('utf8') : 'not a Buffer', retained });
     };
     link = rig.link({
       topics,
