@@ -123,7 +123,14 @@ export class InProcessLink implements HubLink {
     }
     // A Buffer, as every packet from a socket has: the hub's own subscriptions
     // (device status) hear this message too, and their handlers read Buffers.
-    aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: options.qos, retain: options.retain, dup: false }, done);
+    const packet = { cmd: 'publish', topic, payload: Buffer.from(payload), qos: options.qos, retain: options.retain, dup: false } as const;
+    // Each publish in a turn of its own, as a client's PUBLISH reaches aedes (after
+    // its PUBACK's setImmediate): aedes numbers a packet when publish() is called
+    // but emits it only after its promise hops, one more for a retained one, and
+    // every client drops a packet numbered below one it already saw (aedes'
+    // dedupe, run before the access rules). A retained tally published in the same
+    // turn as a receipt was emitted after it and lost by every subscriber of `#`.
+    this.ctx.scheduler.nextTurn(() => aedes.publish(packet, done));
   }
 
   /**

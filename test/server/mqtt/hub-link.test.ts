@@ -202,6 +202,25 @@ describe.each(adapters)('the hub link contract: $name', ({ skip, rig: makeRig })
     await until(() => heard.some((h) => h.topic === serverStatusTopic(topics) && h.payload === 'online'), 'the hub hearing its own status');
   });
 
+  it.skipIf(skip)('publishes made in one turn reach a subscriber of `#` all and in order, a retained one followed by a plain one included', async () => {
+    const { link, outside } = await setUp();
+    await link.start();
+    const got: string[] = [];
+    outside.on('message', (topic, payload) => {
+      if (topic !== serverStatusTopic(topics)) got.push(payload.toString('utf8'));
+    });
+    await outside.subscribeAsync(`${topics.prefix}/#`, { qos: 1 });
+    // What a vote's commit does: the tally (retained), then the receipt, then the next.
+    link.publish(topics.tally('p1'), 't1', { qos: 1, retain: true });
+    link.publish(topics.receipts('phone-1'), 'r1', { qos: 1, retain: false });
+    link.publish(topics.tally('p2'), 't2', { qos: 1, retain: true });
+    // A marker from the outside client after them: once it is here, anything dropped stays dropped.
+    await until(() => got.length >= 3, 'the three publishes', { detail: () => got.join(' ') });
+    await outside.publishAsync(topics.chat('marker'), 'm', { qos: 1 });
+    await until(() => got.includes('m'), 'the marker');
+    expect(got).toEqual(['t1', 'r1', 't2', 'm']);
+  });
+
   it.skipIf(skip)('stop: the retained `offline`, not connected, nothing handed over afterwards', async () => {
     const { link, outside, heard } = await setUp();
     const statuses = await watchStatus(outside);
