@@ -16,6 +16,8 @@ export interface InProcessLinkContext extends HubLinkHandlers {
 
 type Handler = (topic: string, payload: Buffer, retained: boolean) => void;
 type Deliver = (packet: AedesPublishPacket, done: () => void) => void;
+type PublishPacket = Parameters<Aedes['publish']>[0];
+type Waiting = { packet: PublishPacket; done: (error?: Error) => void };
 
 /** aedes' retained store (aedes-persistence), which its d.ts leaves untyped. */
 interface RetainedStore {
@@ -49,6 +51,10 @@ export class InProcessLink implements HubLink {
   /** Between the first subscription and stop(): live messages are handed over. */
   private hearing = false;
   private lastPacket: AedesPublishPacket | null = null;
+  /** A retained publish went to aedes this turn: the next ones wait (see `emit`). */
+  private holding = false;
+  private readonly waiting: Waiting[] = [];
+  private next = 0;
   private readonly statusTopic: string;
   private readonly subscribed: { filter: string; deliver: Deliver }[] = [];
 
@@ -124,13 +130,38 @@ export class InProcessLink implements HubLink {
     // A Buffer, as every packet from a socket has: the hub's own subscriptions
     // (device status) hear this message too, and their handlers read Buffers.
     const packet = { cmd: 'publish', topic, payload: Buffer.from(payload), qos: options.qos, retain: options.retain, dup: false } as const;
-    // Each publish in a turn of its own, as a client's PUBLISH reaches aedes (after
-    // its PUBACK's setImmediate): aedes numbers a packet when publish() is called
-    // but emits it only after its promise hops, one more for a retained one, and
-    // every client drops a packet numbered below one it already saw (aedes'
-    // dedupe, run before the access rules). A retained tally published in the same
-    // turn as a receipt was emitted after it and lost by every subscriber of `#`.
-    this.ctx.scheduler.nextTurn(() => aedes.publish(packet, done));
+    if (this.holding || this.waiting.length > this.next) this.waiting.push({ packet, done });
+    else this.emit(aedes, packet, done);
+  }
+
+  /**
+   * aedes numbers a packet when publish() is called but emits it after its promise
+   * hops, one more for a retained one, and every client drops a packet numbered
+   * below one it already saw (aedes' dedupe, run before the access rules): a
+   * receipt published right after a retained tally overtook it, and every
+   * subscriber of `#` lost the tally. A client's PUBLISH never races so (each
+   * reaches aedes in a setImmediate of its own), so after a retained publish the
+   * rest of this turn's wait for the next turn, when its hops are done; plain
+   * ones, which all take the same hops, go at once.
+   */
+  private emit(aedes: Aedes, packet: PublishPacket, done: (error?: Error) => void): void {
+    aedes.publish(packet, done);
+    if (!packet.retain) return;
+    this.holding = true;
+    this.ctx.scheduler.nextTurn(() => this.release(aedes));
+  }
+
+  private release(aedes: Aedes): void {
+    this.holding = false;
+    while (!this.holding && this.next < this.waiting.length) {
+      const { packet, done } = this.waiting[this.next] as Waiting;
+      this.next += 1;
+      this.emit(aedes, packet, done);
+    }
+    if (this.next === this.waiting.length) {
+      this.waiting.length = 0;
+      this.next = 0;
+    }
   }
 
   /**
