@@ -9,7 +9,7 @@ import type { EmbeddedBroker } from './broker/embedded-broker.js';
 import { signInUrl } from './http/admin-api.js';
 import type { HttpServer } from './http/http-server.js';
 import type { TeacherSessions } from './http/teacher-sessions.js';
-import type { ServerLink } from './mqtt/server-link.js';
+import type { HubLink } from './mqtt/mqtt-link.js';
 import type { PollService } from './polls/poll-service.js';
 import type { StoreHealthStatus } from './store/store-health.js';
 import type { VoteLogStats } from './store/vote-log.js';
@@ -56,7 +56,7 @@ export interface RunningServer {
 }
 
 /** What `GET /api/status` reports, read at each call. */
-export function statusOf(parts: { startedAt: number; choice: BrokerChoice; link: ServerLink; core: VoteCore }): () => ServerStatus {
+export function statusOf(parts: { startedAt: number; choice: BrokerChoice; link: HubLink; core: VoteCore }): () => ServerStatus {
   const { startedAt, choice, link, core } = parts;
   return () => ({
     version: packageVersion(),
@@ -78,7 +78,7 @@ export function runningServer(parts: {
   choice: BrokerChoice;
   http: HttpServer;
   broker: EmbeddedBroker | null;
-  link: ServerLink;
+  link: HubLink;
   polls: PollService;
   status: () => ServerStatus;
   sessions: TeacherSessions;

@@ -58,6 +58,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const link = createServerLink(choice, {
     config,
     url: () => brokerUrls(config, broker),
+    broker: () => broker,
     topics,
     voteTopic: config.voteTopic,
     logger: logger.child('mqtt'),

@@ -56,12 +56,12 @@ export function deviceUnitNodeOptions(): string {
   return line[1]!.trim();
 }
 
-/** Forks a bench child; `NODE_OPTIONS` is the bench's own unless `env` sets it. */
-export function spawnChild(path: string, env: Record<string, string>): Child {
+/** Forks a bench child; `NODE_OPTIONS` is the bench's own unless `env` sets it; `execArgv` are Node flags (e.g. `--cpu-prof`). */
+export function spawnChild(path: string, env: Record<string, string>, execArgv: string[] = []): Child {
   const spawnedAt = Date.now();
   const child: ChildProcess = fork(path, [], {
     env: { ...process.env, ...env },
-    execArgv: [],
+    execArgv,
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const inbox: Record<string, unknown>[] = [];

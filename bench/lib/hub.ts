@@ -37,6 +37,8 @@ export async function startHub(
   env: Record<string, string> = {},
 ): Promise<BenchHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mqtt-classroom-bench-hub-'));
+  // BENCH_HUB_PROF=<dir>: the server child alone runs with `--cpu-prof` (Node
+  // refuses it in NODE_OPTIONS), its profile written there when it exits.
   const child = spawnChild(entries.hub, {
     MQTT_URL: broker.url ?? '',
     MQTT_WS_URL: broker.wsUrl ?? '',
@@ -54,7 +56,7 @@ export async function startHub(
     BROKER_MAX_CONNECTIONS: String(AMPHITHEATRE_CONNECTIONS),
     BROKER_MAX_CONNECTIONS_PER_ADDRESS: String(AMPHITHEATRE_CONNECTIONS),
     ...env,
-  });
+  }, process.env.BENCH_HUB_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_HUB_PROF}`] : []);
   const dbPath = join(dataDir, 'classroom.sqlite');
   const dbSize = () => ['', '-wal'].reduce((sum, suffix) => sum + (statSync(dbPath + suffix, { throwIfNoEntry: false })?.size ?? 0), 0);
   let ready: { mqttUrl: string; wsUrl: string; httpUrl: string };

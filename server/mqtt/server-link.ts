@@ -1,15 +1,13 @@
 import type { MqttClient } from 'mqtt';
 import type { BrokerUrls } from '../../shared/broker-urls.js';
 import type { Scheduler, TimerHandle } from '../../shared/scheduler.js';
-import type { Logger } from '../../runtime/logger.js';
 import { MqttConnection } from '../../runtime/mqtt/connection.js';
 import { encodeStatus } from '../../shared/codecs/status.js';
 import { topicMatches } from '../../shared/topic-filter.js';
-import type { Topics } from '../../shared/topics.js';
-import { SERVER_ACCOUNT, SERVER_CLIENT_ID } from '../access/accounts.js';
-import type { MqttLink } from './mqtt-link.js';
+import { SERVER_CLIENT_ID } from '../access/accounts.js';
+import { type HubLink, type HubLinkHandlers, serverStatusTopic, voteFilters } from './mqtt-link.js';
 
-export interface ServerLinkContext {
+export interface ServerLinkContext extends HubLinkHandlers {
   /**
    * Where the broker is, asked once by `start()`: the embedded broker's port is
    * known only once it listens, after this link is made.
@@ -19,50 +17,26 @@ export interface ServerLinkContext {
   clientId?: string;
   username: string | null;
   password: string | null;
-  topics: Topics;
-  voteTopic: string | null;
-  logger: Logger;
-  /** Every message on a vote topic. */
-  onVote: (topic: string, payload: Buffer, retained: boolean) => void;
-  /** Every message on a chat topic (`<prefix>/chat/+`, subscribed at QoS 0 when given): the chat history. */
-  onChat?: (topic: string, payload: Buffer, retained: boolean) => void;
-  /**
-   * The room view's topics (device status and info, bread, `$SYS` clients): each
-   * subscribed on its own, so a broker whose ACL refuses one (an older ACL file)
-   * costs that part of the view only, never the votes.
-   */
-  room?: {
-    readonly filters: readonly string[];
-    handle(topic: string, payload: Buffer, retained: boolean): void;
-    /** The link connected or lost the broker (the room view shows it). */
-    connectionChanged(): void;
-  };
-  /** After each (re)connect and subscription: republish what is retained. */
-  onReady: () => void;
-  /** What the status topic says once connected: `online`, or `not-storing` while commits fail. */
-  presence?: () => 'online' | 'not-storing';
   /** How long `start()` waits for the broker before going on in the background. */
   waitMs: number;
   /** The start-up wait's and the connection's timers (the server's one scheduler). */
   scheduler: Scheduler;
   /**
-   * Ask the broker for a persistent session (clean false; the default). Off for the
-   * embedded broker: see `createServerLink` (server/wiring/mqtt-side.ts).
+   * Ask the broker for a persistent session (clean false; the default). Off on the
+   * embedded broker, where the hub's link is InProcessLink anyway (see
+   * `createServerLink`, server/wiring/mqtt-side.ts).
    */
   persistentSession?: boolean;
 }
 
-/** The server's presence topic: `<prefix>/devices/classroom-server/status`. */
-export function serverStatusTopic(topics: Topics): string {
-  return topics.deviceStatus(SERVER_ACCOUNT);
-}
+export { serverStatusTopic };
 
 /**
  * The server's own MQTT client: a persistent session (fixed client id, clean
  * false; clean on the embedded broker, see `createServerLink`) subscribed to the votes
  * at QoS 1, so the broker keeps the votes sent while the server is away; `online`/`offline` retained, `offline` as last will.
  */
-export class ServerLink implements MqttLink {
+export class ServerLink implements HubLink {
   private connection: MqttConnection | null = null;
   private readonly statusTopic: string;
   private readyOnce: () => void = () => undefined;
@@ -147,7 +121,7 @@ export class ServerLink implements MqttLink {
         if (error || granted?.[0]?.qos === 128) this.ctx.logger.warn('the broker refused a subscription of the room view: the teacher\'s page misses it (check the server account in the ACL)', { topic: filter });
       });
     }
-    const filters = [this.ctx.topics.allVotes, ...(this.ctx.voteTopic === null ? [] : [this.ctx.voteTopic])];
+    const filters = voteFilters(this.ctx);
     client.subscribe(filters, { qos: 1 }, (error, granted) => {
       const refused = (granted ?? []).filter((g) => g.qos === 128).map((g) => g.topic);
       if (error || refused.length > 0) {

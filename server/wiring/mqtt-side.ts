@@ -10,6 +10,8 @@ import { createAccessRules } from '../access/access-rules.js';
 import { Accounts, SERVER_ACCOUNT, SERVER_CLIENT_ID } from '../access/accounts.js';
 import type { ChatMutes } from '../broker/access-hooks.js';
 import { EmbeddedBroker } from '../broker/embedded-broker.js';
+import { InProcessLink } from '../mqtt/in-process-link.js';
+import type { HubLink } from '../mqtt/mqtt-link.js';
 import { ServerLink, type ServerLinkContext } from '../mqtt/server-link.js';
 
 /** Which broker the server uses, and who may log in to the embedded one. */
@@ -81,28 +83,45 @@ export function brokerUrls(config: ServerEnv, broker: EmbeddedBroker | null): Br
   return broker === null ? (config.mqttUrls as BrokerUrls) : [`mqtt://${localHost(config.mqttHost)}:${broker.mqttPort}`];
 }
 
-/** The server's own MQTT session, with the account that matches the broker. */
+/**
+ * The server's own session: on the embedded broker, inside it (InProcessLink,
+ * no socket to itself); on an external broker or a cluster node, an MQTT client
+ * with the account that matches the broker (ServerLink).
+ */
 export function createServerLink(
   choice: BrokerChoice,
-  ctx: Pick<ServerLinkContext, 'url' | 'topics' | 'voteTopic' | 'logger' | 'onVote' | 'onChat' | 'room' | 'onReady' | 'presence' | 'waitMs' | 'scheduler'> & { config: ServerEnv },
-): ServerLink {
-  const { config, ...link } = ctx;
+  ctx: Pick<ServerLinkContext, 'url' | 'topics' | 'voteTopic' | 'logger' | 'onVote' | 'onChat' | 'room' | 'onReady' | 'presence' | 'waitMs' | 'scheduler'> & {
+    config: ServerEnv;
+    /** The embedded broker, asked at start (null with MQTT_URL). */
+    broker: () => EmbeddedBroker | null;
+  },
+): HubLink {
+  const { config, broker, ...link } = ctx;
+  if (choice.embedded) {
+    // The hub and aedes share one thread: a TCP client to it made every vote
+    // and every receipt cross the MQTT codec twice on that thread
+    // (docs/performance.md, "the hub inside its broker"). In the broker's own
+    // process there is also nothing a persistent session could outlive.
+    return new InProcessLink({
+      ...link,
+      broker: () => {
+        const embedded = broker();
+        if (embedded === null) throw new Error('the embedded broker is not made: the in-process link needs it');
+        return embedded.broker;
+      },
+    });
+  }
   return new ServerLink({
     ...link,
     clientId: choice.serverClientId,
-    username: choice.embedded ? SERVER_ACCOUNT : config.mqttUsername,
-    password: choice.embedded ? choice.serverPassword : config.mqttPassword,
-    // A persistent session only where it outlives the server: on an external
-    // broker it keeps the votes sent while the server restarts. The embedded
-    // broker lives and dies with this process (its sessions are in memory), so
-    // there it would keep nothing, and it costs: aedes' memory persistence
-    // queues every QoS 1 vote for a persistent subscriber and finds each one
-    // again by a linear scan of that queue (outgoingUpdate), so once the server
-    // falls behind a fast publisher the queue grows and ingest collapses
-    // (~20k -> a few hundred votes/s after ~700k votes, docs/performance.md).
-    // The one case a clean session loses: votes in flight while this link
-    // reconnects inside a running process; their senders get no receipt and
-    // re-send them, as after any server restart.
-    persistentSession: !choice.embedded,
+    username: config.mqttUsername,
+    password: config.mqttPassword,
+    // A persistent session where it outlives the server: on an external broker
+    // it keeps the votes sent while the server restarts. (On aedes it used to
+    // cost: its memory persistence queues every QoS 1 vote for a persistent
+    // subscriber and finds each one again by a linear scan of that queue, so
+    // ingest collapsed once the server fell behind, docs/performance.md; the
+    // embedded broker's hub is in-process now.)
+    persistentSession: true,
   });
 }

@@ -6,7 +6,7 @@ import { encodeBakeStart } from '../../shared/codecs/bread-history.js';
 import type { Topics } from '../../shared/topics.js';
 import type { EmbeddedBroker } from '../broker/embedded-broker.js';
 import type { RoomApi } from '../http/room-api.js';
-import type { ServerLink } from '../mqtt/server-link.js';
+import type { HubLink } from '../mqtt/mqtt-link.js';
 import { BreadKeeper } from '../room/bread-keeper.js';
 import { RoomState } from '../room/room-state.js';
 import { BreadStore } from '../store/bread-store.js';
@@ -27,7 +27,7 @@ export function createRoomSide(ctx: {
   scheduler: Scheduler;
   logger: Logger;
   embedded: boolean;
-  link: () => ServerLink;
+  link: () => HubLink;
   health: StoreHealth;
   broker: () => EmbeddedBroker | null;
 }): RoomSide {

@@ -1,62 +1,65 @@
 /**
- * The embedded broker over WebSocket sends whole MQTT packets per WebSocket message
- * (server/broker/ws-stream.ts): a PUBLISH was split over ~6 messages (mqtt-packet
- * writes it in pieces and `ws`'s stream sent each piece), each an event on the
- * page's thread (issue 17 item 3: the kiosk counting raw votes at 10,000/s).
+ * The embedded broker's WebSocket sends what one tick wrote as one frame
+ * (server/broker/ws-stream.ts): each MQTT packet used to leave as 4-6 frames and
+ * as many socket writes, the first cost of the 5,000-phone burst (issue 17).
+ * Counted here frame by frame, with the pages' own packet codec reading them.
  */
-import mqttPacket, { type Packet } from 'mqtt-packet';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import { type Packet, generate, parser } from 'mqtt-packet';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { type TestEmbeddedBroker, startEmbedded } from '../../harness/embedded.js';
 import { closeClient, connectClient } from '../../harness/mqtt.js';
 import { until } from '../../harness/wait.js';
 
-const VOTES = 500;
-
-/** The packets in one WebSocket message, parsed alone: a packet cut at its end is left out. */
-function wholePackets(message: Buffer): Packet[] {
-  const packets: Packet[] = [];
-  const parser = mqttPacket.parser({ protocolVersion: 4 });
-  parser.on('packet', (packet: Packet) => packets.push(packet));
-  parser.on('error', () => undefined);
-  parser.parse(message);
-  return packets;
-}
-
 describe('the embedded broker over WebSocket', () => {
-  let broker: TestEmbeddedBroker;
-  beforeAll(async () => {
-    broker = await startEmbedded();
-  });
-  afterAll(async () => {
+  let broker: TestEmbeddedBroker | null = null;
+  afterEach(async () => {
     await broker?.stop();
+    broker = null;
   });
 
-  it(`sends ${VOTES} QoS 1 publishes as whole packets, never one cut over several WebSocket messages`, async () => {
-    const socket = new WebSocket(broker.wsUrl, 'mqtt');
-    const messages: Buffer[] = [];
-    socket.on('message', (data: Buffer) => messages.push(data));
-    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-    const send = (packet: Packet) => socket.send(mqttPacket.generate(packet));
-    send({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: 'ws-frames', keepalive: 30 });
-    send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'test/phone', qos: 1 }] });
-    const parsed = () => messages.flatMap(wholePackets);
-    await until(() => parsed().some((p) => p.cmd === 'suback'), 'a whole SUBACK', {
-      detail: () => `${messages.length} WebSocket messages: ${messages.map((m) => m.length).join(', ')} bytes`,
+  it('sends each packet in one frame, whole, that a streaming parser reads as one packet', async () => {
+    broker = await startEmbedded();
+    const ws = new WebSocket(broker.wsUrl, 'mqtt');
+    /** Per frame: the packets a fresh parser reads from it alone. */
+    const frames: string[][] = [];
+    const stream = parser({ protocolVersion: 4 });
+    const all: Packet[] = [];
+    stream.on('packet', (packet: Packet) => all.push(packet));
+    ws.on('message', (data: Buffer) => {
+      const alone = parser({ protocolVersion: 4 });
+      const got: string[] = [];
+      alone.on('packet', (packet: Packet) => got.push(packet.cmd));
+      // A piece of a packet parses to nothing, or to an error.
+      alone.on('error', () => got.push('unparsable'));
+      alone.parse(data);
+      frames.push(got);
+      stream.parse(data);
     });
-
-    const publisher = await connectClient(broker.url);
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
     try {
-      await Promise.all(Array.from({ length: VOTES }, (_, i) => publisher.publishAsync('test/phone', `IFT${1000 + i}`, { qos: 1 })));
-      const publishes = () => parsed().filter((p): p is mqttPacket.IPublishPacket => p.cmd === 'publish');
-      await until(() => publishes().length >= VOTES, `${VOTES} whole publishes`, {
-        timeout: 10_000,
-        detail: () => `${publishes().length} whole publishes in ${messages.length} WebSocket messages`,
-      });
-      expect(publishes().map((p) => String(p.payload))).toEqual(Array.from({ length: VOTES }, (_, i) => `IFT${1000 + i}`));
+      ws.send(generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: 'frames', keepalive: 30 }));
+      await until(() => all.length === 1, 'the CONNACK');
+      ws.send(generate({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'classroom/receipts/frames', qos: 1 }] }));
+      await until(() => all.length === 2, 'the SUBACK');
+      const publisher = await connectClient(broker.url);
+      try {
+        await publisher.publishAsync('classroom/receipts/frames', '{"id":"v1","poll":"p","status":"counted"}', { qos: 1 });
+      } finally {
+        await closeClient(publisher);
+      }
+      await until(() => all.length === 3, 'the PUBLISH');
+      // Before: [connack] came as 4 frames of 1 byte, the SUBACK as 4, the PUBLISH as 6.
+      expect(frames).toEqual([['connack'], ['suback'], ['publish']]);
+      expect(all.map((p) => p.cmd)).toEqual(['connack', 'suback', 'publish']);
+      const publish = all[2] as Packet & { payload: Buffer; topic: string };
+      expect(publish.topic).toBe('classroom/receipts/frames');
+      expect(publish.payload.toString()).toBe('{"id":"v1","poll":"p","status":"counted"}');
     } finally {
-      socket.close();
-      await closeClient(publisher);
+      ws.close();
     }
   });
 });
