@@ -33,6 +33,40 @@ export const DEVICE_EXTERNAL = [
   'utf-8-validate',
 ];
 
+/**
+ * MQTT.js requires its WebSocket, TLS and SOCKS transports (and with them `ws`,
+ * Node's `tls`/`https`/`zlib`, `socks` and `ip-address`) at the first connect,
+ * whatever the URL: ~3 MB resident an agent on mqtt:// never uses. In the bundle
+ * each of the three is a stand-in that requires the real module the first time
+ * one of its functions is called, so mqtts://, ws:// and a SOCKS proxy still work,
+ * and cost their memory only where they are used.
+ */
+const LAZY_MQTT_TRANSPORTS = {
+  ws: ['streamBuilder', 'browserStreamBuilder'],
+  tls: ['default'],
+  socks: ['default'],
+};
+
+export const lazyMqttTransports = {
+  name: 'lazy-mqtt-transports',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(ws|tls|socks)$/ }, (args) => {
+      if (!/[\\/]mqtt[\\/]build[\\/]lib[\\/]connect$/.test(args.resolveDir)) return undefined;
+      return { path: join(args.resolveDir, `${args.path.slice(2)}.lazy.js`), namespace: 'lazy-mqtt-transport' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'lazy-mqtt-transport' }, (args) => {
+      const name = basename(args.path, '.lazy.js');
+      const functions = LAZY_MQTT_TRANSPORTS[name].map((fn) => `exports.${fn} = (...args) => load().${fn}(...args);`);
+      // './<name>.js' (with its extension) is not matched above: it is the real module.
+      return {
+        contents: `Object.defineProperty(exports, '__esModule', { value: true });\nlet real;\nconst load = () => (real ??= require('./${name}.js'));\n${functions.join('\n')}\n`,
+        resolveDir: dirname(args.path),
+        loader: 'js',
+      };
+    });
+  },
+};
+
 /** esbuild options for a device bundle of `entryPoints` into `outdir`. */
 export function deviceBundleOptions(entryPoints, outdir) {
   return {
@@ -51,6 +85,7 @@ export function deviceBundleOptions(entryPoints, outdir) {
     legalComments: 'none',
     metafile: true,
     external: DEVICE_EXTERNAL,
+    plugins: [lazyMqttTransports],
     // The CommonJS dependencies (MQTT.js's debug, readable-stream...) call
     // require() for Node's modules, which an ESM bundle has no global for.
     banner: { js: "import{createRequire as __mqcRequire}from'node:module';const require=__mqcRequire(import.meta.url);" },
