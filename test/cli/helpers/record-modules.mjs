@@ -10,4 +10,10 @@ const { port1, port2 } = new MessageChannel();
 port1.on('message', (url) => seen.push(url));
 port1.unref();
 register('./record-modules-hooks.mjs', import.meta.url, { data: { port: port2 }, transferList: [port2] });
-process.on('exit', () => writeFileSync(process.env.RECORD_MODULES_TO, seen.join('\n')));
+const write = () => writeFileSync(process.env.RECORD_MODULES_TO, seen.join('\n'));
+process.on('exit', write);
+// A SIGTERM before the program has its own handler would end it without 'exit'.
+process.on('SIGTERM', () => {
+  write();
+  if (process.listenerCount('SIGTERM') === 1) process.exit(143);
+});
