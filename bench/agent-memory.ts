@@ -1,9 +1,10 @@
 /**
  * The agent's resident memory without a browser (issue 17, item 4): the real agent
  * (bench/proc/agent.ts) against the server, run with the device unit's
- * `NODE_OPTIONS` and, as the same run's reference, with the flags the unit had
- * before (`--v8-pool-size=1` left out). VmRSS idle (the poll known, presses not
- * started) and the highest 100 ms sample while the server counts the presses.
+ * `NODE_OPTIONS`, bundled as `npm run build` bundles the device command and, as the
+ * same run's reference, unbundled (its dependencies loaded from node_modules, as
+ * tsc's dist/ ran it before issue 17 round 3). VmRSS idle (the poll known, presses
+ * not started) and the highest 100 ms sample while the server counts the presses.
  */
 import { type Entry, deviceUnitNodeOptions, rssMb, sampleRss, spawnChild } from './lib/children.js';
 import type { BenchHub } from './lib/hub.js';
@@ -18,11 +19,11 @@ interface Footprint {
   rate: number;
 }
 
-async function measure(hub: BenchHub, entries: Record<Entry, string>, flags: string, presses: number): Promise<Footprint> {
+async function measure(hub: BenchHub, entry: string, flags: string, presses: number): Promise<Footprint> {
   const pollId = await hub.openPoll('memory');
   const { deviceId, env } = hub.device();
   const before = await hub.counted();
-  const agent = spawnChild(entries.agent, {
+  const agent = spawnChild(entry, {
     ...env,
     NODE_OPTIONS: flags,
     BENCH_DEVICE: JSON.stringify({ deviceId, inputs: [{ type: 'simulation', buttons: 4, ratePerSecond: 1000, count: presses, startAfterMs: START_AFTER_MS }], outbox: { maxInFlight: 1_000 } }),
@@ -48,15 +49,14 @@ async function measure(hub: BenchHub, entries: Record<Entry, string>, flags: str
 
 export async function agentMemoryRows(hub: BenchHub, entries: Record<Entry, string>, presses: number): Promise<Row[]> {
   const unit = deviceUnitNodeOptions();
-  const previous = unit.replace(/\s*--v8-pool-size=\d+/, '');
-  const ref = await measure(hub, entries, previous, presses);
-  const now = await measure(hub, entries, unit, presses);
+  const ref = await measure(hub, entries['agent-unbundled'], unit, presses);
+  const now = await measure(hub, entries.agent, unit, presses);
   return [
     {
       benchmark: 'agent memory (VmRSS) idle / peak, no browser',
       case: `${hub.broker}, ${presses.toLocaleString('en-US')} presses at 1,000/s asked, ${fmt(now.rate, '/s', 0)} counted`,
       figure: `${fmt(now.idleMb, ' MB')} / ${fmt(now.peakMb, ' MB')}`,
-      reference: `${fmt(ref.idleMb, ' MB')} / ${fmt(ref.peakMb, ' MB')} without the pool flag (${fmt(ref.rate, '/s', 0)})`,
+      reference: `${fmt(ref.idleMb, ' MB')} / ${fmt(ref.peakMb, ' MB')} unbundled (${fmt(ref.rate, '/s', 0)})`,
       ratio: fmt(now.peakMb - ref.peakMb, ' MB peak', 1),
       note: `goal < 60 MB; NODE_OPTIONS of the unit: ${unit}`,
     },

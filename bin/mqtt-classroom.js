@@ -8,9 +8,15 @@ if (!existsSync(entry)) {
   console.error('mqtt-classroom: the program is not built yet. Run `npm run build` (or `npm start`) first.');
   process.exit(2);
 }
-const { main } = await import(entry.href);
-process.exitCode = await main(process.argv.slice(2), {
+const argv = process.argv.slice(2);
+const ctx = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   env: process.env,
-});
+};
+// `device --config <file>`: the agent's own bundle (scripts/build-device.mjs), without
+// commander and the other commands, so a Pi keeps less in memory. It answers null
+// for any other form (--help, a mistake), which the full CLI then parses.
+const device = new URL('../dist/device-bundle/device.mjs', import.meta.url);
+const code = argv[0] === 'device' && existsSync(device) ? await (await import(device.href)).runDeviceEntry(argv, ctx) : null;
+process.exitCode = code ?? (await (await import(entry.href)).main(argv, ctx));

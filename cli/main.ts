@@ -1,7 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { isClassroomError } from '../shared/errors/classroom-error.js';
 import { packageVersion } from '../runtime/package-info.js';
-import { DAMAGED_FILE_EXIT_CODE, DamagedFileError } from '../runtime/errors/damaged-file-error.js';
+import { reportError } from './report-error.js';
 
 /** What the CLI needs from the outside world; tests pass their own. */
 export interface CliContext {
@@ -228,12 +227,6 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (isClassroomError(error)) {
-      ctx.stderr(`mqtt-classroom: ${error.message}\n`);
-      // A damaged file stays damaged: systemd must not restart on it (deploy/systemd).
-      return error instanceof DamagedFileError ? DAMAGED_FILE_EXIT_CODE : 2;
-    }
-    ctx.stderr(`mqtt-classroom: unexpected error (please report it):\n${error instanceof Error ? error.stack : String(error)}\n`);
-    return 1;
+    return reportError(error, ctx.stderr);
   }
 }

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// A namespace import (not `{ z }`): a bundler can then drop what is not used, zod's ~50 locales first.
+import * as z from 'zod';
 import { idProblem } from '../shared/ids.js';
 import { DEFAULT_BREAD_THRESHOLDS as T } from '../shared/bread.js';
 import { MAX_OPTIONS } from '../shared/poll.js';

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { z } from 'zod';
+// A namespace import (not `{ z }`): a bundler can then drop what is not used, zod's ~50 locales first.
+import * as z from 'zod';
 import { type BrokerUrls, brokerUrlsProblem, splitBrokerUrls } from '../shared/broker-urls.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../shared/codecs/payload.js';
 import { idProblem } from '../shared/ids.js';

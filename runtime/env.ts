@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import { z } from 'zod';
+// A namespace import (not `{ z }`): a bundler can then drop what is not used, zod's ~50 locales first.
+import * as z from 'zod';
 import type { BrokerUrls } from '../shared/broker-urls.js';
 import { configErrorFromZod, friendlyZodMessage } from '../shared/errors/zod-problems.js';
 import { type EnvKey, type EnvName, type EnvValues, envFields } from './env-fields.js';

@@ -2,26 +2,33 @@
  * The server and the agent run as child processes, as in a classroom: their own
  * event loop and their own memory, which `/proc/<pid>/status` reports. They are
  * bundled once per run with esbuild (dependencies left as imports), so they start
- * like the built program does, without the TypeScript loader's extra thread.
+ * like the built program does, without the TypeScript loader's extra thread. The
+ * agent is bundled as `npm run build` bundles the device command
+ * (scripts/build-device.mjs: its dependencies inside, tree-shaken), so its memory
+ * is a Pi's; `agent-unbundled` is the same child with its dependencies left as
+ * imports, as tsc's dist/ ran it before (the memory row's reference).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { deviceBundleOptions } from '../../scripts/build-device.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // Inside the package, so the bundles' bare imports find node_modules.
 const OUT = join(ROOT, 'node_modules', '.cache', 'mqtt-classroom-bench');
 
-export type Entry = 'hub' | 'agent' | 'idle' | 'phones' | 'node';
+export type Entry = 'hub' | 'agent' | 'agent-unbundled' | 'idle' | 'phones' | 'node';
 
 /** Bundles bench/proc/<entry>.ts; returns the paths of the .mjs files. */
 export async function bundleEntries(): Promise<Record<Entry, string>> {
   mkdirSync(OUT, { recursive: true });
-  const entries: Entry[] = ['hub', 'agent', 'idle', 'phones', 'node'];
+  const entries = ['hub', 'idle', 'phones', 'node'] as const;
+  const agent = join(ROOT, 'bench', 'proc', 'agent.ts');
+  await build(deviceBundleOptions({ agent }, join(OUT, 'agent-bundle')));
   await build({
-    entryPoints: Object.fromEntries(entries.map((e) => [e, join(ROOT, 'bench', 'proc', `${e}.ts`)])),
+    entryPoints: { ...Object.fromEntries(entries.map((e) => [e, join(ROOT, 'bench', 'proc', `${e}.ts`)])), 'agent-unbundled': agent },
     outdir: OUT,
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -31,7 +38,11 @@ export async function bundleEntries(): Promise<Record<Entry, string>> {
     packages: 'external',
     logLevel: 'warning',
   });
-  return Object.fromEntries(entries.map((e) => [e, join(OUT, `${e}.mjs`)])) as Record<Entry, string>;
+  return {
+    ...(Object.fromEntries(entries.map((e) => [e, join(OUT, `${e}.mjs`)])) as Record<(typeof entries)[number], string>),
+    agent: join(OUT, 'agent-bundle', 'agent.mjs'),
+    'agent-unbundled': join(OUT, 'agent-unbundled.mjs'),
+  };
 }
 
 export interface Child {
