@@ -303,7 +303,7 @@ if [ "${#rooms[@]}" -gt 0 ]; then
     for other in "${room_names[@]}"; do [ "$other" != "$name" ] || fail "--room $name is given twice"; done
     for other in "${room_ports[@]}"; do [ "$other" != "$port" ] || fail "--room '$room': port $port is already another room's"; done
     case "$port" in
-      1883 | 8883 | 9001) fail "--room '$room': port $port is Mosquitto's" ;;
+      1883 | 8883 | 9001 | 9002) fail "--room '$room': port $port is Mosquitto's" ;;
       8081) [ "$profile" != secure ] || fail "--room '$room': port 8081 is the secure profile's WebSocket" ;;
     esac
     room_names+=("$name")
@@ -501,7 +501,9 @@ hub_env() {
     server_env="# mqtt-classroom hub settings (see $install_dir/.env.example for every variable).
 # Written by pi-setup.sh; the lines it manages are updated when it runs again."
   fi
-  server_env="$(env_set "$server_env" MQTT_URL mqtt://127.0.0.1:1883)"
+  # The hub's own loopback WebSocket listener, not 1883: Mosquitto reads a TCP
+  # client one packet per pass of its loop (deploy/mosquitto/classroom.conf).
+  server_env="$(env_set "$server_env" MQTT_URL ws://127.0.0.1:9002)"
   server_env="$(env_set "$server_env" MQTT_USERNAME classroom-server)"
   server_env="$(env_set "$server_env" MQTT_PASSWORD "$(credential classroom-server)")"
   server_env="$(env_set "$server_env" MQTT_WS_URL "$ws_url")"

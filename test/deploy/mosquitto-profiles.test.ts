@@ -160,8 +160,8 @@ describe.skipIf(!canRun('mosquitto', 'openssl'))('Mosquitto, secure profile (dep
     await broker?.dispose();
   });
 
-  it('has exactly the loopback MQTT, TLS and WebSocket-over-TLS listeners', () => {
-    expect([...broker.ports.keys()].sort()).toEqual([1883, 8081, 8883]);
+  it('has exactly the loopback MQTT, the hub\'s loopback WebSocket, TLS and WebSocket-over-TLS listeners', () => {
+    expect([...broker.ports.keys()].sort()).toEqual([1883, 8081, 8883, 9002]);
   });
 
   for (const account of ['voter', 'device', 'server'] as const) {
@@ -196,10 +196,12 @@ describe.skipIf(!canRun('mosquitto', 'openssl'))('Mosquitto, secure profile (dep
     expect(await refusal(connectAs(wssUrl, voter))).toMatch(/certificate/i);
   });
 
-  it('accepts the hub on the loopback listener only with its password', async () => {
+  it('accepts the hub on the loopback listeners only with its password', async () => {
     const { server } = accountsOf(broker);
-    const local = `mqtt://127.0.0.1:${broker.port(1883)}`;
-    expect(await refusal(connectAs(local, server))).toBe('connected');
-    expect(await refusal(connectAs(local, { label: 'anonymous', who: 'public' }))).toMatch(/Not authorized/i);
+    for (const local of [`mqtt://127.0.0.1:${broker.port(1883)}`, `ws://127.0.0.1:${broker.port(9002)}`]) {
+      expect(await refusal(connectAs(local, server))).toBe('connected');
+      expect(await refusal(connectAs(local, { label: 'anonymous', who: 'public' }))).toMatch(/Not authorized/i);
+      expect(await refusal(connectAs(local, { ...server, password: 'wrong' }))).toMatch(/Not authorized|Bad username or password/i);
+    }
   });
 });

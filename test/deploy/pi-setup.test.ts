@@ -84,6 +84,9 @@ describe('deploy/pi-setup.sh', () => {
     // 6. settings, secrets masked
     expect(out).toMatch(/would write \/etc\/mqtt-classroom\/server\.env \(mode 0600/);
     expect(out).toContain('| MQTT_WS_URL=ws://10.0.0.5:9001');
+    // The hub on its own loopback WebSocket listener, the agent on 1883 (docs/deploy.md, "Limits").
+    expect(out).toContain('| MQTT_URL=ws://127.0.0.1:9002');
+    expect(out).toContain('| MQTT_URL=mqtt://127.0.0.1:1883');
     expect(out).toContain('| MQTT_PASSWORD=<secret>');
     expect(out).toContain('| MQTT_USERNAME=box-1');
     // 7. 1-wire, 8. services, 9. kiosk
@@ -161,6 +164,7 @@ describe('deploy/pi-setup.sh', () => {
     [['--room', 'a', '--room', 'a'], '--room a is given twice'],
     [['--room', 'a:8080', '--room', 'b:8080'], 'port 8080 is already another room'],
     [['--room', 'a:1883'], "port 1883 is Mosquitto's"],
+    [['--room', 'a:9002'], "port 9002 is Mosquitto's"],
     [['--room', 'a:http'], 'the web port must be a number'],
     [['--room', 'a', '--prefix', 'x'], '--prefix and --room do not mix'],
   ])('refuses the rooms %j with a message naming what to fix', (args, message) => {
