@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeReceipt } from '../../shared/codecs/receipt.js';
 import { startMosquitto } from '../../test/harness/mosquitto.js';
+import { freePort } from '../../test/harness/ports.js';
 import { connectClient, closeClient } from '../../test/harness/mqtt.js';
 import { OPTIONS, finalTally, untilReceipts, compareTally } from '../amphitheatre.js';
 import { bundleEntries, cpuSeconds } from '../lib/children.js';
@@ -36,10 +37,13 @@ const profileLines = readFileSync(new URL('../../deploy/mosquitto/classroom.conf
 const config = [...(mode === 'profile' ? profileLines : ['max_queued_messages 0', 'max_inflight_messages 0']), ...extra];
 process.stderr.write(`probe: ${phones} phones, mosquitto config: ${config.join('; ')}\n`);
 
-const mosquitto = await startMosquitto({ extraConfig: config });
+// PROBE_HUB_WS=1: the hub on its own loopback WebSocket listener, as deploy/mosquitto's profiles now give it.
+const hubWs = process.env.PROBE_HUB_WS === '1';
+const hubPort = await freePort();
+const mosquitto = await startMosquitto({ extraConfig: config, ...(hubWs ? { listenerConfig: [`listener ${hubPort} 127.0.0.1`, 'protocol websockets'] } : {}) });
 const mosquittoPid = Number(execFileSync('pgrep', ['-f', mosquitto.configPath]).toString().trim().split('\n')[0]);
 const entries = await bundleEntries();
-const hub = await startHub(entries, mkdtempSync(join(tmpdir(), 'probe-web-')), { name: 'mosquitto', url: process.env.PROBE_HUB_WS === '1' ? mosquitto.wsUrl : mosquitto.url, wsUrl: mosquitto.wsUrl });
+const hub = await startHub(entries, mkdtempSync(join(tmpdir(), 'probe-web-')), { name: 'mosquitto', url: hubWs ? `ws://127.0.0.1:${hubPort}` : mosquitto.url, wsUrl: mosquitto.wsUrl });
 const raw = await connectClient(mosquitto.url, { clean: true, clientId: 'probe-raw' });
 (raw.stream as { setNoDelay?: (b: boolean) => void }).setNoDelay?.(true);
 const voteSeen = new Map<string, number>();
@@ -71,7 +75,7 @@ const queues = (port: number) => {
   }
   return { sockets: out.length, recv, send };
 };
-const hubSocket = () => execFileSync('ss', ['-tinH', 'state', 'established', `( sport = :${mosquitto.port} )`]).toString().trim().replace(/\s+/g, ' ');
+const hubSocket = () => execFileSync('ss', ['-tinH', 'state', 'established', `( sport = :${hubWs ? hubPort : mosquitto.port} )`]).toString().trim().replace(/\s+/g, ' ');
 
 const crowd = await openCrowd(entries, [mosquitto.wsUrl], phones, PREFIX);
 try {
@@ -124,7 +128,7 @@ try {
     if (r !== undefined && got !== null) stagesOut.push(got - r);
   }
   const f = (s: ReturnType<typeof spread>) => `${s.p50} / ${s.p95} / ${s.p99} / ${s.max}`;
-  console.log(`phones ${phones}, mode ${mode}, config: ${config.join('; ')}`);
+  console.log(`phones ${phones}, mode ${mode}, hub over ${hubWs ? 'its own WebSocket listener' : 'TCP'}, config: ${config.join('; ')}`);
   console.log(`receipts p50/p95/p99/max ${f(spread(report.receiptMs))} ms; ${compareTally(report, tally).exact ? 'tally exact' : 'TALLY WRONG'}; ${report.sends - report.voted} re-sends`);
   console.log(`in  (phone -> broker forwards vote)   ${f(spread(stagesIn))} ms (${stagesIn.length})`);
   console.log(`hub (vote forwarded -> receipt fwd)   ${f(spread(stagesHub))} ms (${stagesHub.length})`);
