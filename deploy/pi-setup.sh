@@ -501,9 +501,7 @@ hub_env() {
     server_env="# mqtt-classroom hub settings (see $install_dir/.env.example for every variable).
 # Written by pi-setup.sh; the lines it manages are updated when it runs again."
   fi
-  # The hub's own loopback WebSocket listener, not 1883: Mosquitto reads a TCP
-  # client one packet per pass of its loop (deploy/mosquitto/classroom.conf).
-  server_env="$(env_set "$server_env" MQTT_URL ws://127.0.0.1:9002)"
+  server_env="$(env_set "$server_env" MQTT_URL mqtt://127.0.0.1:1883)"
   server_env="$(env_set "$server_env" MQTT_USERNAME classroom-server)"
   server_env="$(env_set "$server_env" MQTT_PASSWORD "$(credential classroom-server)")"
   server_env="$(env_set "$server_env" MQTT_WS_URL "$ws_url")"

@@ -197,12 +197,10 @@ if [ "$profile" = secure ]; then
   device_url="mqtts://$host:8883"
   ws_url="wss://$host:8081"
   local_url="mqtt://127.0.0.1:1883"
-  hub_url="ws://127.0.0.1:9002"
 else
   device_url="mqtt://$host:1883"
   ws_url="ws://$host:9001"
   local_url="mqtt://127.0.0.1:1883"
-  hub_url="ws://127.0.0.1:9002"
 fi
 
 cat <<EOF
@@ -210,7 +208,7 @@ Wrote $dir/passwd, $dir/acl and $dir/credentials ($profile profile).
 Reload the broker to use them: sudo systemctl reload mosquitto
 
 # ---- the hub's .env (/etc/mqtt-classroom/server.env) ----
-MQTT_URL=$hub_url
+MQTT_URL=$local_url
 MQTT_USERNAME=classroom-server
 MQTT_PASSWORD=${password[classroom-server]}
 MQTT_WS_URL=$ws_url

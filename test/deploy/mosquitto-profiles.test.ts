@@ -100,6 +100,22 @@ describe.skipIf(!canRun('mosquitto'))('Mosquitto, classroom profile (deploy/mosq
     }
   });
 
+  it("has the hub's own loopback WebSocket listener (9002, for a big room): the hub account receives a phone's vote through it", async () => {
+    // docs/performance.md, "the amphitheatre on Mosquitto": Mosquitto drains a TCP
+    // client one packet per pass of its loop; a WebSocket client by the chunk.
+    const { server } = accountsOf(broker);
+    const hub = await connectAs(`ws://127.0.0.1:${broker.port(9002)}`, server);
+    const phone = await connectAs(`ws://127.0.0.1:${broker.port(9001)}`, { label: 'anonymous', who: 'public' });
+    try {
+      const received = collect(hub, `${PREFIX}/votes/+`, 1);
+      await received.subscribed;
+      await phone.publishAsync(`${PREFIX}/votes/cours`, 'MAT1400', { qos: 1 });
+      expect((await received)[0]).toMatchObject({ topic: `${PREFIX}/votes/cours`, payload: 'MAT1400' });
+    } finally {
+      await Promise.all([closeClient(hub), closeClient(phone)]);
+    }
+  });
+
   it('keeps retained tallies and every vote queued for the hub (past the default 1000) across a broker restart', async () => {
     const { server } = accountsOf(broker);
     const VOTES = 2500;

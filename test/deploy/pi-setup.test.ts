@@ -84,9 +84,6 @@ describe('deploy/pi-setup.sh', () => {
     // 6. settings, secrets masked
     expect(out).toMatch(/would write \/etc\/mqtt-classroom\/server\.env \(mode 0600/);
     expect(out).toContain('| MQTT_WS_URL=ws://10.0.0.5:9001');
-    // The hub on its own loopback WebSocket listener, the agent on 1883 (docs/deploy.md, "Limits").
-    expect(out).toContain('| MQTT_URL=ws://127.0.0.1:9002');
-    expect(out).toContain('| MQTT_URL=mqtt://127.0.0.1:1883');
     expect(out).toContain('| MQTT_PASSWORD=<secret>');
     expect(out).toContain('| MQTT_USERNAME=box-1');
     // 7. 1-wire, 8. services, 9. kiosk
