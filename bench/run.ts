@@ -140,7 +140,7 @@ async function main(): Promise<void> {
   const perBroker = ['press', 'kiosk', 'tally', 'memory', 'amphitheatre', 'interval', 'footprint'].some(want);
   try {
     for (const broker of perBroker ? list : []) {
-      const external = broker.name === 'embedded' ? { url: null, wsUrl: null } : { url: broker.url, wsUrl: broker.wsUrl };
+      const external = broker.name === 'embedded' ? { url: null, wsUrl: null } : { url: broker.url, wsUrl: broker.wsUrl, ...(broker.hubUrl === undefined ? {} : { hubUrl: broker.hubUrl }) };
       const hub = await startHub(entries, pages.dir, { name: broker.name, ...external });
       let stored = { databaseBytes: Number.NaN, counted: 0 };
       // --quick: the browser figures and the amphitheatre on the first broker only (CI's minute).

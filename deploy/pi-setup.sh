@@ -303,7 +303,7 @@ if [ "${#rooms[@]}" -gt 0 ]; then
     for other in "${room_names[@]}"; do [ "$other" != "$name" ] || fail "--room $name is given twice"; done
     for other in "${room_ports[@]}"; do [ "$other" != "$port" ] || fail "--room '$room': port $port is already another room's"; done
     case "$port" in
-      1883 | 8883 | 9001) fail "--room '$room': port $port is Mosquitto's" ;;
+      1883 | 8883 | 9001 | 9002) fail "--room '$room': port $port is Mosquitto's" ;;
       8081) [ "$profile" != secure ] || fail "--room '$room': port 8081 is the secure profile's WebSocket" ;;
     esac
     room_names+=("$name")

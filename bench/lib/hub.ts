@@ -33,14 +33,16 @@ export interface BenchHub {
 export async function startHub(
   entries: Record<Entry, string>,
   webRoot: string,
-  broker: { name: string; url: string | null; wsUrl: string | null },
+  broker: { name: string; url: string | null; wsUrl: string | null; hubUrl?: string },
   env: Record<string, string> = {},
 ): Promise<BenchHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mqtt-classroom-bench-hub-'));
   // BENCH_HUB_PROF=<dir>: the server child alone runs with `--cpu-prof` (Node
   // refuses it in NODE_OPTIONS), its profile written there when it exits.
   const child = spawnChild(entries.hub, {
-    MQTT_URL: broker.url ?? '',
+    // The hub's own listener when the broker has one (Mosquitto, as deploy/mosquitto's
+    // profiles give it); the benches' raw clients and agents keep `broker.url`.
+    MQTT_URL: broker.hubUrl ?? broker.url ?? '',
     MQTT_WS_URL: broker.wsUrl ?? '',
     MQTT_PORT: '0',
     MQTT_HOST: '127.0.0.1',
@@ -78,6 +80,7 @@ export async function startHub(
     broker: broker.name,
     child,
     ...ready,
+    ...(broker.hubUrl !== undefined && broker.url !== null ? { mqttUrl: broker.url } : {}),
     async openPoll(name, policy = 'every-press') {
       const id = `${name}-${randomUUID().slice(0, 8)}`;
       child.send({ type: 'poll', poll: { id, question: `bench ${name}`, options: ['A', 'B', 'C', 'D'], policy } });

@@ -31,6 +31,8 @@ export interface PhoneReport {
   rejected: number;
   reconnectedAt: number[];
   connectedNow: number;
+  /** [vote id, first sent, receipt arrived] per phone that voted (epoch ms; null: no receipt yet). */
+  stages: [string, number, number | null][];
   cpu: number;
   cpuTotalS: number;
 }
@@ -113,6 +115,7 @@ function merge(reports: PhoneReport[]): PhoneReport & { cpuMax: number } {
     rejected: sum((r) => r.rejected),
     reconnectedAt: reports.flatMap((r) => r.reconnectedAt),
     connectedNow: sum((r) => r.connectedNow),
+    stages: reports.flatMap((r) => r.stages),
     cpu: sum((r) => r.cpu),
     cpuTotalS: sum((r) => r.cpuTotalS),
     cpuMax: Math.max(...reports.map((r) => r.cpu)),

@@ -147,6 +147,8 @@ function report(): Record<string, unknown> {
     /** Last reconnect of each phone that reconnected (epoch ms). */
     reconnectedAt: phones.filter((p) => p.reconnects.length > 0).map((p) => p.reconnects.at(-1) as number),
     connectedNow: phones.filter((p) => p.link.state === 'connected').length,
+    /** Each vote's id, when it was first sent and when its receipt came (epoch ms): a probe lines them up with a raw subscriber's times. */
+    stages: phones.filter((p) => p.voteId !== null).map((p) => [p.voteId, p.sentAt, p.receiptAt]),
     /** Share of one core since the `vote` message (or the start). */
     cpu: (cpu.user + cpu.system) / 1e6 / seconds,
     cpuTotalS: (() => {

@@ -100,6 +100,22 @@ describe.skipIf(!canRun('mosquitto'))('Mosquitto, classroom profile (deploy/mosq
     }
   });
 
+  it("has the hub's own loopback WebSocket listener (9002, for a big room): the hub account receives a phone's vote through it", async () => {
+    // docs/performance.md, "the amphitheatre on Mosquitto": Mosquitto drains a TCP
+    // client one packet per pass of its loop; a WebSocket client by the chunk.
+    const { server } = accountsOf(broker);
+    const hub = await connectAs(`ws://127.0.0.1:${broker.port(9002)}`, server);
+    const phone = await connectAs(`ws://127.0.0.1:${broker.port(9001)}`, { label: 'anonymous', who: 'public' });
+    try {
+      const received = collect(hub, `${PREFIX}/votes/+`, 1);
+      await received.subscribed;
+      await phone.publishAsync(`${PREFIX}/votes/cours`, 'MAT1400', { qos: 1 });
+      expect((await received)[0]).toMatchObject({ topic: `${PREFIX}/votes/cours`, payload: 'MAT1400' });
+    } finally {
+      await Promise.all([closeClient(hub), closeClient(phone)]);
+    }
+  });
+
   it('keeps retained tallies and every vote queued for the hub (past the default 1000) across a broker restart', async () => {
     const { server } = accountsOf(broker);
     const VOTES = 2500;
@@ -160,8 +176,8 @@ describe.skipIf(!canRun('mosquitto', 'openssl'))('Mosquitto, secure profile (dep
     await broker?.dispose();
   });
 
-  it('has exactly the loopback MQTT, TLS and WebSocket-over-TLS listeners', () => {
-    expect([...broker.ports.keys()].sort()).toEqual([1883, 8081, 8883]);
+  it('has exactly the loopback MQTT, the hub\'s loopback WebSocket, TLS and WebSocket-over-TLS listeners', () => {
+    expect([...broker.ports.keys()].sort()).toEqual([1883, 8081, 8883, 9002]);
   });
 
   for (const account of ['voter', 'device', 'server'] as const) {
@@ -196,10 +212,12 @@ describe.skipIf(!canRun('mosquitto', 'openssl'))('Mosquitto, secure profile (dep
     expect(await refusal(connectAs(wssUrl, voter))).toMatch(/certificate/i);
   });
 
-  it('accepts the hub on the loopback listener only with its password', async () => {
+  it('accepts the hub on the loopback listeners only with its password', async () => {
     const { server } = accountsOf(broker);
-    const local = `mqtt://127.0.0.1:${broker.port(1883)}`;
-    expect(await refusal(connectAs(local, server))).toBe('connected');
-    expect(await refusal(connectAs(local, { label: 'anonymous', who: 'public' }))).toMatch(/Not authorized/i);
+    for (const local of [`mqtt://127.0.0.1:${broker.port(1883)}`, `ws://127.0.0.1:${broker.port(9002)}`]) {
+      expect(await refusal(connectAs(local, server))).toBe('connected');
+      expect(await refusal(connectAs(local, { label: 'anonymous', who: 'public' }))).toMatch(/Not authorized/i);
+      expect(await refusal(connectAs(local, { ...server, password: 'wrong' }))).toMatch(/Not authorized|Bad username or password/i);
+    }
   });
 });

@@ -161,6 +161,7 @@ describe('deploy/pi-setup.sh', () => {
     [['--room', 'a', '--room', 'a'], '--room a is given twice'],
     [['--room', 'a:8080', '--room', 'b:8080'], 'port 8080 is already another room'],
     [['--room', 'a:1883'], "port 1883 is Mosquitto's"],
+    [['--room', 'a:9002'], "port 9002 is Mosquitto's"],
     [['--room', 'a:http'], 'the web port must be a number'],
     [['--room', 'a', '--prefix', 'x'], '--prefix and --room do not mix'],
   ])('refuses the rooms %j with a message naming what to fix', (args, message) => {

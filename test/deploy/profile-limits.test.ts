@@ -73,6 +73,12 @@ for (const profile of ['classroom', 'secure'] as const) {
       expect((await seen).map((m) => [m.topic, m.payload.length])).toEqual([[`${PREFIX}/chat/zoe`, 60_000]]);
     });
 
+    it("the big room's hub listener is WebSocket on loopback only, 9002 (Mosquitto drains a TCP client one packet per loop pass)", () => {
+      const settings = settingsOf(profile);
+      const at = settings.indexOf('listener 9002 127.0.0.1');
+      expect(settings.slice(at, at + 2)).toEqual(['listener 9002 127.0.0.1', 'protocol websockets']);
+    });
+
     it('every listener caps its connections (max_connections), under the 1,024 open files of a Pi service', () => {
       const settings = settingsOf(profile);
       const caps: number[] = [];
