@@ -3,42 +3,15 @@
  * every vote, and posts the counts to the page at most once per drawing, whatever
  * the number of votes in between. The WebSocket is a fake playing the broker.
  */
-import { generate, parser, type Packet } from 'mqtt-packet';
+import type { Packet } from 'mqtt-packet';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FromRawWorker, ToRawWorker } from '../../web/lib/raw-messages.js';
 import { serveRawCounting } from '../../web/lib/raw-worker.js';
+import { FakeWebSocket } from '../harness/fake-websocket.js';
 import { ManualScheduler } from '../harness/manual-scheduler.js';
 
-class FakeWebSocket {
-  static readonly CONNECTING = 0;
-  static readonly OPEN = 1;
-  static last: FakeWebSocket | null = null;
-  readyState = FakeWebSocket.CONNECTING;
-  binaryType = 'blob';
-  onopen: (() => void) | null = null;
-  onmessage: ((event: { data: ArrayBuffer }) => void) | null = null;
-  onclose: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  readonly sent: Packet[] = [];
-  private readonly packets = parser({ protocolVersion: 4 });
-  constructor(readonly url: string) {
-    FakeWebSocket.last = this;
-    this.packets.on('packet', (p: Packet) => this.sent.push(p));
-  }
-  send(data: Uint8Array): void {
-    this.packets.parse(Buffer.from(data));
-  }
-  close(): void {
-    this.readyState = 3;
-  }
-  deliver(...packets: Packet[]): void {
-    const bytes = Buffer.concat(packets.map((packet) => generate(packet)));
-    this.onmessage?.({ data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
-  }
-}
-
 beforeEach(() => {
-  FakeWebSocket.last = null;
+  FakeWebSocket.reset();
   vi.stubGlobal('WebSocket', FakeWebSocket);
   vi.stubGlobal('addEventListener', () => undefined);
   vi.stubGlobal('document', undefined);
@@ -61,10 +34,8 @@ describe('the raw-vote worker', () => {
   it('connects, subscribes to the raw topic only, and says so', () => {
     const { posted, tell } = worker();
     tell({ type: 'start', urls: ['ws://broker/mqtt'], source: { topic: 'test/phone', options: ['A', 'B'] } });
-    const socket = FakeWebSocket.last!;
-    socket.readyState = FakeWebSocket.OPEN;
-    socket.onopen?.();
-    socket.deliver({ cmd: 'connack', returnCode: 0, sessionPresent: false });
+    const socket = FakeWebSocket.last();
+    socket.accept();
     expect(socket.sent.find((p) => p.cmd === 'subscribe')).toMatchObject({ subscriptions: [{ topic: 'test/phone', qos: 1 }] });
     expect(posted).toEqual([{ type: 'state', state: 'connected' }]);
   });
@@ -72,10 +43,8 @@ describe('the raw-vote worker', () => {
   it('posts once, then waits for the page to draw it, however many votes come in between; nothing new, nothing posted', () => {
     const { tell, counts } = worker();
     tell({ type: 'start', urls: ['ws://broker/mqtt'], source: { topic: 'test/phone', options: ['A', 'B'] } });
-    const socket = FakeWebSocket.last!;
-    socket.readyState = FakeWebSocket.OPEN;
-    socket.onopen?.();
-    socket.deliver({ cmd: 'connack', returnCode: 0, sessionPresent: false });
+    const socket = FakeWebSocket.last();
+    socket.accept();
 
     socket.deliver(vote('A'));
     expect(counts()).toEqual([{ type: 'counts', options: [{ id: 'A', label: 'A' }, { id: 'B', label: 'B' }], counts: [1, 0], rejected: 0 }]);

@@ -1,7 +1,8 @@
-import { generate, parser, type Packet } from 'mqtt-packet';
+import type { Packet } from 'mqtt-packet';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openLink } from '../../web/lib/connection.js';
 import { openSession } from '../../web/lib/mqtt-session.js';
+import { FakeWebSocket } from '../harness/fake-websocket.js';
 import { ManualScheduler } from '../harness/manual-scheduler.js';
 
 /**
@@ -9,58 +10,15 @@ import { ManualScheduler } from '../harness/manual-scheduler.js';
  * on the Scheduler they are given, so a ManualScheduler moves them: no wall clock,
  * no fake timers. The WebSocket is a fake that records the packets the page sends.
  */
-class FakeWebSocket {
-  static readonly CONNECTING = 0;
-  static readonly OPEN = 1;
-  static readonly instances: FakeWebSocket[] = [];
-  readyState = FakeWebSocket.CONNECTING;
-  binaryType = 'blob';
-  onopen: (() => void) | null = null;
-  onmessage: ((event: { data: ArrayBuffer }) => void) | null = null;
-  onclose: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  readonly sent: Packet[] = [];
-  /** WebSocket messages sent (each may hold several packets). */
-  sends = 0;
-  private readonly packets = parser({ protocolVersion: 4 });
-
-  constructor(readonly url: string) {
-    FakeWebSocket.instances.push(this);
-    this.packets.on('packet', (p: Packet) => this.sent.push(p));
-  }
-
-  send(data: Uint8Array): void {
-    this.sends += 1;
-    this.packets.parse(Buffer.from(data));
-  }
-
-  close(): void {
-    this.readyState = 3;
-  }
-
-  /** The broker side: the socket opens, then CONNACK 0. */
-  accept(): void {
-    this.readyState = FakeWebSocket.OPEN;
-    this.onopen?.();
-    this.deliver({ cmd: 'connack', returnCode: 0, sessionPresent: false });
-  }
-
-  /** One WebSocket message from the broker holding these packets. */
-  deliver(...packets: Packet[]): void {
-    const bytes = Buffer.concat(packets.map((packet) => generate(packet)));
-    this.onmessage?.({ data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
-  }
-}
-
 beforeEach(() => {
-  FakeWebSocket.instances.length = 0;
+  FakeWebSocket.reset();
   vi.stubGlobal('WebSocket', FakeWebSocket);
   vi.stubGlobal('addEventListener', () => undefined);
   vi.stubGlobal('document', { addEventListener: () => undefined, visibilityState: 'visible' });
 });
 afterEach(() => vi.unstubAllGlobals());
 
-const lastSocket = () => FakeWebSocket.instances.at(-1) as FakeWebSocket;
+const lastSocket = () => FakeWebSocket.last();
 
 describe('the pages MQTT session on an injected scheduler', () => {
   it('gives up on an attempt with no CONNACK after connectTimeoutMs of scheduler time', () => {
