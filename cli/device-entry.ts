@@ -3,7 +3,7 @@ import { reportError } from './report-error.js';
 
 /**
  * `mqtt-classroom device --config <file>` without the rest of the CLI: the entry of
- * the device bundle (`dist/device/device.mjs`, built by scripts/build-device.mjs),
+ * the device bundle (`dist/device-bundle/device.mjs`, built by scripts/build-device.mjs),
  * which bin/mqtt-classroom.js tries first. Loading commander and every other
  * command's option table costs the Pi's agent ~3 MB it keeps for its whole life
  * (docs/performance.md, "Issue 17 round 3: agent memory").
